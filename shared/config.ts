@@ -1,0 +1,347 @@
+/**
+ * The one place that reads the environment. Every variable of PROTOCOL.md is parsed and validated
+ * once, at start-up, into a frozen, typed `Config`; nothing else in the product touches
+ * `process.env`.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { z } from 'zod';
+
+export type Environment = Readonly<Record<string, string | undefined>>;
+
+/** Names from the seed project that keep working; the first listed name wins. */
+const ALIASES: Readonly<Record<string, readonly string[]>> = {
+  SPOTIFY_CLIENT_ID: ['CLIENT_ID'],
+  SPOTIFY_CLIENT_SECRET: ['CLIENT_SECRET'],
+  SPOTIFY_REDIRECT_URI: ['RE_URI'],
+  PUBLIC_URL: ['FRONT_URI'],
+  CORS_ORIGINS: ['REXP'],
+};
+
+/** Where demo mode keeps its generated secrets and `npm start` its private Redis. */
+export const DATA_DIR = path.resolve('.data');
+
+export class ConfigError extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const port = (fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
+    .transform(Number)
+    .refine((n) => n >= 0 && n <= 65535, 'must be a whole number from 0 to 65535')
+    .default(fallback);
+
+const positiveInt = (fallback: number, min: number, max: number, unit: string) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number of ${unit} from ${min} to ${max}`)
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, `must be a whole number of ${unit} from ${min} to ${max}`)
+    .default(fallback);
+
+const httpUrl = (what: string) =>
+  z
+    .string()
+    .refine((s) => {
+      try {
+        const u = new URL(s);
+        return u.protocol === 'http:' || u.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    }, `must be an http(s) URL, like ${what}`)
+    .transform((s) => s.replace(/\/+$/, ''));
+
+const secret = (what: string) =>
+  z.string().min(16, `must be at least 16 characters (${what})`).optional();
+
+const encryptionKey = z
+  .string()
+  .refine((s) => {
+    const b = Buffer.from(s, 'base64');
+    return b.length === 32 && /^[A-Za-z0-9+/=_-]+$/.test(s);
+  }, 'must be 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`')
+  .optional();
+
+const schema = z.object({
+  NODE_ENV: z.string().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: port(4000),
+  PUBLIC_URL: httpUrl('http://192.168.1.20:4000').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be a redis:// or rediss:// URL, like redis://127.0.0.1:6379')
+    .optional(),
+  SPOTIFY_CLIENT_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,64}$/, 'must be the Client ID from the Spotify dashboard (letters and digits)')
+    .optional(),
+  SPOTIFY_CLIENT_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{8,128}$/, 'must be the Client secret from the Spotify dashboard, or unset')
+    .optional(),
+  SPOTIFY_REDIRECT_URI: httpUrl('http://127.0.0.1:4000/callback').optional(),
+  SPOTIFY_ACCOUNTS_URL: httpUrl('https://accounts.spotify.com').optional(),
+  SPOTIFY_API_URL: httpUrl('https://api.spotify.com').optional(),
+  SESSION_SECRET: secret('any long random string'),
+  TOKEN_ENCRYPTION_KEY: encryptionKey,
+  OPERATOR_TOKEN: secret('operators sign in with it'),
+  BRIDGE_TOKEN: secret('the bridge authenticates with it'),
+  CORS_ORIGINS: z
+    .string()
+    .refine(
+      (s) => s.split(',').every((o) => /^https?:\/\/[^/\s]+$/.test(o.trim())),
+      'must be a comma-separated list of origins like https://show.example.org,http://127.0.0.1:5173',
+    )
+    .optional(),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  HUB_URL: httpUrl('http://127.0.0.1:4000').optional(),
+  OSC_TARGET: z
+    .string()
+    .regex(/^[^:\s]+:\d{1,5}$/, 'must be host:port, like 127.0.0.1:7000')
+    .default('127.0.0.1:7000'),
+  BRIDGE_WS_PORT: port(9980),
+  POLL_INTERVAL_MS: positiveInt(1000, 200, 60000, 'milliseconds'),
+  TURN_SECONDS: positiveInt(180, 10, 86400, 'seconds'),
+  IDLE_SECONDS: positiveInt(45, 5, 3600, 'seconds'),
+  OSC_RATE_HZ: positiveInt(30, 1, 240, 'hertz'),
+  DEMO_CROWD: positiveInt(0, 0, 200, 'listeners'),
+  SIMULATOR_PORT: port(4001),
+  SIMULATOR_ACCESS_TOKEN_SECONDS: positiveInt(3600, 2, 86400, 'seconds'),
+  SIMULATOR_ROTATE_REFRESH_TOKENS: z.enum(['true', 'false', '1', '0']).default('false'),
+});
+
+export interface SpotifyConfig {
+  readonly clientId: string;
+  readonly clientSecret: string | null;
+  readonly redirectUri: string;
+  readonly accountsUrl: string;
+  readonly apiUrl: string;
+  readonly scopes: readonly string[];
+}
+
+export interface Config {
+  readonly nodeEnv: string;
+  readonly logLevel: string;
+  readonly host: string;
+  readonly port: number;
+  readonly publicUrl: string;
+  /** Null when REDIS_URL is unset: `npm start` may then find or start a Redis itself. */
+  readonly redisUrl: string | null;
+  /** No SPOTIFY_CLIENT_ID: the embedded simulator stands in for Spotify and secrets are generated. */
+  readonly demoMode: boolean;
+  readonly spotify: SpotifyConfig;
+  readonly sessionSecret: string;
+  readonly tokenEncryptionKey: Buffer;
+  readonly operatorToken: string;
+  readonly bridgeToken: string;
+  readonly corsOrigins: readonly string[];
+  readonly secureCookies: boolean;
+  readonly trustProxy: boolean;
+  readonly pollIntervalMs: number;
+  readonly turnSeconds: number;
+  readonly idleSeconds: number;
+  readonly demoCrowd: number;
+  readonly bridge: {
+    readonly hubUrl: string;
+    readonly oscHost: string;
+    readonly oscPort: number;
+    readonly wsPort: number;
+    readonly oscRateHz: number;
+  };
+  readonly simulator: {
+    readonly port: number;
+    readonly accessTokenSeconds: number;
+    readonly rotateRefreshTokens: boolean;
+  };
+}
+
+/** Client id of the embedded simulator's one registered app. */
+export const DEMO_CLIENT_ID = 'nowplaying-hub-demo';
+/** Path under the hub where demo mode mounts the simulator, so phones reach its consent page too. */
+export const DEMO_SIMULATOR_PATH = '/sim';
+export const SPOTIFY_SCOPES = ['user-read-currently-playing', 'user-read-playback-state'] as const;
+
+function applyAliases(env: Environment): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(env)) out[k] = v === '' ? undefined : v;
+  for (const [name, aliases] of Object.entries(ALIASES)) {
+    if (out[name] !== undefined) continue;
+    const alias = aliases.find((a) => out[a] !== undefined);
+    if (alias) out[name] = out[alias];
+  }
+  return out;
+}
+
+interface DemoSecrets {
+  sessionSecret: string;
+  tokenEncryptionKey: string;
+  operatorToken: string;
+  bridgeToken: string;
+}
+
+/**
+ * Demo mode generates its secrets once and keeps them under `.data/`, so a restart does not log
+ * everybody out and a separately started bridge or worker shares them.
+ */
+function demoSecrets(dataDir: string | null): DemoSecrets {
+  const fresh: DemoSecrets = {
+    sessionSecret: randomBytes(32).toString('base64url'),
+    tokenEncryptionKey: randomBytes(32).toString('base64'),
+    operatorToken: randomBytes(12).toString('base64url'),
+    bridgeToken: randomBytes(12).toString('base64url'),
+  };
+  if (!dataDir) return fresh;
+  const file = path.join(dataDir, 'demo-secrets.json');
+  try {
+    if (existsSync(file)) {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoSecrets>;
+      if (saved.sessionSecret && saved.tokenEncryptionKey && saved.operatorToken && saved.bridgeToken) {
+        return saved as DemoSecrets;
+      }
+    }
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, JSON.stringify(fresh, null, 2), { mode: 0o600 });
+  } catch {
+    // An unwritable folder only costs persistence across restarts.
+  }
+  return fresh;
+}
+
+export interface LoadConfigOptions {
+  /** Folder for demo secrets; null keeps them in memory only (tests). */
+  readonly dataDir?: string | null;
+}
+
+/**
+ * Parses and validates the environment. Throws a `ConfigError` whose `problems` hold one line per
+ * bad variable, naming it and what it must look like.
+ */
+export function loadConfig(rawEnv: Environment, options: LoadConfigOptions = {}): Config {
+  const env = applyAliases(rawEnv);
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? 'environment');
+      return `${name} ${issue.message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const e = parsed.data;
+  const demoMode = e.SPOTIFY_CLIENT_ID === undefined;
+  const problems: string[] = [];
+
+  const publicUrl = e.PUBLIC_URL ?? `http://127.0.0.1:${e.PORT}`;
+  let secrets: DemoSecrets;
+  if (demoMode) {
+    const generated = demoSecrets(options.dataDir === undefined ? DATA_DIR : options.dataDir);
+    secrets = {
+      sessionSecret: e.SESSION_SECRET ?? generated.sessionSecret,
+      tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ?? generated.tokenEncryptionKey,
+      operatorToken: e.OPERATOR_TOKEN ?? generated.operatorToken,
+      bridgeToken: e.BRIDGE_TOKEN ?? generated.bridgeToken,
+    };
+  } else {
+    const required = {
+      SESSION_SECRET: 'at least 16 random characters, e.g. `openssl rand -base64 32`',
+      TOKEN_ENCRYPTION_KEY: '32 random bytes in base64, e.g. `openssl rand -base64 32`',
+      OPERATOR_TOKEN: 'at least 16 random characters; operators sign in with it',
+      BRIDGE_TOKEN: 'at least 16 random characters; the bridge authenticates with it',
+    } as const;
+    for (const [name, hint] of Object.entries(required)) {
+      if (e[name as keyof typeof required] === undefined) {
+        problems.push(`${name} is required when SPOTIFY_CLIENT_ID is set: ${hint}`);
+      }
+    }
+    secrets = {
+      sessionSecret: e.SESSION_SECRET ?? '',
+      tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ?? '',
+      operatorToken: e.OPERATOR_TOKEN ?? '',
+      bridgeToken: e.BRIDGE_TOKEN ?? '',
+    };
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const simulatorBase = `${publicUrl}${DEMO_SIMULATOR_PATH}`;
+  const [oscHost, oscPort] = e.OSC_TARGET.split(':') as [string, string];
+  const truthy = (v: string) => v === 'true' || v === '1';
+
+  const config: Config = {
+    nodeEnv: e.NODE_ENV ?? 'development',
+    logLevel: e.LOG_LEVEL,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl,
+    redisUrl: e.REDIS_URL ?? null,
+    demoMode,
+    spotify: {
+      clientId: e.SPOTIFY_CLIENT_ID ?? DEMO_CLIENT_ID,
+      clientSecret: e.SPOTIFY_CLIENT_SECRET ?? null,
+      redirectUri: e.SPOTIFY_REDIRECT_URI ?? `${publicUrl}/callback`,
+      accountsUrl: e.SPOTIFY_ACCOUNTS_URL ?? (demoMode ? `${simulatorBase}/accounts` : 'https://accounts.spotify.com'),
+      apiUrl: e.SPOTIFY_API_URL ?? (demoMode ? `${simulatorBase}/api` : 'https://api.spotify.com'),
+      scopes: SPOTIFY_SCOPES,
+    },
+    sessionSecret: secrets.sessionSecret,
+    tokenEncryptionKey: Buffer.from(secrets.tokenEncryptionKey, 'base64'),
+    operatorToken: secrets.operatorToken,
+    bridgeToken: secrets.bridgeToken,
+    corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')) : [],
+    secureCookies: publicUrl.startsWith('https:'),
+    trustProxy: truthy(e.TRUST_PROXY),
+    pollIntervalMs: e.POLL_INTERVAL_MS,
+    turnSeconds: e.TURN_SECONDS,
+    idleSeconds: e.IDLE_SECONDS,
+    demoCrowd: e.DEMO_CROWD,
+    bridge: {
+      hubUrl: e.HUB_URL ?? `http://127.0.0.1:${e.PORT}`,
+      oscHost,
+      oscPort: Number(oscPort),
+      wsPort: e.BRIDGE_WS_PORT,
+      oscRateHz: e.OSC_RATE_HZ,
+    },
+    simulator: {
+      port: e.SIMULATOR_PORT,
+      accessTokenSeconds: e.SIMULATOR_ACCESS_TOKEN_SECONDS,
+      rotateRefreshTokens: truthy(e.SIMULATOR_ROTATE_REFRESH_TOKENS),
+    },
+  };
+  return deepFreeze(config);
+}
+
+/** The process environment with a `.env` file (when present) underneath it. */
+export function readEnvironment(dotenvPath = path.resolve('.env')): Environment {
+  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/** Entry points call this: a bad variable prints one line per problem and stops the process. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig(readEnvironment());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) process.stderr.write(`config error: ${p}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

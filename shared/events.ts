@@ -1,0 +1,98 @@
+/**
+ * The wire: every payload the hub sends over Socket.IO, the plain WebSocket and HTTP, typed once.
+ * Names and shapes are fixed by PROTOCOL.md.
+ */
+
+export interface WireImage {
+  url: string;
+  width: number | null;
+  height: number | null;
+}
+
+export interface NowPlayingItem {
+  type: 'track' | 'episode';
+  id: string | null;
+  uri: string | null;
+  name: string;
+  artists: { id: string | null; name: string }[];
+  album: { id: string | null; name: string; images: WireImage[] };
+  duration_ms: number;
+}
+
+export type PlaybackState = 'playing' | 'paused' | 'idle' | 'no_active_user';
+
+export interface NowPlaying {
+  seq: number;
+  state: PlaybackState;
+  user: { display_name: string } | null;
+  item: NowPlayingItem | null;
+  is_playing: boolean;
+  /** Valid at `server_time`. */
+  progress_ms: number;
+  /** Hub clock, ms since epoch. */
+  server_time: number;
+  turn_ends_at: number | null;
+}
+
+export type QueueState = 'waiting' | 'active' | 'out';
+export type OutReason = 'turn_over' | 'idle' | 'left' | 'removed' | 'revoked' | 'not_registered';
+
+/** A user's own place, as in `/api/me` and the `you` event. */
+export interface YouStatus {
+  state: QueueState;
+  position: number | null;
+  length: number;
+  eta_seconds: number | null;
+  reason: OutReason | null;
+}
+
+export interface QueueSummary {
+  length: number;
+  active: { display_name: string; turn_ends_at: number | null } | null;
+}
+
+export interface QueueEntry {
+  user_id: string;
+  display_name: string;
+  state: QueueState;
+  position: number | null;
+  joined_at: number | null;
+  eta_seconds: number | null;
+  reason: OutReason | null;
+}
+
+/** `/api/operator/queue` and the `queue_full` event. */
+export interface QueueFull {
+  paused: boolean;
+  turn_seconds: number;
+  idle_seconds: number;
+  active: { user_id: string; display_name: string; started_at: number; turn_ends_at: number | null; remaining_ms: number } | null;
+  waiting: QueueEntry[];
+  out: QueueEntry[];
+  length: number;
+}
+
+export interface Health {
+  redis: boolean;
+  last_poll_at: number | null;
+  last_poll_age_ms: number | null;
+  spotify_retry_after: number | null;
+  refresh_failures: number;
+  clients: { '/': number; '/operator': number; '/bridge': number };
+  bridge_connected: boolean;
+  server_time: number;
+}
+
+export interface ServerToClientEvents {
+  now_playing: (payload: NowPlaying) => void;
+  queue: (payload: QueueSummary) => void;
+  you: (payload: YouStatus) => void;
+  queue_full: (payload: QueueFull) => void;
+  health: (payload: Health) => void;
+  pong_time: (payload: { client_time: number; server_time: number }) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Clock sync for the bridge: answered with `pong_time` (no acknowledgement callbacks). */
+  ping_time: (payload: { client_time: number }) => void;
+}

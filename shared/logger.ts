@@ -1,0 +1,69 @@
+/**
+ * pino, with redaction of every secret the hub handles from day one: authorization headers,
+ * cookies, OAuth codes and verifiers, Spotify tokens and the client secret.
+ */
+import { pino, type Logger, type DestinationStream } from 'pino';
+
+export type { Logger } from 'pino';
+
+const SECRET_FIELDS = [
+  'authorization',
+  'cookie',
+  'code_verifier',
+  'codeVerifier',
+  'access_token',
+  'accessToken',
+  'refresh_token',
+  'refreshToken',
+  'client_secret',
+  'clientSecret',
+  'token',
+  'password',
+  'sessionSecret',
+  'tokenEncryptionKey',
+  'operatorToken',
+  'bridgeToken',
+] as const;
+
+/** Paths pino masks wherever they appear up to two levels deep, plus HTTP headers. */
+export const REDACT_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+  'headers.authorization',
+  'headers.cookie',
+  // An OAuth `code` only ever travels in a query or a form; AppError's own `code` stays readable.
+  'query.code',
+  'body.code',
+  'form.code',
+  'req.query.code',
+  ...SECRET_FIELDS,
+  ...SECRET_FIELDS.map((f) => `*.${f}`),
+  ...SECRET_FIELDS.map((f) => `*.*.${f}`),
+];
+
+const SECRET_QUERY_KEYS = new Set(['code', 'state', 'code_verifier', 'access_token', 'refresh_token', 'token', 'client_secret']);
+
+/** A URL for the log with the values of secret query parameters masked. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const params = new URLSearchParams(url.slice(q + 1));
+  for (const key of [...params.keys()]) {
+    if (SECRET_QUERY_KEYS.has(key)) params.set(key, '[Redacted]');
+  }
+  return `${url.slice(0, q)}?${params.toString()}`;
+}
+
+export function createLogger(options: { level?: string; name?: string } = {}, destination?: DestinationStream): Logger {
+  return pino(
+    {
+      name: options.name ?? 'nowplaying-hub',
+      level: options.level ?? 'info',
+      redact: { paths: REDACT_PATHS, censor: '[Redacted]' },
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    destination,
+  );
+}

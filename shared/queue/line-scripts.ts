@@ -1,0 +1,194 @@
+/**
+ * Lua for the line. Every change runs as one script, so any number of servers and workers can
+ * steer the line at once without a lost update. A common prelude holds the helpers; each script
+ * receives ARGV[1] = key prefix, ARGV[2] = now (ms), ARGV[3] = default turn seconds,
+ * ARGV[4] = default idle seconds, then its own arguments from ARGV[5].
+ */
+const PRELUDE = `
+local P = ARGV[1]
+local now = tonumber(ARGV[2])
+local K_LINE = P .. 'line'
+local K_ACTIVE = P .. 'active'
+local K_SETTINGS = P .. 'settings'
+local K_USERS = P .. 'users'
+local K_VERSION = P .. 'line:version'
+local function ukey(id) return P .. 'user:' .. id end
+local function turn_ms()
+  local v = redis.call('HGET', K_SETTINGS, 'turn_seconds')
+  return (tonumber(v) or tonumber(ARGV[3])) * 1000
+end
+local function idle_ms()
+  local v = redis.call('HGET', K_SETTINGS, 'idle_seconds')
+  return (tonumber(v) or tonumber(ARGV[4])) * 1000
+end
+local function is_paused() return redis.call('HGET', K_SETTINGS, 'paused') == '1' end
+local function bump() return redis.call('INCR', K_VERSION) end
+local function set_out(id, reason)
+  redis.call('HSET', ukey(id), 'state', 'out', 'reason', reason, 'updated_at', now)
+end
+local function promote()
+  if redis.call('EXISTS', K_ACTIVE) == 1 or is_paused() then return false end
+  local id = redis.call('LPOP', K_LINE)
+  while id do
+    if redis.call('HGET', ukey(id), 'state') == 'waiting' then
+      redis.call('HSET', K_ACTIVE, 'user_id', id, 'started_at', now, 'ends_at', now + turn_ms(), 'last_playing_at', now)
+      redis.call('HSET', ukey(id), 'state', 'active', 'reason', '', 'updated_at', now)
+      return id
+    end
+    id = redis.call('LPOP', K_LINE)
+  end
+  return false
+end
+local function end_active(reason)
+  local id = redis.call('HGET', K_ACTIVE, 'user_id')
+  if not id then return false end
+  redis.call('DEL', K_ACTIVE)
+  set_out(id, reason)
+  return id
+end
+-- Takes a user out of the line, wherever they are; answers 'active', 'waiting' or false.
+local function take_out(id, reason)
+  if redis.call('HGET', K_ACTIVE, 'user_id') == id then
+    end_active(reason)
+    return 'active'
+  end
+  if redis.call('HGET', ukey(id), 'state') == 'waiting' then
+    redis.call('LREM', K_LINE, 0, id)
+    set_out(id, reason)
+    return 'waiting'
+  end
+  return false
+end
+`;
+
+/** ARGV[5] user id, ARGV[6] display name. Answers 1 when the user was added. */
+export const JOIN = `${PRELUDE}
+local id, name = ARGV[5], ARGV[6]
+local state = redis.call('HGET', ukey(id), 'state')
+if state == 'waiting' or state == 'active' then
+  redis.call('HSET', ukey(id), 'display_name', name)
+  return 0
+end
+redis.call('HSET', ukey(id), 'id', id, 'display_name', name, 'state', 'waiting', 'reason', '', 'joined_at', now, 'updated_at', now)
+redis.call('SADD', K_USERS, id)
+redis.call('RPUSH', K_LINE, id)
+promote()
+bump()
+return 1
+`;
+
+/** ARGV[5] user id, ARGV[6] reason. Answers 'active', 'waiting' or 0 when the user was not in line. */
+export const TAKE_OUT = `${PRELUDE}
+local where = take_out(ARGV[5], ARGV[6])
+if not where then return 0 end
+promote()
+bump()
+return where
+`;
+
+/** Ends the active turn (operator skip). Answers the user id or 0. */
+export const SKIP = `${PRELUDE}
+local id = end_active('turn_over')
+if not id then return 0 end
+promote()
+bump()
+return id
+`;
+
+/** ARGV[5] user id, ARGV[6] 1-based position among the waiting. Answers the new position, 0 if not waiting. */
+export const MOVE = `${PRELUDE}
+local id, pos = ARGV[5], tonumber(ARGV[6])
+if redis.call('HGET', ukey(id), 'state') ~= 'waiting' then return 0 end
+if redis.call('LREM', K_LINE, 0, id) == 0 then return 0 end
+local len = redis.call('LLEN', K_LINE)
+if pos > len then
+  redis.call('RPUSH', K_LINE, id)
+  pos = len + 1
+else
+  if pos < 1 then pos = 1 end
+  local pivot = redis.call('LINDEX', K_LINE, pos - 1)
+  redis.call('LINSERT', K_LINE, 'BEFORE', pivot, id)
+end
+bump()
+return pos
+`;
+
+/** Holds the rotation: the active turn's clock stops and nobody is promoted. */
+export const PAUSE = `${PRELUDE}
+if is_paused() then return 0 end
+redis.call('HSET', K_SETTINGS, 'paused', '1')
+local ends = tonumber(redis.call('HGET', K_ACTIVE, 'ends_at'))
+if ends then
+  redis.call('HSET', K_ACTIVE, 'remaining_ms', math.max(0, ends - now), 'ends_at', '')
+end
+bump()
+return 1
+`;
+
+export const RESUME = `${PRELUDE}
+if not is_paused() then return 0 end
+redis.call('HSET', K_SETTINGS, 'paused', '0')
+local remaining = tonumber(redis.call('HGET', K_ACTIVE, 'remaining_ms'))
+if remaining then
+  redis.call('HSET', K_ACTIVE, 'ends_at', now + remaining, 'last_playing_at', now)
+  redis.call('HDEL', K_ACTIVE, 'remaining_ms')
+end
+promote()
+bump()
+return 1
+`;
+
+/** ARGV[5] turn seconds, ARGV[6] idle seconds (empty keeps the current value). */
+export const SETTINGS = `${PRELUDE}
+if ARGV[5] ~= '' then redis.call('HSET', K_SETTINGS, 'turn_seconds', ARGV[5]) end
+if ARGV[6] ~= '' then redis.call('HSET', K_SETTINGS, 'idle_seconds', ARGV[6]) end
+bump()
+return 1
+`;
+
+/**
+ * The rotation's clock, run by the poll worker. ARGV[5] the user the caller polled ('' for none),
+ * ARGV[6] '1' when that user has something playing, '0' when not, '' when unknown.
+ * Answers { ended user id or '', reason or '', promoted user id or '' }.
+ */
+export const TICK = `${PRELUDE}
+local polled, playing = ARGV[5], ARGV[6]
+local ended, reason = '', ''
+local active = redis.call('HGET', K_ACTIVE, 'user_id')
+if active and active == polled and playing == '1' then
+  redis.call('HSET', K_ACTIVE, 'last_playing_at', now)
+end
+if active and not is_paused() then
+  local ends = tonumber(redis.call('HGET', K_ACTIVE, 'ends_at'))
+  local last = tonumber(redis.call('HGET', K_ACTIVE, 'last_playing_at')) or now
+  if ends and ends <= now then
+    reason = 'turn_over'
+  elseif now - last >= idle_ms() then
+    reason = 'idle'
+  end
+  if reason ~= '' then ended = end_active(reason) end
+end
+local promoted = promote() or ''
+if ended ~= '' or promoted ~= '' then bump() end
+return { ended, reason, promoted }
+`;
+
+/** One consistent read of the whole line, as JSON. */
+export const SNAPSHOT = `${PRELUDE}
+local ids = redis.call('LRANGE', K_LINE, 0, -1)
+local waiting = {}
+for i, id in ipairs(ids) do
+  local u = redis.call('HMGET', ukey(id), 'display_name', 'joined_at')
+  waiting[i] = { id = id, display_name = u[1] or id, joined_at = tonumber(u[2]) }
+end
+local active = cjson.null
+local a = redis.call('HMGET', K_ACTIVE, 'user_id', 'started_at', 'ends_at', 'remaining_ms', 'last_playing_at')
+if a[1] then
+  active = { user_id = a[1], display_name = redis.call('HGET', ukey(a[1]), 'display_name') or a[1],
+    started_at = tonumber(a[2]), ends_at = tonumber(a[3]) or cjson.null,
+    remaining_ms = tonumber(a[4]) or cjson.null, last_playing_at = tonumber(a[5]) or cjson.null }
+end
+return cjson.encode({ now = now, waiting = waiting, active = active, paused = is_paused(),
+  turn_seconds = turn_ms() / 1000, idle_seconds = idle_ms() / 1000,
+  version = tonumber(redis.call('GET', K_VERSION)) or 0 })
+`;

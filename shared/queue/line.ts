@@ -1,0 +1,213 @@
+/**
+ * The waiting line: who waits, who drives, for how long. Redis is the only state; every change is
+ * one Lua script (see line-scripts.ts), so servers and workers may steer it concurrently.
+ */
+import { KEY_PREFIX, keys } from '../redis-keys.js';
+import type { RedisClient } from '../redis.js';
+import type { OutReason, QueueEntry, QueueFull, QueueSummary, YouStatus } from '../events.js';
+import * as lua from './line-scripts.js';
+import { runScript } from './scripts.js';
+
+export interface LineDefaults {
+  readonly turnSeconds: number;
+  readonly idleSeconds: number;
+}
+
+export interface WaitingEntry {
+  id: string;
+  display_name: string;
+  joined_at: number | null;
+}
+
+export interface ActiveTurn {
+  user_id: string;
+  display_name: string;
+  started_at: number;
+  /** Null while the rotation is paused. */
+  ends_at: number | null;
+  /** Set while paused: what was left of the turn when it was paused. */
+  remaining_ms: number | null;
+  last_playing_at: number | null;
+}
+
+export interface LineSnapshot {
+  now: number;
+  waiting: WaitingEntry[];
+  active: ActiveTurn | null;
+  paused: boolean;
+  turn_seconds: number;
+  idle_seconds: number;
+  version: number;
+}
+
+export interface TickResult {
+  ended: { userId: string; reason: OutReason } | null;
+  promoted: string | null;
+}
+
+export interface UserRecord {
+  id: string;
+  display_name: string;
+  state: 'waiting' | 'active' | 'out';
+  reason: OutReason | null;
+  joined_at: number | null;
+  updated_at: number | null;
+}
+
+const OUT_REASONS: readonly OutReason[] = ['turn_over', 'idle', 'left', 'removed', 'revoked', 'not_registered'];
+
+export class Line {
+  readonly #redis: RedisClient;
+  readonly #defaults: LineDefaults;
+  readonly #now: () => number;
+
+  constructor(redis: RedisClient, defaults: LineDefaults, now: () => number = Date.now) {
+    this.#redis = redis;
+    this.#defaults = defaults;
+    this.#now = now;
+  }
+
+  #run(script: string, ...args: (string | number)[]): Promise<unknown> {
+    return runScript(this.#redis, script, [], [`${KEY_PREFIX}:`, this.#now(), this.#defaults.turnSeconds, this.#defaults.idleSeconds, ...args]);
+  }
+
+  /** Adds the user at the end of the line; a user already waiting or active is left where they are. */
+  async join(userId: string, displayName: string): Promise<boolean> {
+    return (await this.#run(lua.JOIN, userId, displayName)) === 1;
+  }
+
+  /** Takes the user out of the line (leaving, logging out, losing Spotify access). */
+  async takeOut(userId: string, reason: OutReason): Promise<'active' | 'waiting' | null> {
+    const where = await this.#run(lua.TAKE_OUT, userId, reason);
+    return where === 'active' || where === 'waiting' ? where : null;
+  }
+
+  /** Ends the active turn early; answers whose turn it was. */
+  async skip(): Promise<string | null> {
+    const id = await this.#run(lua.SKIP);
+    return typeof id === 'string' ? id : null;
+  }
+
+  /** Moves a waiting user to a 1-based position; answers the position taken, or null if not waiting. */
+  async move(userId: string, position: number): Promise<number | null> {
+    const pos = await this.#run(lua.MOVE, userId, Math.max(1, Math.floor(position)));
+    return typeof pos === 'number' && pos > 0 ? pos : null;
+  }
+
+  async pause(): Promise<boolean> {
+    return (await this.#run(lua.PAUSE)) === 1;
+  }
+
+  async resume(): Promise<boolean> {
+    return (await this.#run(lua.RESUME)) === 1;
+  }
+
+  async updateSettings(settings: { turnSeconds?: number | undefined; idleSeconds?: number | undefined }): Promise<void> {
+    await this.#run(lua.SETTINGS, settings.turnSeconds ?? '', settings.idleSeconds ?? '');
+  }
+
+  /**
+   * Advances the rotation: ends a turn that ran out or went idle and promotes the next in line.
+   * `polled` and `playing` report what a poll just saw for that user.
+   */
+  async tick(polled: string | null = null, playing: boolean | null = null): Promise<TickResult> {
+    const reply = (await this.#run(lua.TICK, polled ?? '', playing === null ? '' : playing ? '1' : '0')) as [string, string, string];
+    const [ended, reason, promoted] = reply;
+    return {
+      ended: ended ? { userId: ended, reason: reason as OutReason } : null,
+      promoted: promoted || null,
+    };
+  }
+
+  async snapshot(): Promise<LineSnapshot> {
+    const raw = JSON.parse(String(await this.#run(lua.SNAPSHOT))) as Omit<LineSnapshot, 'waiting'> & { waiting: WaitingEntry[] | Record<string, never> };
+    // cjson encodes an empty Lua table as {}.
+    const waiting = Array.isArray(raw.waiting) ? raw.waiting : [];
+    return { ...raw, waiting: waiting.map((w) => ({ ...w, joined_at: w.joined_at ?? null })) };
+  }
+
+  async user(userId: string): Promise<UserRecord | null> {
+    const h = await this.#redis.hGetAll(keys.user(userId));
+    if (!h.id) return null;
+    return toUserRecord(h);
+  }
+
+  /** Users who are out, most recent first (for the operator's view). */
+  async recentlyOut(limit = 50): Promise<UserRecord[]> {
+    const ids = await this.#redis.sMembers(keys.users());
+    if (ids.length === 0) return [];
+    const multi = this.#redis.multi();
+    for (const id of ids) multi.hGetAll(keys.user(id));
+    const rows = (await multi.exec()) as unknown as Record<string, string>[];
+    return rows
+      .filter((h) => h && h.id && h.state === 'out')
+      .map(toUserRecord)
+      .sort((a, b) => (b.updated_at ?? 0) - (a.updated_at ?? 0))
+      .slice(0, limit);
+  }
+}
+
+function toUserRecord(h: Record<string, string>): UserRecord {
+  const reason = OUT_REASONS.find((r) => r === h.reason) ?? null;
+  const state = h.state === 'waiting' || h.state === 'active' ? h.state : 'out';
+  return {
+    id: h.id ?? '',
+    display_name: h.display_name ?? h.id ?? '',
+    state,
+    reason: state === 'out' ? reason : null,
+    joined_at: h.joined_at ? Number(h.joined_at) : null,
+    updated_at: h.updated_at ? Number(h.updated_at) : null,
+  };
+}
+
+/** Milliseconds left in the active turn at the snapshot's time. */
+export function remainingMs(s: LineSnapshot): number {
+  if (!s.active) return 0;
+  if (s.active.ends_at === null) return s.active.remaining_ms ?? 0;
+  return Math.max(0, s.active.ends_at - s.now);
+}
+
+/** Seconds until the user at a 1-based waiting position starts, if every turn runs its length. */
+export function etaSeconds(s: LineSnapshot, position: number): number {
+  return Math.ceil(remainingMs(s) / 1000) + (position - 1) * s.turn_seconds;
+}
+
+/** What `/api/me` and the `you` event say about one user. */
+export function youStatus(s: LineSnapshot, user: UserRecord | null): YouStatus | null {
+  if (!user) return null;
+  const length = s.waiting.length;
+  if (s.active?.user_id === user.id) return { state: 'active', position: null, length, eta_seconds: 0, reason: null };
+  const index = s.waiting.findIndex((w) => w.id === user.id);
+  if (index >= 0) return { state: 'waiting', position: index + 1, length, eta_seconds: etaSeconds(s, index + 1), reason: null };
+  return { state: 'out', position: null, length, eta_seconds: null, reason: user.reason ?? 'left' };
+}
+
+export function queueSummary(s: LineSnapshot): QueueSummary {
+  return {
+    length: s.waiting.length,
+    active: s.active ? { display_name: s.active.display_name, turn_ends_at: s.active.ends_at } : null,
+  };
+}
+
+export function queueFull(s: LineSnapshot, out: UserRecord[]): QueueFull {
+  const waiting: QueueEntry[] = s.waiting.map((w, i) => ({
+    user_id: w.id,
+    display_name: w.display_name,
+    state: 'waiting',
+    position: i + 1,
+    joined_at: w.joined_at,
+    eta_seconds: etaSeconds(s, i + 1),
+    reason: null,
+  }));
+  return {
+    paused: s.paused,
+    turn_seconds: s.turn_seconds,
+    idle_seconds: s.idle_seconds,
+    active: s.active
+      ? { user_id: s.active.user_id, display_name: s.active.display_name, started_at: s.active.started_at, turn_ends_at: s.active.ends_at, remaining_ms: remainingMs(s) }
+      : null,
+    waiting,
+    out: out.map((u) => ({ user_id: u.id, display_name: u.display_name, state: 'out', position: null, joined_at: u.joined_at, eta_seconds: null, reason: u.reason })),
+    length: waiting.length,
+  };
+}
