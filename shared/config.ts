@@ -188,6 +188,8 @@ interface DemoSecrets {
   tokenEncryptionKey: string;
   operatorToken: string;
   bridgeToken: string;
+  /** The embedded simulator's client secret, so demo mode can use client credentials too. */
+  simulatorClientSecret: string;
 }
 
 /**
@@ -200,13 +202,14 @@ function demoSecrets(dataDir: string | null): DemoSecrets {
     tokenEncryptionKey: randomBytes(32).toString('base64'),
     operatorToken: randomBytes(12).toString('base64url'),
     bridgeToken: randomBytes(12).toString('base64url'),
+    simulatorClientSecret: randomBytes(24).toString('base64url'),
   };
   if (!dataDir) return fresh;
   const file = path.join(dataDir, 'demo-secrets.json');
   try {
     if (existsSync(file)) {
       const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoSecrets>;
-      if (saved.sessionSecret && saved.tokenEncryptionKey && saved.operatorToken && saved.bridgeToken) {
+      if (saved.sessionSecret && saved.tokenEncryptionKey && saved.operatorToken && saved.bridgeToken && saved.simulatorClientSecret) {
         return saved as DemoSecrets;
       }
     }
@@ -250,6 +253,7 @@ export function loadConfig(rawEnv: Environment, options: LoadConfigOptions = {})
       tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ?? generated.tokenEncryptionKey,
       operatorToken: e.OPERATOR_TOKEN ?? generated.operatorToken,
       bridgeToken: e.BRIDGE_TOKEN ?? generated.bridgeToken,
+      simulatorClientSecret: e.SPOTIFY_CLIENT_SECRET ?? generated.simulatorClientSecret,
     };
   } else {
     const required = {
@@ -268,6 +272,7 @@ export function loadConfig(rawEnv: Environment, options: LoadConfigOptions = {})
       tokenEncryptionKey: e.TOKEN_ENCRYPTION_KEY ?? '',
       operatorToken: e.OPERATOR_TOKEN ?? '',
       bridgeToken: e.BRIDGE_TOKEN ?? '',
+      simulatorClientSecret: '',
     };
   }
   if (problems.length > 0) throw new ConfigError(problems);
@@ -286,7 +291,7 @@ export function loadConfig(rawEnv: Environment, options: LoadConfigOptions = {})
     demoMode,
     spotify: {
       clientId: e.SPOTIFY_CLIENT_ID ?? DEMO_CLIENT_ID,
-      clientSecret: e.SPOTIFY_CLIENT_SECRET ?? null,
+      clientSecret: demoMode ? secrets.simulatorClientSecret : (e.SPOTIFY_CLIENT_SECRET ?? null),
       redirectUri: e.SPOTIFY_REDIRECT_URI ?? `${publicUrl}/callback`,
       accountsUrl: e.SPOTIFY_ACCOUNTS_URL ?? (demoMode ? `${simulatorBase}/accounts` : 'https://accounts.spotify.com'),
       apiUrl: e.SPOTIFY_API_URL ?? (demoMode ? `${simulatorBase}/api` : 'https://api.spotify.com'),

@@ -48,11 +48,23 @@ const SECRET_QUERY_KEYS = new Set(['code', 'state', 'code_verifier', 'access_tok
 export function redactUrl(url: string): string {
   const q = url.indexOf('?');
   if (q < 0) return url;
-  const params = new URLSearchParams(url.slice(q + 1));
-  for (const key of [...params.keys()]) {
-    if (SECRET_QUERY_KEYS.has(key)) params.set(key, '[Redacted]');
+  const pairs = url
+    .slice(q + 1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const key = decodeURIComponentSafe(eq < 0 ? pair : pair.slice(0, eq));
+      return SECRET_QUERY_KEYS.has(key) ? `${pair.slice(0, eq < 0 ? pair.length : eq)}=[Redacted]` : pair;
+    });
+  return `${url.slice(0, q)}?${pairs.join('&')}`;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
   }
-  return `${url.slice(0, q)}?${params.toString()}`;
 }
 
 export function createLogger(options: { level?: string; name?: string } = {}, destination?: DestinationStream): Logger {

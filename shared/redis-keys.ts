@@ -31,6 +31,12 @@ export const keys = {
   nowPlayingSeq: () => `${KEY_PREFIX}:now-playing:seq`,
   /** Poll bookkeeping: last success time, failure counts. */
   pollStatus: () => `${KEY_PREFIX}:poll:status`,
+  /** Hash: server instance id → its socket counts per namespace, as JSON with a timestamp. */
+  clients: () => `${KEY_PREFIX}:clients`,
+  /** Hash of counters the workers keep for /metrics (polls, Spotify statuses, refreshes, 429s). */
+  metrics: () => `${KEY_PREFIX}:metrics`,
+  /** Lock held for the length of one poll, so two workers never poll at once. */
+  pollLock: () => `${KEY_PREFIX}:lock:poll`,
   /** express-session records (connect-redis prefix). */
   sessionPrefix: () => `${KEY_PREFIX}:sess:`,
   /** BullMQ's own prefix. */

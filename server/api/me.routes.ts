@@ -1,0 +1,55 @@
+/** The audience's own view: who am I, where am I in the line, and joining or leaving it. */
+import { Router, type Request } from 'express';
+import { AppError } from '../../shared/errors.js';
+import { youStatus } from '../../shared/queue/line.js';
+import type { YouStatus } from '../../shared/events.js';
+import type { AppDeps } from '../deps.js';
+import { notifySafely } from '../auth/auth.routes.js';
+import { requireUser } from '../http/session-helpers.js';
+
+export interface MeResponse {
+  logged_in: boolean;
+  user: { id: string; display_name: string } | null;
+  queue: YouStatus | null;
+}
+
+export function meRoutes(deps: AppDeps): Router {
+  const { line, tokens, nowPlaying } = deps;
+  const router = Router();
+
+  async function me(req: Request): Promise<MeResponse> {
+    const userId = req.session.userId;
+    if (!userId) return { logged_in: false, user: null, queue: null };
+    const [snapshot, record] = await Promise.all([line.snapshot(), line.user(userId)]);
+    return {
+      logged_in: true,
+      user: { id: userId, display_name: req.session.displayName ?? record?.display_name ?? userId },
+      queue: youStatus(snapshot, record),
+    };
+  }
+
+  router.get('/api/me', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json(await me(req));
+  });
+
+  router.post('/api/queue/join', async (req, res) => {
+    const { userId, displayName } = requireUser(req);
+    // Without stored tokens (revoked, logged out elsewhere) there is nothing to poll: log in again.
+    if (!(await tokens.load(userId))) throw new AppError('spotify_session_expired');
+    await line.join(userId, displayName);
+    await notifySafely(req, deps, [userId]);
+    res.json(await me(req));
+  });
+
+  router.post('/api/queue/leave', async (req, res) => {
+    const { userId } = requireUser(req);
+    if (await line.takeOut(userId, 'left')) await notifySafely(req, deps, [userId]);
+    res.json(await me(req));
+  });
+
+  router.get('/api/now-playing', async (_req, res) => {
+    res.set('Cache-Control', 'no-store').json(await nowPlaying.current());
+  });
+
+  return router;
+}

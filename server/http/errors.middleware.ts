@@ -1,0 +1,56 @@
+/**
+ * The one place errors become responses: `{"error":{"code","message"}}` with the table's status.
+ * Unknown errors are logged in full and answered as a bare 500; nothing sends a stack trace.
+ */
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, ERRORS, StoreUnavailableError, isAppError } from '../../shared/errors.js';
+import type { Logger } from '../../shared/logger.js';
+
+/** Routes a person reaches by navigating (not by fetch): they get a small page, not JSON. */
+const PAGE_ROUTES = new Set(['/login', '/callback', '/logout']);
+
+function isRedisError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return /^(ClientClosedError|ClientOfflineError|SocketClosedUnexpectedlyError|ConnectionTimeoutError|ReconnectStrategyError|SocketTimeoutError)$/.test(err.name) || /ECONNREFUSED|The client is closed|client is offline/i.test(err.message);
+}
+
+function toAppError(err: unknown): AppError {
+  if (isAppError(err)) return err;
+  const e = err as { type?: string; status?: number } | null;
+  if (e?.type === 'entity.parse.failed' || e?.type === 'entity.verify.failed') return new AppError('invalid_body', { message: 'The request body is not valid JSON.', cause: err });
+  if (e?.type === 'entity.too.large') return new AppError('invalid_body', { message: 'The request body is too large.', cause: err });
+  if (isRedisError(err)) return new StoreUnavailableError(err);
+  return new AppError('internal', { cause: err });
+}
+
+export function errorMiddleware(log: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const appError = toAppError(err);
+    if (appError.status >= 500) {
+      const cause = appError.code === 'internal' ? err : appError.cause;
+      req.log?.error({ err: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : cause, code: appError.code }, 'request failed');
+      if (!req.log) log.error({ code: appError.code }, 'request failed');
+    }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
+    if (appError.code === 'rate_limited' || appError.code === 'spotify_rate_limited') {
+      const retry = appError.details?.retry_after_seconds;
+      if (typeof retry === 'number') res.set('Retry-After', String(retry));
+    }
+    res.status(appError.status);
+    if (PAGE_ROUTES.has(req.path) && req.accepts(['json', 'html']) === 'html') {
+      res.type('html').send(errorPage(appError.expose ? appError.message : ERRORS.internal.message));
+      return;
+    }
+    res.json(appError.toJSON());
+  };
+}
+
+export const notFound: RequestHandler = (_req, _res, next) => next(new AppError('not_found'));
+
+function errorPage(message: string): string {
+  const safe = message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>nowplaying-hub</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem"><h1>Something went wrong</h1><p>${safe}</p><p><a href="/">Back to the hub</a></p></body></html>`;
+}

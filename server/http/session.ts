@@ -1,0 +1,50 @@
+/**
+ * Server-side sessions in Redis (express-session + connect-redis). The cookie only carries a
+ * signed id; OAuth state, the PKCE verifier and who is logged in stay on the server.
+ */
+import session from 'express-session';
+import { RedisStore } from 'connect-redis';
+import type { RequestHandler } from 'express';
+import type { Config } from '../../shared/config.js';
+import { keys } from '../../shared/redis-keys.js';
+import type { RedisClient } from '../../shared/redis.js';
+import { StoreUnavailableError } from '../../shared/errors.js';
+
+/** One login that was started and not yet finished, keyed by its `state`. */
+export interface PendingLogin {
+  verifier: string;
+  createdAt: number;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    pendingLogins: Record<string, PendingLogin>;
+    userId: string;
+    displayName: string;
+    operator: boolean;
+  }
+}
+
+export const SESSION_COOKIE = 'nph.sid';
+const SESSION_TTL_SECONDS = 12 * 3600;
+
+/**
+ * The session middleware, wrapped so that a store failure (Redis down) becomes a 503 instead of a
+ * request that quietly goes on without a session.
+ */
+export function createSessionMiddleware(config: Config, redis: RedisClient): RequestHandler {
+  const store = new RedisStore({ client: redis, prefix: keys.sessionPrefix(), ttl: SESSION_TTL_SECONDS });
+  const inner = session({
+    name: SESSION_COOKIE,
+    secret: config.sessionSecret,
+    store,
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: config.trustProxy,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_TTL_SECONDS * 1000, path: '/' },
+  });
+  return (req, res, next) => {
+    inner(req, res, (err?: unknown) => (err ? next(new StoreUnavailableError(err)) : next()));
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Composition root of the HTTP + Socket.IO server: config → Redis → app → listen → graceful
+ * shutdown. `startServer` is used by the entry points (server/main.ts, bin/start.ts) and tests.
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import type { Config } from '../shared/config.js';
+import { DEMO_SIMULATOR_PATH } from '../shared/config.js';
+import type { Logger } from '../shared/logger.js';
+import { keys } from '../shared/redis-keys.js';
+import { closeRedis, connectRedis, type RedisClient } from '../shared/redis.js';
+import { Line } from '../shared/queue/line.js';
+import { Fanout } from '../shared/realtime/fanout.js';
+import { NowPlayingStore } from '../shared/realtime/now-playing-store.js';
+import { AccountsClient } from '../shared/spotify/accounts-client.js';
+import { AppTokenCache } from '../shared/spotify/app-token.js';
+import { TokenRefresher } from '../shared/spotify/token-refresher.js';
+import { TokenStore } from '../shared/spotify/token-store.js';
+import { WebApiClient } from '../shared/spotify/web-api-client.js';
+import { createSimulatorRouter, SimulatorState } from '../shared/simulator/index.js';
+import { createApp } from './app.js';
+import type { AppDeps, RateLimits } from './deps.js';
+import { setupRealtime, type HubServer } from './realtime/sockets.js';
+
+export interface StartServerOptions {
+  /** Overrides config.port (0: any free port). */
+  readonly port?: number;
+  readonly host?: string;
+  readonly rateLimits?: RateLimits;
+  /** Demo mode: an existing simulator state to serve at /sim instead of a fresh one. */
+  readonly simulatorState?: SimulatorState;
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly port: number;
+  readonly io: HubServer;
+  readonly http: HttpServer;
+  /** Present in demo mode: the embedded simulated Spotify. */
+  readonly simulator: SimulatorState | null;
+  close(): Promise<void>;
+}
+
+export async function startServer(config: Config, log: Logger, options: StartServerOptions = {}): Promise<RunningServer> {
+  const redisUrl = config.redisUrl ?? 'redis://127.0.0.1:6379';
+  const redis = await connectRedis({ url: redisUrl, name: 'server', failFast: true }, log);
+  const pub = await connectRedis({ url: redisUrl, name: 'server-pub' }, log);
+  const sub = await connectRedis({ url: redisUrl, name: 'server-sub' }, log);
+
+  const line = new Line(redis, { turnSeconds: config.turnSeconds, idleSeconds: config.idleSeconds });
+  const tokens = new TokenStore(redis, config.tokenEncryptionKey, log);
+  const accounts = new AccountsClient(config.spotify);
+  const refresher = new TokenRefresher({ redis, store: tokens, accounts, log });
+  const nowPlaying = new NowPlayingStore(redis);
+
+  let simulator: SimulatorState | null = null;
+  if (config.demoMode) {
+    simulator =
+      options.simulatorState ??
+      new SimulatorState({
+        clientId: config.spotify.clientId,
+        clientSecret: config.spotify.clientSecret,
+        redirectUris: [config.spotify.redirectUri],
+        accessTokenSeconds: config.simulator.accessTokenSeconds,
+        rotateRefreshTokens: config.simulator.rotateRefreshTokens,
+      });
+  }
+
+  const http = createServer();
+  const io: HubServer = new Server(http, {
+    cors: { origin: [...config.corsOrigins], credentials: true },
+    adapter: createAdapter(pub, sub, { key: keys.socketIoChannel() }),
+    // Phones on venue Wi-Fi drop briefly: notice dead sockets within ~45 s, not minutes.
+    pingInterval: 20_000,
+    pingTimeout: 25_000,
+  });
+  const fanout = new Fanout(io, line);
+
+  const deps: AppDeps = {
+    config,
+    log,
+    redis,
+    line,
+    tokens,
+    refresher,
+    accounts,
+    webApi: new WebApiClient(config.spotify.apiUrl),
+    appToken: new AppTokenCache(accounts),
+    nowPlaying,
+    notify: fanout,
+    simulator: simulator ? createSimulatorRouter(simulator, { mountPath: DEMO_SIMULATOR_PATH }) : null,
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+  };
+  const { app, sessionMiddleware } = createApp(deps);
+  http.on('request', app);
+  io.engine.use(sessionMiddleware);
+  setupRealtime(io, { config, log, line, nowPlaying });
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(options.port ?? config.port, options.host ?? config.host, () => resolve());
+  });
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  log.info({ port, publicUrl: config.publicUrl }, 'server listening');
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    io,
+    http,
+    simulator,
+    close() {
+      closing ??= (async () => {
+        io.disconnectSockets(true);
+        await new Promise<void>((resolve) => io.close(() => resolve()));
+        http.closeAllConnections();
+        await Promise.all([closeRedis(redis), closeRedis(pub), closeRedis(sub)]);
+      })();
+      return closing;
+    },
+  };
+}
+
+export type { RedisClient };

@@ -1,0 +1,11 @@
+/** `npm run start:server`: the HTTP + Socket.IO server alone, for production and multi-instance runs. */
+import { loadConfigOrExit } from '../shared/config.js';
+import { createLogger } from '../shared/logger.js';
+import { onShutdown } from '../shared/shutdown.js';
+import { startServer } from './index.js';
+
+const config = loadConfigOrExit();
+const log = createLogger({ level: config.logLevel, name: 'server' });
+if (config.demoMode) log.warn('DEMO MODE: SPOTIFY_CLIENT_ID is unset, so the embedded Spotify simulator at /sim stands in for Spotify');
+const server = await startServer(config, log);
+onShutdown(log, () => server.close());

@@ -1,0 +1,74 @@
+/** Starts a real hub server in this process against a test Redis, in demo mode unless told otherwise. */
+import { loadConfig, type Config, type Environment } from '../../shared/config.js';
+import type { Logger } from '../../shared/logger.js';
+import { createLogger } from '../../shared/logger.js';
+import { startServer, type RunningServer } from '../../server/index.js';
+import type { SimulatorState } from '../../shared/simulator/index.js';
+import { freePort } from './ports.js';
+import type { CookieClient, Hop } from './cookie-client.js';
+
+export interface TestHub {
+  readonly config: Config;
+  readonly server: RunningServer;
+  readonly url: string;
+  readonly sim: SimulatorState;
+  close(): Promise<void>;
+}
+
+export const TEST_RATE_LIMITS = { loginPerMinute: 10_000, proxyPerMinute: 10_000, operatorLoginPerMinute: 10_000 };
+
+export async function testConfig(redisUrl: string, env: Environment = {}): Promise<Config> {
+  const port = env.PORT ? Number(env.PORT) : await freePort();
+  return loadConfig(
+    {
+      REDIS_URL: redisUrl,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      LOG_LEVEL: 'silent',
+      POLL_INTERVAL_MS: '250',
+      OPERATOR_TOKEN: 'operator-token-for-tests',
+      BRIDGE_TOKEN: 'bridge-token-for-tests',
+      ...env,
+    },
+    { dataDir: null },
+  );
+}
+
+export async function startTestHub(redisUrl: string, options: { env?: Environment; log?: Logger; simulatorState?: SimulatorState } = {}): Promise<TestHub> {
+  const config = await testConfig(redisUrl, options.env);
+  const log = options.log ?? createLogger({ level: 'silent' });
+  const server = await startServer(config, log, {
+    rateLimits: TEST_RATE_LIMITS,
+    ...(options.simulatorState ? { simulatorState: options.simulatorState } : {}),
+  });
+  if (!server.simulator) throw new Error('startTestHub expects demo mode');
+  return { config, server, url: server.url, sim: server.simulator, close: () => server.close() };
+}
+
+/** The hidden fields and action of the simulator's consent form. */
+export function consentForm(html: string, pageUrl: string): { action: string; fields: Record<string, string> } {
+  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  if (!action) throw new Error('no consent form on the page');
+  const fields: Record<string, string> = {};
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
+    fields[m[1]!] = m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  }
+  return { action: new URL(action, pageUrl).toString(), fields };
+}
+
+/**
+ * Walks /login → consent page → decision → /callback like a phone, answering the final hop
+ * (normally the 302 back to `/`).
+ */
+export async function loginThroughSimulator(client: CookieClient, hubUrl: string, listener: string, decision: 'agree' | 'cancel' = 'agree'): Promise<{ callback: Hop; callbackUrl: string }> {
+  const login = await client.request(`${hubUrl}/login`);
+  if (login.status !== 302 || !login.location) throw new Error(`/login answered ${login.status}`);
+  const consent = await client.request(login.location);
+  if (consent.status !== 200) throw new Error(`authorize answered ${consent.status}: ${consent.body.slice(0, 200)}`);
+  const form = consentForm(consent.body, login.location);
+  const decided = await client.request(form.action, { form: { ...form.fields, listener, decision } });
+  if (decided.status !== 302 || !decided.location) throw new Error(`decision answered ${decided.status}`);
+  const callback = await client.request(decided.location);
+  return { callback, callbackUrl: decided.location };
+}

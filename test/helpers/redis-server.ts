@@ -1,0 +1,79 @@
+/**
+ * A private `redis-server` per test file: a free port, data in a temp dir, AOF on (so a restart
+ * keeps the line), stopped after. Tests never touch a Redis they did not start.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createClient } from 'redis';
+import { freePort } from './ports.js';
+
+export interface TestRedis {
+  readonly url: string;
+  readonly port: number;
+  /** Kills the server at once (SIGKILL) — data since the last fsync may be lost, as in a crash. */
+  kill(): Promise<void>;
+  /** Stops it cleanly (SIGTERM). */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data dir. */
+  start(): Promise<void>;
+  /** Stops it and removes its data. */
+  dispose(): Promise<void>;
+}
+
+async function waitForPing(url: string, deadlineMs = 10_000): Promise<void> {
+  const deadline = Date.now() + deadlineMs;
+  for (;;) {
+    const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 500 } });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      await client.ping();
+      await client.close();
+      return;
+    } catch {
+      client.destroy();
+      if (Date.now() > deadline) throw new Error(`redis-server at ${url} did not start`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+export async function startTestRedis(): Promise<TestRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'nph-redis-'));
+  const url = `redis://127.0.0.1:${port}`;
+  let child: ChildProcess | null = null;
+
+  const start = async () => {
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--loglevel', 'warning'],
+      { stdio: 'ignore' },
+    );
+    await waitForPing(url);
+  };
+  const halt = async (signal: NodeJS.Signals) => {
+    const c = child;
+    child = null;
+    if (!c || c.exitCode !== null) return;
+    await new Promise<void>((resolve) => {
+      c.once('exit', () => resolve());
+      c.kill(signal);
+    });
+  };
+
+  await start();
+  return {
+    url,
+    port,
+    kill: () => halt('SIGKILL'),
+    stop: () => halt('SIGTERM'),
+    start,
+    async dispose() {
+      await halt('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
