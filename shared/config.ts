@@ -350,3 +350,6 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/** Every variable the hub reads (aliases aside), for documentation and deployment checks. */
+export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(schema.shape);

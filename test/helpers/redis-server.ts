@@ -77,3 +77,11 @@ export async function startTestRedis(): Promise<TestRedis> {
     },
   };
 }
+
+/** A plain client of the shared type, for tests that read or steer Redis directly. */
+export async function openRedis(url: string): Promise<import('../../shared/redis.js').RedisClient> {
+  const client = createClient({ url }) as unknown as import('../../shared/redis.js').RedisClient;
+  client.on('error', () => undefined);
+  await client.connect();
+  return client;
+}

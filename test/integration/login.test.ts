@@ -1,8 +1,8 @@
-import { createClient } from 'redis';
+import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
 import { CookieClient } from '../helpers/cookie-client.js';
 import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 import { captureLog, type CapturedLog } from '../helpers/log-capture.js';
 
 let redis: TestRedis;
@@ -19,9 +19,8 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
-async function withRedis<T>(run: (c: ReturnType<typeof createClient>) => Promise<T>): Promise<T> {
-  const c = createClient({ url: redis.url });
-  await c.connect();
+async function withRedis<T>(run: (c: RedisClient) => Promise<T>): Promise<T> {
+  const c = await openRedis(redis.url);
   try {
     return await run(c);
   } finally {

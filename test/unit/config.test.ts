@@ -39,7 +39,7 @@ describe('config', () => {
 
   it('accepts the seed project names as aliases', () => {
     const c = loadConfig(
-      { ...production, SPOTIFY_CLIENT_ID: undefined, CLIENT_ID: 'seedclientid123', CLIENT_SECRET: 'seedsecret123', RE_URI: 'https://hub.example/callback', FRONT_URI: 'https://hub.example', REXP: 'https://a.example,https://b.example' } as Record<string, string>,
+      { ...production, SPOTIFY_CLIENT_ID: undefined, CLIENT_ID: 'seedclientid123', CLIENT_SECRET: 'seedsecret123', RE_URI: 'https://hub.example/callback', FRONT_URI: 'https://hub.example', REXP: 'https://a.example,https://b.example' },
       { dataDir: null },
     );
     expect(c.spotify.clientId).toBe('seedclientid123');
