@@ -23,6 +23,13 @@ import { createSimulatorRouter, SimulatorState } from '../shared/simulator/index
 import { createApp } from './app.js';
 import type { AppDeps, RateLimits } from './deps.js';
 import { setupRealtime, type HubServer } from './realtime/sockets.js';
+import { operatorRoutes } from './operator/operator.routes.js';
+import { opsRoutes } from './ops/ops.routes.js';
+import { createMetrics } from './ops/metrics.js';
+import { readHealth } from './ops/health.js';
+import { publishCounts, removeCounts } from './ops/client-counts.js';
+import { NAMESPACES } from '../shared/realtime/fanout.js';
+import { randomBytes } from 'node:crypto';
 
 export interface StartServerOptions {
   /** Overrides config.port (0: any free port). */
@@ -93,7 +100,11 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     simulator: simulator ? createSimulatorRouter(simulator, { mountPath: DEMO_SIMULATOR_PATH }) : null,
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   };
-  const { app, sessionMiddleware } = createApp(deps);
+  const metrics = createMetrics({ redis, socketCount: (nsp) => io.of(nsp).sockets.size });
+  const { app, sessionMiddleware } = createApp(deps, {
+    infrastructure: opsRoutes({ redis, metrics, maxPollAgeMs: Math.max(10_000, config.pollIntervalMs * 10) }),
+    routes: [operatorRoutes(deps)],
+  });
   http.on('request', app);
   io.engine.use(sessionMiddleware);
   setupRealtime(io, { config, log, line, nowPlaying });
@@ -106,6 +117,18 @@ export async function startServer(config: Config, log: Logger, options: StartSer
   const url = `http://127.0.0.1:${port}`;
   log.info({ port, publicUrl: config.publicUrl }, 'server listening');
 
+  // Every few seconds: publish this process's socket counts and push health to its operators.
+  const instanceId = randomBytes(6).toString('hex');
+  const heartbeat = setInterval(() => {
+    void (async () => {
+      const counts = { '/': 0, '/operator': 0, '/bridge': 0 };
+      for (const nsp of NAMESPACES) counts[nsp] = io.of(nsp).sockets.size;
+      await publishCounts(redis, instanceId, counts).catch(() => undefined);
+      if (counts['/operator'] > 0) io.of('/operator').local.emit('health', await readHealth(redis));
+    })();
+  }, 2000);
+  heartbeat.unref();
+
   let closing: Promise<void> | null = null;
   return {
     url,
@@ -115,6 +138,8 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     simulator,
     close() {
       closing ??= (async () => {
+        clearInterval(heartbeat);
+        await removeCounts(redis, instanceId).catch(() => undefined);
         io.disconnectSockets(true);
         await new Promise<void>((resolve) => io.close(() => resolve()));
         http.closeAllConnections();

@@ -73,7 +73,7 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
   /** One poll at a time across the fleet, even when a scheduled and an extra job overlap. */
   async function processJob(_job: Job): Promise<PollOutcome | 'busy'> {
     const lockValue = randomBytes(8).toString('hex');
-    const got = await redis.set(keys.pollLock(), lockValue, { condition: 'NX', expiration: { type: 'PX', value: Math.max(intervalMs * 4, 10_000) } });
+    const got = await redis.set(keys.pollLock(), lockValue, { condition: 'NX', expiration: { type: 'PX', value: Math.max(intervalMs * 3, 1500) } });
     if (got !== 'OK') return 'busy';
     try {
       const outcome = await cycle.run();

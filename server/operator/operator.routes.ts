@@ -1,0 +1,130 @@
+/**
+ * The operator's REST commands (PROTOCOL.md): sign in with OPERATOR_TOKEN, read the whole line,
+ * steer it. Scripts may send `Authorization: Bearer <OPERATOR_TOKEN>` instead of a session.
+ */
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import { AppError } from '../../shared/errors.js';
+import { queueFull } from '../../shared/queue/line.js';
+import { safeEqual } from '../../shared/spotify/pkce.js';
+import type { AppDeps } from '../deps.js';
+import { notifySafely } from '../auth/auth.routes.js';
+import { perMinute } from '../http/rate-limits.js';
+import { regenerateSession, saveSession } from '../http/session-helpers.js';
+
+const loginBody = z.object({ token: z.string().min(1).max(512) });
+const userBody = z.object({ userId: z.string().min(1).max(256) });
+const moveBody = z.object({ userId: z.string().min(1).max(256), position: z.number().int().min(1).max(100_000) });
+const settingsBody = z
+  .object({
+    turnSeconds: z.number().int().min(10).max(86_400).optional(),
+    idleSeconds: z.number().int().min(5).max(3_600).optional(),
+  })
+  .refine((b) => b.turnSeconds !== undefined || b.idleSeconds !== undefined, 'give turnSeconds, idleSeconds or both');
+
+function parse<T>(schema: z.ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body);
+  if (!r.success) {
+    const detail = r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ');
+    throw new AppError('invalid_body', { message: `The request body is not valid (${detail}).` });
+  }
+  return r.data;
+}
+
+export function operatorRoutes(deps: AppDeps): Router {
+  const { config, line } = deps;
+  const router = Router();
+
+  const isOperator = (req: Request): boolean => {
+    if (req.session?.operator === true) return true;
+    const auth = req.get('authorization');
+    return auth?.startsWith('Bearer ') === true && safeEqual(auth.slice(7), config.operatorToken);
+  };
+  const requireOperator = (req: Request) => {
+    if (!isOperator(req)) throw new AppError('operator_auth_required');
+  };
+
+  router.post('/api/operator/login', perMinute(deps.rateLimits?.operatorLoginPerMinute ?? 10), async (req, res) => {
+    const { token } = parse(loginBody, req.body);
+    if (!safeEqual(token, config.operatorToken)) throw new AppError('invalid_operator_token');
+    // A new session id for the raised privilege; an audience login in the same browser is kept.
+    const { userId, displayName } = req.session;
+    await regenerateSession(req);
+    if (userId) req.session.userId = userId;
+    if (displayName) req.session.displayName = displayName;
+    req.session.operator = true;
+    await saveSession(req);
+    req.log.info('operator signed in');
+    res.json({ operator: true });
+  });
+
+  router.post('/api/operator/logout', async (req, res) => {
+    if (req.session.operator) {
+      delete req.session.operator;
+      await saveSession(req);
+    }
+    res.json({ operator: false });
+  });
+
+  router.get('/api/operator/session', (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ operator: isOperator(req) });
+  });
+
+  router.get('/api/operator/queue', async (req, res) => {
+    requireOperator(req);
+    const [snapshot, out] = await Promise.all([line.snapshot(), line.recentlyOut()]);
+    res.set('Cache-Control', 'no-store').json(queueFull(snapshot, out));
+  });
+
+  router.post('/api/operator/skip', async (req, res) => {
+    requireOperator(req);
+    const skipped = await line.skip();
+    if (skipped) await notifySafely(req, deps, [skipped]);
+    req.log.info({ skipped }, 'operator skipped the turn');
+    res.json({ skipped });
+  });
+
+  router.post('/api/operator/remove', async (req, res) => {
+    requireOperator(req);
+    const { userId } = parse(userBody, req.body);
+    const where = await line.takeOut(userId, 'removed');
+    if (!where) throw new AppError('not_in_line', { message: 'That user is neither waiting nor driving.' });
+    await notifySafely(req, deps, [userId]);
+    req.log.info({ userId, where }, 'operator removed a user');
+    res.json({ removed: userId, was: where });
+  });
+
+  router.post('/api/operator/move', async (req, res) => {
+    requireOperator(req);
+    const { userId, position } = parse(moveBody, req.body);
+    const taken = await line.move(userId, position);
+    if (taken === null) throw new AppError('not_in_line');
+    await notifySafely(req, deps, []);
+    res.json({ userId, position: taken });
+  });
+
+  router.post('/api/operator/pause', async (req, res) => {
+    requireOperator(req);
+    await line.pause();
+    await notifySafely(req, deps, []);
+    res.json({ paused: true });
+  });
+
+  router.post('/api/operator/resume', async (req, res) => {
+    requireOperator(req);
+    await line.resume();
+    await notifySafely(req, deps, []);
+    res.json({ paused: false });
+  });
+
+  router.put('/api/operator/settings', async (req, res) => {
+    requireOperator(req);
+    const body = parse(settingsBody, req.body);
+    await line.updateSettings(body);
+    await notifySafely(req, deps, []);
+    const s = await line.snapshot();
+    res.json({ turnSeconds: s.turn_seconds, idleSeconds: s.idle_seconds });
+  });
+
+  return router;
+}
