@@ -15,16 +15,16 @@ export class CookieClient {
   readonly hops: Hop[] = [];
 
   cookieHeader(url: string): string {
-    const cookies = this.jar.get(new URL(url).host);
+    const cookies = this.jar.get(new URL(url).hostname);
     return cookies ? [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') : '';
   }
 
   cookie(url: string, name: string): string | undefined {
-    return this.jar.get(new URL(url).host)?.get(name);
+    return this.jar.get(new URL(url).hostname)?.get(name);
   }
 
   #store(url: string, headers: Headers) {
-    const host = new URL(url).host;
+    const host = new URL(url).hostname;
     const cookies = this.jar.get(host) ?? new Map<string, string>();
     for (const line of headers.getSetCookie()) {
       const [pair] = line.split(';');

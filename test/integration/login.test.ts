@@ -76,10 +76,10 @@ describe('login', () => {
     // Walk the rest of the flow from the same jar (the login above already set the planted id).
     client.jar.clear();
     const victim = new CookieClient();
-    victim.jar.set(new URL(hub.url).host, new Map([['nph.sid', planted]]));
+    victim.jar.set(new URL(hub.url).hostname, new Map([['nph.sid', planted]]));
     await loginThroughSimulator(victim, hub.url, 'grace');
     const attacker = new CookieClient();
-    attacker.jar.set(new URL(hub.url).host, new Map([['nph.sid', planted]]));
+    attacker.jar.set(new URL(hub.url).hostname, new Map([['nph.sid', planted]]));
     const me = JSON.parse((await attacker.request(`${hub.url}/api/me`)).body);
     expect(me.logged_in).toBe(false);
   });
