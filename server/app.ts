@@ -23,7 +23,9 @@ export interface CreatedApp {
 export interface AppExtensions {
   /** Routes mounted before the session (health, metrics): they must work while Redis is down. */
   readonly infrastructure?: express.Router;
-  /** Routes that need the session (operator API, pages). */
+  /** Pages and their assets: after the security headers, before the session (no Redis needed). */
+  readonly pages?: express.Router;
+  /** Routes that need the session (operator API). */
   readonly routes?: readonly express.Router[];
 }
 
@@ -63,6 +65,7 @@ export function createApp(deps: AppDeps, extensions: AppExtensions = {}): Create
     }),
   );
 
+  if (extensions.pages) app.use(extensions.pages);
   const sessionMiddleware = createSessionMiddleware(config, deps.redis);
   app.use('/api', corsMiddleware(config));
   app.use(originGuard(config));

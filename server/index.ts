@@ -30,6 +30,8 @@ import { readHealth } from './ops/health.js';
 import { publishCounts, removeCounts } from './ops/client-counts.js';
 import { NAMESPACES } from '../shared/realtime/fanout.js';
 import { randomBytes } from 'node:crypto';
+import { buildAssets } from './pages/client-bundle.js';
+import { pagesRoutes } from './pages/pages.routes.js';
 
 export interface StartServerOptions {
   /** Overrides config.port (0: any free port). */
@@ -100,9 +102,12 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     simulator: simulator ? createSimulatorRouter(simulator, { mountPath: DEMO_SIMULATOR_PATH }) : null,
     ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
   };
+  // Bundled now, so a broken page fails start-up instead of the first phone.
+  const assets = await buildAssets();
   const metrics = createMetrics({ redis, socketCount: (nsp) => io.of(nsp).sockets.size });
   const { app, sessionMiddleware } = createApp(deps, {
     infrastructure: opsRoutes({ redis, metrics, maxPollAgeMs: Math.max(10_000, config.pollIntervalMs * 10) }),
+    pages: pagesRoutes(config, assets),
     routes: [operatorRoutes(deps)],
   });
   http.on('request', app);

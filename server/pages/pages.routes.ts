@@ -1,0 +1,57 @@
+/**
+ * The three pages (phone `/`, `/operator`, `/display`), their bundled assets, and the display's
+ * QR code to the join URL, generated locally.
+ */
+import { readFileSync } from 'node:fs';
+import { Router, type Request, type Response } from 'express';
+import QRCode from 'qrcode';
+import type { Config } from '../../shared/config.js';
+import { AppError } from '../../shared/errors.js';
+import { PUBLIC_DIR, type Asset } from './client-bundle.js';
+
+function escapeAttr(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function sendAsset(req: Request, res: Response, a: Asset): void {
+  res.set({ 'Content-Type': a.type, ETag: a.etag, 'Cache-Control': 'no-cache', Vary: 'Accept-Encoding' });
+  if (req.get('if-none-match') === a.etag) {
+    res.status(304).end();
+    return;
+  }
+  const accepts = req.get('accept-encoding') ?? '';
+  if (/\bbr\b/.test(accepts)) res.set('Content-Encoding', 'br').send(a.brotli);
+  else if (/\bgzip\b/.test(accepts)) res.set('Content-Encoding', 'gzip').send(a.gzip);
+  else res.send(a.body);
+}
+
+export function pagesRoutes(config: Config, assets: ReadonlyMap<string, Asset>): Router {
+  const router = Router();
+  const joinUrl = `${config.publicUrl}/`;
+  const html = (name: string) => readFileSync(`${PUBLIC_DIR}${name}.html`, 'utf8');
+  const pages = {
+    phone: html('phone'),
+    operator: html('operator'),
+    display: html('display').replace('<body class="display">', `<body class="display" data-join-url="${escapeAttr(joinUrl)}">`),
+  };
+  const qr = QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } });
+
+  const page = (body: string) => (_req: Request, res: Response) => {
+    res.set('Cache-Control', 'no-cache').type('html').send(body);
+  };
+  router.get('/', page(pages.phone));
+  router.get('/operator', page(pages.operator));
+  router.get('/display', page(pages.display));
+
+  router.get('/display/qr.svg', async (_req, res) => {
+    res.set('Cache-Control', 'no-cache').type('image/svg+xml').send(await qr);
+  });
+
+  router.get('/assets/:file', (req, res) => {
+    const a = assets.get(req.params.file);
+    if (!a) throw new AppError('not_found');
+    sendAsset(req, res, a);
+  });
+
+  return router;
+}
