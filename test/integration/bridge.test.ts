@@ -1,0 +1,167 @@
+import WebSocket from 'ws';
+import { createLogger } from '../../shared/logger.js';
+import type { NowPlaying } from '../../shared/events.js';
+import { startServer, type RunningServer } from '../../server/index.js';
+import { startPollWorker, type RunningPollWorker } from '../../workers/poll.worker.js';
+import { startBridge, type RunningBridge } from '../../workers/bridge/bridge.js';
+import { NUMERIC_ADDRESSES, STRING_ADDRESSES } from '../../workers/bridge/osc-output.js';
+import { CookieClient } from '../helpers/cookie-client.js';
+import { TEST_RATE_LIMITS, loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
+import { OscReceiver } from '../helpers/osc-receiver.js';
+import { freePort } from '../helpers/ports.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { RecordingSocket } from '../helpers/socket-client.js';
+import { measureFor, until } from '../helpers/wait.js';
+
+const INTERVAL = 250;
+const RATE = 30;
+const silent = createLogger({ level: 'silent' });
+let redis: TestRedis;
+let hub: TestHub;
+let server: RunningServer;
+let worker: RunningPollWorker;
+let osc: OscReceiver;
+let bridge: RunningBridge;
+let viewer: RecordingSocket;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  hub = await startTestHub(redis.url, { env: { POLL_INTERVAL_MS: String(INTERVAL) } });
+  server = hub.server;
+  worker = await startPollWorker(hub.config, silent, { slowMs: 1000 });
+  await loginThroughSimulator(new CookieClient(), hub.url, 'ada');
+  viewer = new RecordingSocket(hub.url);
+  await viewer.next('now_playing', (p) => p.state === 'playing');
+  osc = await OscReceiver.start();
+  bridge = await startBridge({ hubUrl: hub.url, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: silent });
+});
+afterAll(async () => {
+  viewer?.close();
+  await bridge?.close();
+  osc?.close();
+  await worker?.close();
+  await server?.close();
+  await redis?.dispose();
+});
+
+const control = (action: string) =>
+  fetch(`${hub.url}/sim/control/listeners/ada/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
+
+/** Where the hub says playback is right now, from the last event and the true clock. */
+function expectedPositionS(p: NowPlaying): number {
+  const moving = p.is_playing ? Date.now() - p.server_time : 0;
+  return Math.min(p.item!.duration_ms, p.progress_ms + moving) / 1000;
+}
+const lastNowPlaying = () => viewer.events.filter((e) => e.event === 'now_playing').at(-1)!.payload as NowPlaying;
+
+describe('TouchDesigner bridge', () => {
+  it('sends every OSC address with the right type', async () => {
+    const all = [...NUMERIC_ADDRESSES, ...STRING_ADDRESSES];
+    await until(() => all.filter((a) => osc.last(a) === undefined), (missing) => missing.length === 0, 5000, 'every address');
+    const types = Object.fromEntries(all.map((a) => [a, osc.last(a)!.type]));
+    expect(types).toEqual({
+      '/np/playing': 'i', '/np/progress': 'f', '/np/position': 'f', '/np/duration': 'f', '/np/changed': 'i', '/np/queue': 'i',
+      '/np/track': 's', '/np/artist': 's', '/np/album': 's', '/np/art': 's', '/np/id': 's', '/np/user': 's',
+    });
+    await until(() => osc.last('/np/user')?.value, (v) => v === 'Ada Lovelace', 3000, 'the user');
+    expect(osc.last('/np/art')!.value).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sim\/images\//);
+  });
+
+  it('sends progress at OSC_RATE_HZ within 20%', async () => {
+    const from = Date.now();
+    await measureFor(2000);
+    const n = osc.of('/np/progress', from).filter((m) => m.at < from + 2000).length;
+    expect(n).toBeGreaterThanOrEqual(RATE * 2 * 0.8);
+    expect(n).toBeLessThanOrEqual(RATE * 2 * 1.2);
+  });
+
+  it('keeps progress monotonic while playing and frozen while paused', async () => {
+    await control('play');
+    await until(() => osc.last('/np/playing')?.value, (v) => v === 1, 3000, 'playing');
+    let from = Date.now();
+    await measureFor(600);
+    const playing = osc.of('/np/position', from).map((m) => m.value as number);
+    for (let i = 1; i < playing.length; i++) expect(playing[i]!).toBeGreaterThanOrEqual(playing[i - 1]!);
+    expect(playing.at(-1)! - playing[0]!).toBeGreaterThan(0.3);
+
+    await control('pause');
+    await until(() => osc.last('/np/playing')?.value, (v) => v === 0, 3000, 'paused');
+    from = Date.now();
+    await measureFor(500);
+    const paused = new Set(osc.of('/np/position', from).map((m) => m.value));
+    expect(paused.size).toBe(1);
+    await control('play');
+    await until(() => osc.last('/np/playing')?.value, (v) => v === 1, 3000, 'playing again');
+  });
+
+  it('gets a track change to OSC within two poll intervals, with a /np/changed pulse', async () => {
+    const before = osc.last('/np/id')!.value;
+    const t = Date.now();
+    await control('next');
+    const changed = await until(() => osc.of('/np/id', t).find((m) => m.value !== before), (m) => m !== undefined, 3000, 'a new id');
+    expect(changed!.at - t).toBeLessThanOrEqual(2 * INTERVAL);
+    expect(osc.of('/np/changed', t).some((m) => m.value === 1)).toBe(true);
+    await until(() => osc.last('/np/changed')?.value, (v) => v === 0, 1000, 'the pulse to end');
+  });
+
+  it('serves a plain WebSocket: the current state at once, then one JSON message per event', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${bridge.wsPort}`);
+    const messages: { event: string; data: { seq?: number; item?: { id: string } | null } }[] = [];
+    ws.on('message', (raw) => messages.push(JSON.parse(String(raw))));
+    await until(() => messages.length, (n) => n >= 2, 3000, 'the current state');
+    expect(messages.map((m) => m.event).sort()).toEqual(['now_playing', 'queue']);
+    const t = Date.now();
+    await control('next');
+    await until(() => messages.filter((m) => m.event === 'now_playing').length, (n) => n >= 2, 3000, 'a new event');
+    expect(Date.now() - t).toBeLessThan(2000);
+    ws.close();
+  });
+
+  it('gives correct progress with a 5 s clock skew between bridge and hub', async () => {
+    const skewedOsc = await OscReceiver.start();
+    const skewed = await startBridge({ hubUrl: hub.url, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: skewedOsc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: silent, now: () => Date.now() + 5000 });
+    try {
+      await until(() => skewed.clock.hasSample(), (v) => v, 3000, 'a clock sample');
+      expect(Math.abs(skewed.clock.offsetMs() + 5000)).toBeLessThan(100);
+      await until(() => skewedOsc.last('/np/position'), (m) => m !== undefined, 3000, 'a position');
+      const at = Date.now();
+      await until(() => skewedOsc.of('/np/position', at + 100)[0], (m) => m !== undefined, 2000, 'a fresh position');
+      const sample = skewedOsc.of('/np/position', at + 100)[0]!;
+      const expected = expectedPositionS(lastNowPlaying()) - (Date.now() - sample.at) / 1000;
+      expect(Math.abs((sample.value as number) - expected)).toBeLessThan(0.25);
+    } finally {
+      await skewed.close();
+      skewedOsc.close();
+    }
+  });
+
+  it('refuses a wrong token as a fatal error, not a retry loop', async () => {
+    const wrong = await startBridge({ hubUrl: hub.url, token: 'not-the-token', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: silent });
+    try {
+      const err = await wrong.fatal;
+      expect(err.message).toMatch(/refused BRIDGE_TOKEN/);
+      expect(wrong.status()).not.toBe('connected');
+    } finally {
+      await wrong.close();
+    }
+  });
+
+  it('keeps sending the last state while the hub is down and recovers by itself when it returns', async () => {
+    await until(() => bridge.status(), (s) => s === 'connected', 3000, 'connected');
+    const port = server.port;
+    await server.close();
+    await until(() => bridge.status(), (s) => s === 'disconnected', 5000, 'disconnected');
+    const downFrom = Date.now();
+    await measureFor(600);
+    const whileDown = osc.of('/np/position', downFrom).map((m) => m.value as number);
+    expect(whileDown.length).toBeGreaterThan(10);
+    expect(whileDown.at(-1)!).toBeGreaterThan(whileDown[0]!);
+
+    server = await startServer(hub.config, silent, { port, rateLimits: TEST_RATE_LIMITS, simulatorState: hub.sim });
+    await until(() => bridge.status(), (s) => s === 'connected', 15_000, 'reconnected');
+    const before = osc.last('/np/id')!.value;
+    const t = Date.now();
+    await control('next');
+    await until(() => osc.of('/np/id', t).find((m) => m.value !== before), (m) => m !== undefined, 5000, 'a change after the restart');
+  });
+});

@@ -1,0 +1,153 @@
+/**
+ * The TouchDesigner bridge: connects out to the hub's `/bridge` namespace and re-emits every
+ * event locally as OSC (UDP) and over a plain WebSocket. It survives the network: it keeps sending
+ * the last known state (progress keeps moving while playing), reconnects with backoff, and logs
+ * each state change once. A wrong token is fatal, not a retry loop.
+ */
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, NowPlaying, QueueSummary, ServerToClientEvents } from '../../shared/events.js';
+import type { Logger } from '../../shared/logger.js';
+import { ClockSync } from './clock-sync.js';
+import { OscOutput } from './osc-output.js';
+import { WsOutput, type BridgeEvent } from './ws-output.js';
+
+export interface BridgeOptions {
+  hubUrl: string;
+  token: string;
+  oscHost: string;
+  oscPort: number;
+  oscRateHz: number;
+  wsPort: number;
+  wsHost?: string;
+  log: Logger;
+  /** The bridge's clock; tests inject a skewed one. */
+  now?: () => number;
+}
+
+export class BridgeAuthError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BridgeAuthError';
+  }
+}
+
+export type BridgeStatus = 'connecting' | 'connected' | 'disconnected';
+
+export interface RunningBridge {
+  readonly wsPort: number;
+  status(): BridgeStatus;
+  clock: ClockSync;
+  /** Resolves when the hub refuses the token (fatal); never resolves otherwise. */
+  readonly fatal: Promise<BridgeAuthError>;
+  close(): Promise<void>;
+}
+
+const PING_EVERY_MS = 5000;
+
+export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
+  const log = options.log.child({ module: 'bridge' });
+  const clock = new ClockSync(options.now ?? Date.now);
+  let nowPlaying: NowPlaying | null = null;
+  let queue: QueueSummary | null = null;
+  let status: BridgeStatus = 'connecting';
+
+  const view = {
+    nowPlaying: () => nowPlaying,
+    queueLength: () => queue?.length ?? 0,
+    progressMs: () => {
+      const p = nowPlaying;
+      if (!p?.item) return 0;
+      const moving = p.is_playing ? Math.max(0, clock.hubNow() - p.server_time) : 0;
+      return Math.min(p.item.duration_ms, p.progress_ms + moving);
+    },
+  };
+  const osc = new OscOutput({ host: options.oscHost, port: options.oscPort, rateHz: options.oscRateHz, view, log });
+  const ws = new WsOutput({
+    port: options.wsPort,
+    ...(options.wsHost ? { host: options.wsHost } : {}),
+    log,
+    current: () => {
+      const out: BridgeEvent[] = [];
+      if (nowPlaying) out.push({ event: 'now_playing', data: nowPlaying });
+      if (queue) out.push({ event: 'queue', data: queue });
+      return out;
+    },
+  });
+  const wsPort = await ws.listening();
+  await osc.start();
+
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${options.hubUrl.replace(/\/+$/, '')}/bridge`, {
+    auth: { token: options.token },
+    transports: ['websocket'],
+    reconnectionDelay: 1000,
+    reconnectionDelayMax: 10_000,
+    randomizationFactor: 0.5,
+    timeout: 5000,
+  });
+
+  let resolveFatal: (e: BridgeAuthError) => void = () => undefined;
+  const fatal = new Promise<BridgeAuthError>((resolve) => (resolveFatal = resolve));
+
+  const ping = () => {
+    if (socket.connected) socket.emit('ping_time', { client_time: clock.localNow() });
+  };
+  const pinger = setInterval(ping, PING_EVERY_MS);
+
+  const setStatus = (next: BridgeStatus, detail: Record<string, unknown> = {}) => {
+    if (status === next) return;
+    status = next;
+    if (next === 'connected') log.info({ hub: options.hubUrl, ...detail }, 'connected to the hub');
+    else if (next === 'disconnected') log.warn({ hub: options.hubUrl, ...detail }, 'lost the hub; still sending the last known state and reconnecting with backoff');
+  };
+
+  socket.on('connect', () => {
+    clock.reset();
+    // A quick burst of samples so progress is right within a second of connecting.
+    for (let i = 0; i < 4; i++) setTimeout(ping, i * 150);
+    setStatus('connected');
+  });
+  socket.on('pong_time', ({ client_time, server_time }) => clock.record(client_time, server_time));
+  socket.on('now_playing', (p) => {
+    if (nowPlaying && p.seq < nowPlaying.seq && p.server_time <= nowPlaying.server_time) return;
+    nowPlaying = p;
+    osc.update();
+    ws.broadcast({ event: 'now_playing', data: p });
+  });
+  socket.on('queue', (q) => {
+    queue = q;
+    osc.sendMetadata();
+    ws.broadcast({ event: 'queue', data: q });
+  });
+  socket.on('disconnect', (reason) => {
+    setStatus('disconnected', { reason });
+    // The hub closed the connection itself (restart): socket.io-client will not retry on its own.
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
+  });
+  socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
+    const code = err.data?.code;
+    if (code === 'invalid_token' || code === 'token_required') {
+      const e = new BridgeAuthError(code === 'token_required' ? 'the hub wants a BRIDGE_TOKEN and none was given' : 'the hub refused BRIDGE_TOKEN: check it matches the hub’s');
+      log.fatal({ hub: options.hubUrl }, e.message);
+      socket.disconnect();
+      resolveFatal(e);
+      return;
+    }
+    setStatus('disconnected', { error: err.message });
+  });
+
+  let closed = false;
+  return {
+    wsPort,
+    clock,
+    fatal,
+    status: () => status,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(pinger);
+      socket.close();
+      osc.close();
+      await ws.close();
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * OSC over UDP for TouchDesigner (PROTOCOL.md addresses). Progress is interpolated locally and
+ * sent at `rateHz`; metadata goes out on every change and once a second, because UDP may drop.
+ * Numbers for the OSC In CHOP (i, f); strings for the OSC In DAT.
+ */
+import osc, { type UDPPort } from 'osc';
+import type { NowPlaying } from '../../shared/events.js';
+import type { Logger } from '../../shared/logger.js';
+
+export const NUMERIC_ADDRESSES = ['/np/playing', '/np/progress', '/np/position', '/np/duration', '/np/changed', '/np/queue'] as const;
+export const STRING_ADDRESSES = ['/np/track', '/np/artist', '/np/album', '/np/art', '/np/id', '/np/user'] as const;
+
+export interface BridgeView {
+  /** The latest now_playing, or null before the first. */
+  nowPlaying(): NowPlaying | null;
+  queueLength(): number;
+  /** Interpolated progress in ms at this instant (hub clock). */
+  progressMs(): number;
+}
+
+export class OscOutput {
+  readonly #port: UDPPort;
+  readonly #view: BridgeView;
+  readonly #rateHz: number;
+  readonly #log: Logger;
+  #frameTimer: NodeJS.Timeout | null = null;
+  #metaTimer: NodeJS.Timeout | null = null;
+  #lastItemKey: string | null = null;
+  #changedPending = false;
+  #errorLogged = false;
+
+  constructor(options: { host: string; port: number; rateHz: number; view: BridgeView; log: Logger }) {
+    this.#view = options.view;
+    this.#rateHz = options.rateHz;
+    this.#log = options.log;
+    this.#port = new osc.UDPPort({ localAddress: '0.0.0.0', localPort: 0, remoteAddress: options.host, remotePort: options.port, metadata: true });
+    this.#port.on('error', (err: Error) => {
+      // A closed TouchDesigner answers ICMP unreachable; keep sending, say it once.
+      if (!this.#errorLogged) this.#log.warn({ err: { message: err.message } }, 'OSC send error (is anything listening?)');
+      this.#errorLogged = true;
+    });
+  }
+
+  start(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#port.once('ready', () => {
+        this.#frameTimer = setInterval(() => this.#frame(), 1000 / this.#rateHz);
+        this.#metaTimer = setInterval(() => this.sendMetadata(), 1000);
+        resolve();
+      });
+      this.#port.open();
+    });
+  }
+
+  #send(address: string, type: 'i' | 'f' | 's', value: number | string): void {
+    try {
+      this.#port.send({ address, args: [{ type, value }] });
+    } catch (err) {
+      if (!this.#errorLogged) this.#log.warn({ err: { message: (err as Error).message } }, 'OSC send failed');
+      this.#errorLogged = true;
+    }
+  }
+
+  #frame(): void {
+    const p = this.#view.nowPlaying();
+    const duration = p?.item?.duration_ms ?? 0;
+    const progress = p?.item ? this.#view.progressMs() : 0;
+    this.#send('/np/progress', 'f', duration > 0 ? Math.min(1, progress / duration) : 0);
+    this.#send('/np/position', 'f', progress / 1000);
+    if (this.#changedPending) {
+      // `/np/changed` is a pulse: 1 with the new item's metadata, back to 0 on the next frame.
+      this.#changedPending = false;
+      this.#send('/np/changed', 'i', 0);
+    }
+  }
+
+  /** Called on every event: marks a new item, then sends all metadata at once. */
+  update(): void {
+    const p = this.#view.nowPlaying();
+    const key = p?.item ? `${p.item.id ?? ''}|${p.item.name}|${p.user?.display_name ?? ''}` : null;
+    if (key !== null && key !== this.#lastItemKey) {
+      this.#lastItemKey = key;
+      this.#send('/np/changed', 'i', 1);
+      this.#changedPending = true;
+    } else if (key === null) {
+      this.#lastItemKey = null;
+    }
+    this.sendMetadata();
+  }
+
+  sendMetadata(): void {
+    const p = this.#view.nowPlaying();
+    const item = p?.item ?? null;
+    this.#send('/np/playing', 'i', p?.is_playing ? 1 : 0);
+    this.#send('/np/duration', 'f', (item?.duration_ms ?? 0) / 1000);
+    this.#send('/np/track', 's', item?.name ?? '');
+    this.#send('/np/artist', 's', item ? item.artists.map((a) => a.name).join(', ') : '');
+    this.#send('/np/album', 's', item?.album.name ?? '');
+    this.#send('/np/art', 's', item?.album.images[0]?.url ?? '');
+    this.#send('/np/id', 's', item?.id ?? '');
+    this.#send('/np/user', 's', p?.user?.display_name ?? '');
+    this.#send('/np/queue', 'i', this.#view.queueLength());
+    if (!this.#changedPending) this.#send('/np/changed', 'i', 0);
+  }
+
+  close(): void {
+    if (this.#frameTimer) clearInterval(this.#frameTimer);
+    if (this.#metaTimer) clearInterval(this.#metaTimer);
+    this.#port.close();
+  }
+}
