@@ -112,7 +112,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
   });
   http.on('request', app);
   io.engine.use(sessionMiddleware);
-  setupRealtime(io, { config, log, line, nowPlaying });
+  setupRealtime(io, { config, log, line, nowPlaying, health: () => readHealth(redis) });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);

@@ -6,7 +6,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import type { Config } from '../../shared/config.js';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
+import type { ClientToServerEvents, Health, ServerToClientEvents } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
 import { queueFull, queueSummary, youStatus, type Line } from '../../shared/queue/line.js';
 import { userRoom } from '../../shared/realtime/fanout.js';
@@ -30,6 +30,8 @@ export interface RealtimeDeps {
   log: Logger;
   line: Line;
   nowPlaying: NowPlayingStore;
+  /** Operators get the health panel at once, then every few seconds. */
+  health: () => Promise<Health>;
 }
 
 /** Refuses a handshake whose `auth.token` is not the expected secret. */
@@ -56,7 +58,10 @@ export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
       const you = youStatus(snapshot, await line.user(socket.data.userId));
       if (you) socket.emit('you', you);
     }
-    if (withFull) socket.emit('queue_full', queueFull(snapshot, await line.recentlyOut()));
+    if (withFull) {
+      socket.emit('queue_full', queueFull(snapshot, await line.recentlyOut()));
+      socket.emit('health', await deps.health());
+    }
   }
 
   function onConnection(nsp: HubNamespace, withFull: boolean) {

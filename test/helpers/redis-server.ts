@@ -40,6 +40,12 @@ async function waitForPing(url: string, deadlineMs = 10_000): Promise<void> {
   }
 }
 
+/** Servers still running when this process exits (a crashed test or bench) die with it. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export async function startTestRedis(): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'nph-redis-'));
@@ -52,6 +58,9 @@ export async function startTestRedis(): Promise<TestRedis> {
       ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--maxmemory-policy', 'noeviction', '--loglevel', 'warning'],
       { stdio: 'ignore' },
     );
+    const started = child;
+    running.add(started);
+    started.once('exit', () => running.delete(started));
     await waitForPing(url);
   };
   const halt = async (signal: NodeJS.Signals) => {

@@ -13,6 +13,12 @@ export interface RoleProcess {
   alive(): boolean;
 }
 
+/** Children still running when this process exits (a crashed test or bench) are killed with it. */
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
 export function spawnRole(name: string, script: string, env: Record<string, string>): RoleProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
@@ -30,7 +36,13 @@ export function spawnRole(name: string, script: string, env: Record<string, stri
   };
   child.stdout!.on('data', onData);
   child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  running.add(child);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
 
   return {
     name,

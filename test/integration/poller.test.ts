@@ -158,9 +158,9 @@ describe('poll worker and fan-out', () => {
     const ada = await logIn('ada');
     const grace = await logIn('grace');
     await ada.socket.next('you', (y) => y.state === 'active');
-    // A turn of 1 s for the next turn, then hand the turn to grace.
+    // A turn of 1 s for the next turn, then the operator hands the turn to grace.
     await line.updateSettings({ turnSeconds: 1 });
-    await line.skip();
+    await fetch(`${hub.url}/api/operator/skip`, { method: 'POST', headers: { authorization: 'Bearer operator-token-for-tests' } });
     await grace.socket.next('you', (y) => y.state === 'active');
     expect(await grace.socket.next('you', (y) => y.state === 'out', 5000)).toMatchObject({ reason: 'turn_over' });
   });
