@@ -10,7 +10,8 @@ import { createLogger } from '../../shared/logger.js';
 import { startPollWorker, type RunningPollWorker } from '../../workers/poll.worker.js';
 import { CookieClient } from '../helpers/cookie-client.js';
 import { ARTIFACTS, launchChromium } from '../helpers/browser.js';
-import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
+import { TEST_RATE_LIMITS, loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
+import { startServer } from '../../server/index.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;
@@ -142,6 +143,23 @@ describe('pages in Chromium', () => {
     expect(code?.data).toBe(`${hub.config.publicUrl}/`);
     expect(await display.textContent('#join-url')).toBe(`${hub.config.publicUrl}/`);
     await shot(display, 'display');
+    await context.close();
+  });
+});
+
+describe('phone page on a flaky network', () => {
+  it('says when the hub is unreachable, reconnects by itself and says it is back', async () => {
+    const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
+    const phone = await context.newPage();
+    await phone.goto(`${hub.url}/`);
+    await phone.locator('#view-welcome').waitFor({ state: 'visible' });
+    const port = hub.server.port;
+    await hub.server.close();
+    await expectText(phone, '#banner', 'reconnecting');
+    await shot(phone, 'phone-offline');
+    const restarted = await startServer(hub.config, createLogger({ level: 'silent' }), { port, rateLimits: TEST_RATE_LIMITS, simulatorState: hub.sim });
+    hub = { ...hub, server: restarted, close: () => restarted.close() };
+    await expectText(phone, '#banner', 'Back online');
     await context.close();
   });
 });

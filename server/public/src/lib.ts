@@ -84,12 +84,18 @@ export function artUrl(p: NowPlaying, size: number): string | null {
 }
 
 export function connect(namespace = '/', auth?: Record<string, string>): HubSocket {
-  return io(namespace, {
+  const socket: HubSocket = io(namespace, {
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
     ...(auth ? { auth } : {}),
   });
+  // A hub that shuts down (restart, deploy) closes sockets itself, and socket.io-client does not
+  // retry after that on its own: come back after a short, spread-out pause.
+  socket.on('disconnect', (reason) => {
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000 + Math.random() * 2000);
+  });
+  return socket;
 }
 
 /** Runs `draw` every animation frame, or once a second when the user prefers reduced motion. */
