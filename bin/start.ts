@@ -5,9 +5,9 @@
 import { loadConfig, readEnvironment, ConfigError, DATA_DIR, type Config } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { onShutdown } from '../shared/shutdown.js';
-import { startDemoCrowd } from '../shared/simulator/demo-crowd.js';
-import { startServer } from '../server/index.js';
-import { startPollWorker } from '../workers/poll.worker.js';
+import { startDemoCrowd, type DemoCrowd } from '../shared/simulator/demo-crowd.js';
+import { startServer, type RunningServer } from '../server/index.js';
+import { startPollWorker, type RunningPollWorker } from '../workers/poll.worker.js';
 import { findOrStartRedis } from './local-redis.js';
 
 function configOrExit(env: Record<string, string | undefined>): Config {
@@ -37,18 +37,23 @@ if (config.demoMode) {
   log.warn('==================================================================');
 }
 
-const server = await startServer(config, log);
-const worker = await startPollWorker(config, log);
-const crowd = config.demoMode && config.demoCrowd > 0 && server.simulator ? startDemoCrowd(server.simulator, server.url, config.demoCrowd, log) : null;
+// Installed before start-up completes, so a SIGTERM at any moment exits cleanly.
+let server: RunningServer | null = null;
+let worker: RunningPollWorker | null = null;
+let crowd: DemoCrowd | null = null;
+onShutdown(log, async () => {
+  crowd?.stop();
+  await worker?.close();
+  await server?.close();
+  redis?.child?.kill('SIGTERM');
+});
+
+server = await startServer(config, log);
+worker = await startPollWorker(config, log);
+crowd = config.demoMode && config.demoCrowd > 0 && server.simulator ? startDemoCrowd(server.simulator, server.url, config.demoCrowd, log) : null;
 
 log.info(
   { phone: `${config.publicUrl}/`, operator: `${config.publicUrl}/operator`, display: `${config.publicUrl}/display` },
   config.demoMode ? `hub ready — the operator token is in ${DATA_DIR}/demo-secrets.json` : 'hub ready',
 );
 
-onShutdown(log, async () => {
-  crowd?.stop();
-  await worker.close();
-  await server.close();
-  redis?.child?.kill('SIGTERM');
-});

@@ -144,15 +144,24 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
-        await removeCounts(redis, instanceId).catch(() => undefined);
+        await within(1000, removeCounts(redis, instanceId).catch(() => undefined));
         io.disconnectSockets(true);
-        await new Promise<void>((resolve) => io.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+        // Keep-alive connections would hold the HTTP server open until they time out.
         http.closeAllConnections();
+        await within(5000, closed);
         await Promise.all([closeRedis(redis), closeRedis(pub), closeRedis(sub)]);
       })();
       return closing;
     },
   };
+}
+
+/** Waits for `promise`, but no longer than `ms`: shutdown must finish even if Redis does not answer. */
+async function within(ms: number, promise: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 export type { RedisClient };

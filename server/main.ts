@@ -2,10 +2,12 @@
 import { loadConfigOrExit } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { onShutdown } from '../shared/shutdown.js';
-import { startServer } from './index.js';
+import { startServer, type RunningServer } from './index.js';
 
 const config = loadConfigOrExit();
 const log = createLogger({ level: config.logLevel, name: 'server' });
 if (config.demoMode) log.warn('DEMO MODE: SPOTIFY_CLIENT_ID is unset, so the embedded Spotify simulator at /sim stands in for Spotify');
-const server = await startServer(config, log);
-onShutdown(log, () => server.close());
+// Installed before start-up completes, so a SIGTERM at any moment exits cleanly.
+let server: RunningServer | null = null;
+onShutdown(log, async () => server?.close());
+server = await startServer(config, log);

@@ -50,11 +50,21 @@ export async function connectRedis(options: RedisOptions, log: Logger): Promise<
   return client;
 }
 
-/** Closes without throwing when the connection is already gone. */
-export async function closeRedis(client: RedisClient): Promise<void> {
-  try {
-    if (client.isOpen) await client.close();
-  } catch {
+/**
+ * Closes gracefully when connected, at once when not (a client still reconnecting would otherwise
+ * wait for Redis), and never takes longer than `timeoutMs`.
+ */
+export async function closeRedis(client: RedisClient, timeoutMs = 2000): Promise<void> {
+  if (!client.isOpen) return;
+  if (!client.isReady) {
     client.destroy();
+    return;
   }
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const outcome = await Promise.race([client.close().then(() => 'closed' as const, () => 'failed' as const), expired]);
+  clearTimeout(timer);
+  if (outcome !== 'closed' && client.isOpen) client.destroy();
 }

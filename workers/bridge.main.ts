@@ -5,10 +5,13 @@
 import { loadConfigOrExit } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { onShutdown } from '../shared/shutdown.js';
-import { startBridge } from './bridge/bridge.js';
+import { startBridge, type RunningBridge } from './bridge/bridge.js';
 
 const config = loadConfigOrExit();
 const log = createLogger({ level: config.logLevel, name: 'bridge' });
+// Installed before start-up completes, so a SIGTERM at any moment exits cleanly.
+let running: RunningBridge | null = null;
+onShutdown(log, async () => running?.close());
 const bridge = await startBridge({
   hubUrl: config.bridge.hubUrl,
   token: config.bridgeToken,
@@ -19,7 +22,7 @@ const bridge = await startBridge({
   log,
 });
 log.info({ hub: config.bridge.hubUrl, osc: `${config.bridge.oscHost}:${config.bridge.oscPort}`, oscRateHz: config.bridge.oscRateHz, wsPort: bridge.wsPort }, 'bridge running');
-onShutdown(log, () => bridge.close());
+running = bridge;
 void bridge.fatal.then(async () => {
   await bridge.close();
   process.exit(2);

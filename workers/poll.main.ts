@@ -2,9 +2,11 @@
 import { loadConfigOrExit } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { onShutdown } from '../shared/shutdown.js';
-import { startPollWorker } from './poll.worker.js';
+import { startPollWorker, type RunningPollWorker } from './poll.worker.js';
 
 const config = loadConfigOrExit();
 const log = createLogger({ level: config.logLevel, name: 'worker' });
-const worker = await startPollWorker(config, log);
-onShutdown(log, () => worker.close(), 30_000);
+// Installed before start-up completes, so a SIGTERM at any moment exits cleanly.
+let worker: RunningPollWorker | null = null;
+onShutdown(log, async () => worker?.close(), 30_000);
+worker = await startPollWorker(config, log);

@@ -12,6 +12,7 @@ import { freePort } from '../helpers/ports.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 import { RecordingSocket } from '../helpers/socket-client.js';
 import { measureFor, until } from '../helpers/wait.js';
+import { captureLog, type CapturedLog } from '../helpers/log-capture.js';
 
 const INTERVAL = 250;
 const RATE = 30;
@@ -23,6 +24,7 @@ let worker: RunningPollWorker;
 let osc: OscReceiver;
 let bridge: RunningBridge;
 let viewer: RecordingSocket;
+let bridgeLog: CapturedLog;
 
 beforeAll(async () => {
   redis = await startTestRedis();
@@ -33,7 +35,8 @@ beforeAll(async () => {
   viewer = new RecordingSocket(hub.url);
   await viewer.next('now_playing', (p) => p.state === 'playing');
   osc = await OscReceiver.start();
-  bridge = await startBridge({ hubUrl: hub.url, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: silent });
+  bridgeLog = captureLog('info');
+  bridge = await startBridge({ hubUrl: hub.url, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: bridgeLog.log });
 });
 afterAll(async () => {
   viewer?.close();
@@ -163,5 +166,9 @@ describe('TouchDesigner bridge', () => {
     const t = Date.now();
     await control('next');
     await until(() => osc.of('/np/id', t).find((m) => m.value !== before), (m) => m !== undefined, 5000, 'a change after the restart');
+    // Several reconnection attempts failed while the hub was down; the log said so once.
+    const messages = bridgeLog.lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages.filter((m) => m.startsWith('lost the hub'))).toHaveLength(1);
+    expect(messages.filter((m) => m === 'connected to the hub')).toHaveLength(2);
   });
 });

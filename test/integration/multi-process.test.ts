@@ -96,6 +96,13 @@ describe('two servers, two workers', () => {
     await workers[0].waitForLog((m) => m.msg === 'poll worker started');
   });
 
+  it('drains and exits cleanly on SIGTERM', async () => {
+    const spare = spawnRole('worker-spare', 'workers/poll.main.ts', externalHubEnv({ redisUrl: redis.url, port: 0, publicUrl: urls[0]!, simUrl: sim.url, pollIntervalMs: INTERVAL }));
+    await spare.waitForLog((m) => m.msg === 'poll worker started');
+    expect(await spare.kill('SIGTERM')).toBe(0);
+    expect(spare.lines.some((l) => l.includes('"poll worker stopped"'))).toBe(true);
+  });
+
   it('recovers from a Redis crash and restart without restarting any process, losing no one', async () => {
     const grace = new CookieClient();
     await loginThroughSimulator(grace, urls[0]!, 'grace');

@@ -1,0 +1,44 @@
+/** `npm start` in demo mode, as a newcomer runs it: the hub, the worker, the simulator and a crowd. */
+import { freePort } from '../helpers/ports.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { spawnRole, type RoleProcess } from '../helpers/roles.js';
+import { until } from '../helpers/wait.js';
+
+let redis: TestRedis;
+let hub: RoleProcess;
+let url: string;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  hub = spawnRole('npm-start', 'bin/start.ts', { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', DEMO_CROWD: '3', OPERATOR_TOKEN: 'operator-token-for-tests', POLL_INTERVAL_MS: '500' });
+  await hub.waitForLog((m) => typeof m.msg === 'string' && m.msg.startsWith('hub ready'));
+});
+afterAll(async () => {
+  await hub?.kill('SIGTERM');
+  await redis?.dispose();
+});
+
+describe('npm start in demo mode', () => {
+  it('says loudly that it runs on the simulator', async () => {
+    await hub.waitForLog((m) => typeof m.msg === 'string' && m.msg.startsWith('DEMO MODE'));
+  });
+
+  it('fills the line with a demo crowd that logs in through /login, and plays their music', async () => {
+    const queue = await until(
+      async () => (await (await fetch(`${url}/api/operator/queue`, { headers: { authorization: 'Bearer operator-token-for-tests' } })).json()) as { active: { display_name: string } | null; waiting: unknown[] },
+      (q) => q.active !== null && q.waiting.length === 2,
+      15_000,
+      'three crowd members in line',
+    );
+    expect(queue.active!.display_name).toMatch(/\(demo \d\)$/);
+    const np = await until(async () => (await (await fetch(`${url}/api/now-playing`)).json()) as { state: string; item: { name: string } | null }, (p) => p.state === 'playing', 10_000, 'a track');
+    expect(np.item!.name.length).toBeGreaterThan(0);
+    for (const page of ['/', '/operator', '/display']) expect((await fetch(`${url}${page}`)).status).toBe(200);
+  });
+
+  it('stops cleanly on SIGTERM', async () => {
+    expect(await hub.kill('SIGTERM')).toBe(0);
+  });
+});
