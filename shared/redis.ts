@@ -51,20 +51,17 @@ export async function connectRedis(options: RedisOptions, log: Logger): Promise<
 }
 
 /**
- * Closes gracefully when connected, at once when not (a client still reconnecting would otherwise
- * wait for Redis), and never takes longer than `timeoutMs`.
+ * Closes gracefully (pending commands finish), waiting up to `timeoutMs` for a reconnecting client
+ * to come back first; a client that cannot is destroyed, so shutdown never hangs on Redis.
  */
-export async function closeRedis(client: RedisClient, timeoutMs = 2000): Promise<void> {
+export async function closeRedis(client: RedisClient, timeoutMs = 3000): Promise<void> {
   if (!client.isOpen) return;
-  if (!client.isReady) {
-    client.destroy();
-    return;
-  }
   let timer: NodeJS.Timeout | undefined;
   const expired = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
-  const outcome = await Promise.race([client.close().then(() => 'closed' as const, () => 'failed' as const), expired]);
+  if (!client.isReady) await Promise.race([new Promise((resolve) => client.once('ready', resolve)), expired]);
+  const outcome = client.isReady ? await Promise.race([client.close().then(() => 'closed' as const, () => 'failed' as const), expired]) : 'timeout';
   clearTimeout(timer);
   if (outcome !== 'closed' && client.isOpen) client.destroy();
 }

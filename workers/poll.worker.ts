@@ -11,6 +11,7 @@ import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { keys } from '../shared/redis-keys.js';
 import { closeRedis, connectRedis, type RedisClient } from '../shared/redis.js';
+import { tryLock } from '../shared/redis-lock.js';
 import { Line } from '../shared/queue/line.js';
 import { Fanout, type EmitTarget } from '../shared/realtime/fanout.js';
 import { NowPlayingStore } from '../shared/realtime/now-playing-store.js';
@@ -25,7 +26,6 @@ import { SpotifyBudget } from './poller/spotify-budget.js';
 
 export const POLL_QUEUE = 'poll';
 const SCHEDULER_ID = 'poll-active-user';
-const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 export interface PollWorkerOptions {
   /** Poll period while paused or idle; default 5 s (≤ 12 calls a minute). */
@@ -72,16 +72,15 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
 
   /** One poll at a time across the fleet, even when a scheduled and an extra job overlap. */
   async function processJob(_job: Job): Promise<PollOutcome | 'busy'> {
-    const lockValue = randomBytes(8).toString('hex');
-    const got = await redis.set(keys.pollLock(), lockValue, { condition: 'NX', expiration: { type: 'PX', value: Math.max(intervalMs * 3, 1500) } });
-    if (got !== 'OK') return 'busy';
+    const release = await tryLock(redis, keys.pollLock(), Math.max(intervalMs * 3, 1500));
+    if (!release) return 'busy';
     try {
       const outcome = await cycle.run();
       lastLocalPoll = Date.now();
       await scheduleEndOfTrackPoll(outcome);
       return outcome;
     } finally {
-      await redis.eval(RELEASE_LOCK, { keys: [keys.pollLock()], arguments: [lockValue] }).catch(() => undefined);
+      await release();
     }
   }
 

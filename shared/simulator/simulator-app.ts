@@ -7,8 +7,7 @@
  * - `/control/...`: a JSON API for tests and demos to steer playback, tokens and faults.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { timingSafeEqual } from 'node:crypto';
-import { codeChallengeS256, CHALLENGE_PATTERN, VERIFIER_PATTERN } from '../spotify/pkce.js';
+import { codeChallengeS256, safeEqual, CHALLENGE_PATTERN, VERIFIER_PATTERN } from '../spotify/pkce.js';
 import { CatalogRenderer } from './catalog.js';
 import { albumArtPng } from './png.js';
 import type { FaultTarget, Listener, PlaybackMode, SimulatorState } from './simulator-state.js';
@@ -24,11 +23,6 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
 
 export function createSimulatorRouter(state: SimulatorState, options: SimulatorAppOptions = {}): Router {
   const mount = options.mountPath ?? '';

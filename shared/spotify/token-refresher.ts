@@ -3,10 +3,10 @@
  * the token; only one process refreshes a given user at a time (a Redis lock), because a rotated
  * refresh token works once and two concurrent refreshes would burn it (RFC 9700 §4.14.2).
  */
-import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { keys } from '../redis-keys.js';
 import type { RedisClient } from '../redis.js';
+import { tryLock } from '../redis-lock.js';
 import type { Logger } from '../logger.js';
 import type { AccountsClient } from './accounts-client.js';
 import { SpotifyError } from './spotify-error.js';
@@ -16,7 +16,6 @@ export const REFRESH_MARGIN_MS = 60_000;
 const LOCK_TTL_MS = 15_000;
 const LOCK_WAIT_MS = 12_000;
 
-const RELEASE_LOCK = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 
 export interface RefreshOutcome {
   tokens: StoredTokens;
@@ -50,12 +49,11 @@ export class TokenRefresher {
     const current = await this.#load(userId);
     if (!this.#needsRefresh(current, rejected)) return { tokens: current, refreshed: false };
 
-    const lockKey = keys.refreshLock(userId);
-    const lockValue = randomBytes(16).toString('hex');
     const deadline = this.#now() + LOCK_WAIT_MS;
+    let release: (() => Promise<void>) | null;
     for (;;) {
-      const got = await this.#redis.set(lockKey, lockValue, { condition: 'NX', expiration: { type: 'PX', value: LOCK_TTL_MS } });
-      if (got === 'OK') break;
+      release = await tryLock(this.#redis, keys.refreshLock(userId), LOCK_TTL_MS);
+      if (release) break;
       // Another process is refreshing: wait for its result instead of spending the refresh token.
       await delay(50);
       const seen = await this.#load(userId);
@@ -90,7 +88,7 @@ export class TokenRefresher {
       this.#log.debug({ userId, rotated: Boolean(answer.refresh_token) }, 'access token refreshed');
       return { tokens, refreshed: true };
     } finally {
-      await this.#redis.eval(RELEASE_LOCK, { keys: [lockKey], arguments: [lockValue] }).catch(() => undefined);
+      await release();
     }
   }
 
