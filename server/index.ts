@@ -10,7 +10,7 @@ import type { Config } from '../shared/config.js';
 import { DEMO_SIMULATOR_PATH } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { keys } from '../shared/redis-keys.js';
-import { closeRedis, connectRedis, type RedisClient } from '../shared/redis.js';
+import { closeRedis, connectRedis } from '../shared/redis.js';
 import { Line } from '../shared/queue/line.js';
 import { Fanout } from '../shared/realtime/fanout.js';
 import { NowPlayingStore } from '../shared/realtime/now-playing-store.js';
@@ -164,4 +164,3 @@ async function within(ms: number, promise: Promise<unknown>): Promise<void> {
   clearTimeout(timer);
 }
 
-export type { RedisClient };

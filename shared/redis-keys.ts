@@ -9,8 +9,6 @@ export const keys = {
   line: () => `${KEY_PREFIX}:line`,
   /** Hash per user: display name, state, reason, join time. */
   user: (userId: string) => `${KEY_PREFIX}:user:${userId}`,
-  /** Prefix of `user` keys, for Lua scripts that build them from ids they read. */
-  userPrefix: () => `${KEY_PREFIX}:user:`,
   /** Set of every user id the hub knows (waiting, active or out). */
   users: () => `${KEY_PREFIX}:users`,
   /** Hash describing the active turn, absent when nobody drives. */

@@ -10,7 +10,7 @@ import { Emitter } from '@socket.io/redis-emitter';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { keys } from '../shared/redis-keys.js';
-import { closeRedis, connectRedis, type RedisClient } from '../shared/redis.js';
+import { closeRedis, connectRedis } from '../shared/redis.js';
 import { tryLock } from '../shared/redis-lock.js';
 import { Line } from '../shared/queue/line.js';
 import { Fanout, type EmitTarget } from '../shared/realtime/fanout.js';
@@ -149,4 +149,3 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
   };
 }
 
-export type { RedisClient };
