@@ -6,6 +6,7 @@ import { TEST_RATE_LIMITS, loginThroughSimulator } from '../helpers/hub.js';
 import { freePort } from '../helpers/ports.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 import { startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
+import { externalHubEnv } from '../helpers/roles.js';
 
 // A hub configured like production (client id, no secret) against the standalone simulator.
 let redis: TestRedis;
@@ -18,22 +19,11 @@ beforeAll(async () => {
   const port = await freePort();
   hubUrl = `http://127.0.0.1:${port}`;
   sim = await startTestSimulator({ clientId: 'publicclient01', clientSecret: null, redirectUris: [`${hubUrl}/callback`] });
-  const config = loadConfig(
-    {
-      REDIS_URL: redis.url,
-      PORT: String(port),
-      PUBLIC_URL: hubUrl,
-      SPOTIFY_CLIENT_ID: 'publicclient01',
-      SPOTIFY_ACCOUNTS_URL: `${sim.url}/accounts`,
-      SPOTIFY_API_URL: `${sim.url}/api`,
-      SESSION_SECRET: 'session-secret-for-tests',
-      TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 3).toString('base64'),
-      OPERATOR_TOKEN: 'operator-token-for-tests',
-      BRIDGE_TOKEN: 'bridge-token-for-tests',
-      LOG_LEVEL: 'silent',
-    },
-    { dataDir: null },
-  );
+  // The production-like environment of the multi-process tests, minus the client secret
+  // (an empty value counts as unset).
+  const env = externalHubEnv({ redisUrl: redis.url, port, publicUrl: hubUrl, simUrl: sim.url, pollIntervalMs: 1000, extra: { SPOTIFY_CLIENT_ID: 'publicclient01', SPOTIFY_CLIENT_SECRET: '', LOG_LEVEL: 'silent' } });
+  const config = loadConfig(env, { dataDir: null });
+  expect(config.spotify.clientSecret).toBeNull();
   server = await startServer(config, createLogger({ level: 'silent' }), { rateLimits: TEST_RATE_LIMITS });
 });
 afterAll(async () => {
