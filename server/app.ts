@@ -13,6 +13,7 @@ import { errorMiddleware, notFound } from './http/errors.middleware.js';
 import { corsMiddleware, originGuard } from './http/origin-guard.js';
 import { requestLogger } from './http/request-logger.js';
 import { createSessionMiddleware } from './http/session.js';
+import { localOrToken } from './http/local-or-token.js';
 
 export interface CreatedApp {
   app: Express;
@@ -38,7 +39,11 @@ export function createApp(deps: AppDeps, extensions: AppExtensions = {}): Create
   if (extensions.infrastructure) app.use(extensions.infrastructure);
 
   // The simulated Spotify is its own site with its own pages; the hub's CSP does not apply to it.
-  if (deps.simulator) app.use(DEMO_SIMULATOR_PATH, deps.simulator);
+  // Its control API can revoke tokens and inject faults: this machine or the operator token only.
+  if (deps.simulator) {
+    app.use(`${DEMO_SIMULATOR_PATH}/control`, localOrToken(config.operatorToken, 'The simulator’s control API'));
+    app.use(DEMO_SIMULATOR_PATH, deps.simulator);
+  }
 
   const https = config.publicUrl.startsWith('https:');
   app.use(
@@ -62,6 +67,9 @@ export function createApp(deps: AppDeps, extensions: AppExtensions = {}): Create
       },
       strictTransportSecurity: https ? { maxAge: 15552000 } : false,
       crossOriginEmbedderPolicy: false,
+      // Same-origin requests keep a real Origin header (a form POST under `no-referrer` sends
+      // `Origin: null`, which the CSRF check must refuse); other sites still learn nothing.
+      referrerPolicy: { policy: 'same-origin' },
     }),
   );
 

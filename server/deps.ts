@@ -10,19 +10,21 @@ import type { AccountsClient } from '../shared/spotify/accounts-client.js';
 import type { WebApiClient } from '../shared/spotify/web-api-client.js';
 import type { AppTokenCache } from '../shared/spotify/app-token.js';
 import type { NowPlayingStore } from '../shared/realtime/now-playing-store.js';
+import type { NamespaceName } from '../shared/realtime/fanout.js';
+import type { Budgets, RateLimits } from './http/rate-limits.js';
+import type { ClientIp } from './http/client-ip.js';
+
+export type { RateLimits } from './http/rate-limits.js';
 
 /** Tells every client that the line changed; `affected` users also get their own `you`. */
 export interface LineNotifier {
   lineChanged(affected?: readonly string[]): Promise<void>;
 }
 
-export interface RateLimits {
-  readonly loginPerMinute: number;
-  readonly proxyPerMinute: number;
-  readonly operatorLoginPerMinute: number;
+/** Ends the live sockets of one browser session on every server (logout). */
+export interface SessionSockets {
+  disconnect(sessionId: string, namespaces: readonly NamespaceName[]): void;
 }
-
-export const DEFAULT_RATE_LIMITS: RateLimits = { loginPerMinute: 120, proxyPerMinute: 300, operatorLoginPerMinute: 10 };
 
 export interface AppDeps {
   readonly config: Config;
@@ -39,5 +41,10 @@ export interface AppDeps {
   readonly notify: LineNotifier;
   /** Demo mode: the simulated Spotify, mounted at /sim. */
   readonly simulator?: Router | null;
-  readonly rateLimits?: RateLimits;
+  readonly rateLimits: RateLimits;
+  /** The same budgets counted in Redis for the whole fleet. */
+  readonly budgets: Budgets;
+  /** The caller's address under TRUST_PROXY's rules. */
+  readonly clientIp: ClientIp;
+  readonly sessionSockets: SessionSockets;
 }

@@ -2,7 +2,7 @@
  * Composition root of the HTTP + Socket.IO server: config → Redis → app → listen → graceful
  * shutdown. `startServer` is used by the entry points (server/main.ts, bin/start.ts) and tests.
  */
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type RequestListener, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
@@ -21,8 +21,14 @@ import { TokenStore } from '../shared/spotify/token-store.js';
 import { WebApiClient } from '../shared/spotify/web-api-client.js';
 import { createSimulatorRouter, SimulatorState } from '../shared/simulator/index.js';
 import { createApp } from './app.js';
-import type { AppDeps, RateLimits } from './deps.js';
-import { setupRealtime, type HubServer } from './realtime/sockets.js';
+import type { AppDeps } from './deps.js';
+import { clientIpResolver } from './http/client-ip.js';
+import { allowedOrigins, handshakeOriginCheck } from './http/origin-guard.js';
+import { createBudgets, DEFAULT_RATE_LIMITS, type RateLimits } from './http/rate-limits.js';
+import { guardClientErrors, guardRequests } from './http/request-guard.js';
+import { handshakeSession } from './realtime/handshake-session.js';
+import { CoalescedLineNotifier } from './realtime/coalesced-notifier.js';
+import { sessionSockets, setupRealtime, type HubServer } from './realtime/sockets.js';
 import { operatorRoutes } from './operator/operator.routes.js';
 import { opsRoutes } from './ops/ops.routes.js';
 import { createMetrics } from './ops/metrics.js';
@@ -33,11 +39,15 @@ import { randomBytes } from 'node:crypto';
 import { buildAssets } from './pages/client-bundle.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 
+/** At most about four line broadcasts a second per server, always ending on the newest state. */
+const LINE_BROADCAST_INTERVAL_MS = 250;
+
 export interface StartServerOptions {
   /** Overrides config.port (0: any free port). */
   readonly port?: number;
   readonly host?: string;
-  readonly rateLimits?: RateLimits;
+  /** Budgets to use instead of the defaults (tests). */
+  readonly rateLimits?: Partial<RateLimits>;
   /** Demo mode: an existing simulator state to serve at /sim instead of a fresh one. */
   readonly simulatorState?: SimulatorState;
 }
@@ -77,15 +87,32 @@ export async function startServer(config: Config, log: Logger, options: StartSer
       });
   }
 
-  const http = createServer();
+  const clientIp = clientIpResolver(config.trustProxy);
+  const rateLimits: RateLimits = { ...DEFAULT_RATE_LIMITS, ...options.rateLimits };
+  const budgets = createBudgets(redis, rateLimits);
+
+  // The HTTP handler is installed before Socket.IO attaches, so that Socket.IO answers everything
+  // under /socket.io/ and Express never sees those requests (two handlers on one response crash).
+  let appHandler: RequestListener = (_req, res) => {
+    res.statusCode = 503;
+    res.end();
+  };
+  const http = createServer(guardRequests((req, res) => appHandler(req, res), log));
+  guardClientErrors(http, log);
+  const originAllowed = handshakeOriginCheck(config);
   const io: HubServer = new Server(http, {
-    cors: { origin: [...config.corsOrigins], credentials: true },
+    cors: { origin: [...allowedOrigins(config)], credentials: true },
     adapter: createAdapter(pub, sub, { key: keys.socketIoChannel() }),
     // Phones on venue Wi-Fi drop briefly: notice dead sockets within ~45 s, not minutes.
     pingInterval: 20_000,
     pingTimeout: 25_000,
+    // Clients send only clock pings: anything near this size is abuse, and it closes that connection.
+    maxHttpBufferSize: 16 * 1024,
+    // Cross-site WebSocket hijacking: a page of another origin never reaches a namespace.
+    allowRequest: (req, done) => done(originAllowed(req.headers) ? null : 'origin not allowed', originAllowed(req.headers)),
   });
   const fanout = new Fanout(io, line);
+  const notify = new CoalescedLineNotifier(fanout, LINE_BROADCAST_INTERVAL_MS, log);
 
   const deps: AppDeps = {
     config,
@@ -98,21 +125,24 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     webApi: new WebApiClient(config.spotify.apiUrl),
     appToken: new AppTokenCache(accounts),
     nowPlaying,
-    notify: fanout,
+    notify,
     simulator: simulator ? createSimulatorRouter(simulator, { mountPath: DEMO_SIMULATOR_PATH }) : null,
-    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+    rateLimits,
+    budgets,
+    clientIp,
+    sessionSockets: sessionSockets(io),
   };
   // Bundled now, so a broken page fails start-up instead of the first phone.
   const assets = await buildAssets();
   const metrics = createMetrics({ redis, socketCount: (nsp) => io.of(nsp).sockets.size });
   const { app, sessionMiddleware } = createApp(deps, {
-    infrastructure: opsRoutes({ redis, metrics, maxPollAgeMs: Math.max(10_000, config.pollIntervalMs * 10) }),
+    infrastructure: opsRoutes({ redis, metrics, maxPollAgeMs: Math.max(10_000, config.pollIntervalMs * 10), metricsToken: config.metricsToken }),
     pages: pagesRoutes(config, assets),
     routes: [operatorRoutes(deps)],
   });
-  http.on('request', app);
-  io.engine.use(sessionMiddleware);
-  setupRealtime(io, { config, log, line, nowPlaying, health: () => readHealth(redis) });
+  appHandler = app;
+  io.engine.use(handshakeSession(sessionMiddleware, originAllowed));
+  setupRealtime(io, { config, log, line, nowPlaying, health: () => readHealth(redis), clientIp, secretFailures: budgets.secretFailures });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -145,7 +175,9 @@ export async function startServer(config: Config, log: Logger, options: StartSer
       closing ??= (async () => {
         clearInterval(heartbeat);
         await within(1000, removeCounts(redis, instanceId).catch(() => undefined));
-        io.disconnectSockets(true);
+        await notify.flush().catch(() => undefined);
+        // Only this process's sockets close (io.close() drops them as a transport close, so
+        // clients reconnect, elsewhere behind a load balancer); the rest of the fleet is untouched.
         const closed = new Promise<void>((resolve) => io.close(() => resolve()));
         // Keep-alive connections would hold the HTTP server open until they time out.
         http.closeAllConnections();

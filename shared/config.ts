@@ -104,7 +104,14 @@ const schema = z.object({
       'must be a comma-separated list of origins like https://show.example.org,http://127.0.0.1:5173',
     )
     .optional(),
-  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  TRUST_PROXY: z
+    .string()
+    .refine(
+      (s) => parseTrustProxy(s) !== null,
+      'must be false, a number of proxy hops (1 = one reverse proxy in front), or a comma-separated list of proxy addresses/CIDRs (loopback, uniquelocal, 10.0.0.0/8 …)',
+    )
+    .default('false'),
+  METRICS_TOKEN: secret('Prometheus scrapes /metrics with `Authorization: Bearer` and it').optional(),
   HUB_URL: httpUrl('http://127.0.0.1:4000').optional(),
   OSC_TARGET: z
     .string()
@@ -120,6 +127,25 @@ const schema = z.object({
   SIMULATOR_ACCESS_TOKEN_SECONDS: positiveInt(3600, 2, 86400, 'seconds'),
   SIMULATOR_ROTATE_REFRESH_TOKENS: z.enum(['true', 'false', '1', '0']).default('false'),
 });
+
+export type TrustProxy = false | number | readonly string[];
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+const IPV4_OR_6_CIDR = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]+(?:\.\d{1,3}){0,3})(?:\/\d{1,3})?$/;
+
+/**
+ * TRUST_PROXY as Express understands it. `true` means one hop (the usual single reverse proxy),
+ * not "trust every X-Forwarded-For entry", so rotating that header cannot reset per-IP limits.
+ */
+export function parseTrustProxy(raw: string): TrustProxy | null {
+  const v = raw.trim().toLowerCase();
+  if (v === 'false' || v === '0' || v === '') return false;
+  if (v === 'true') return 1;
+  if (/^\d+$/.test(v)) return Number(v) <= 32 ? Number(v) : null;
+  const list = v.split(',').map((p) => p.trim()).filter(Boolean);
+  if (list.length === 0 || !list.every((p) => PROXY_NAMES.has(p) || IPV4_OR_6_CIDR.test(p))) return null;
+  return list;
+}
 
 export interface SpotifyConfig {
   readonly clientId: string;
@@ -147,7 +173,14 @@ export interface Config {
   readonly bridgeToken: string;
   readonly corsOrigins: readonly string[];
   readonly secureCookies: boolean;
-  readonly trustProxy: boolean;
+  /**
+   * Express `trust proxy` semantics: false (use the socket's address), a hop count (the client is
+   * that many proxies back from us), or the addresses of trusted proxies. Never "trust everything",
+   * which would let a client choose its own address with X-Forwarded-For.
+   */
+  readonly trustProxy: TrustProxy;
+  /** Null: /metrics answers loopback callers only. */
+  readonly metricsToken: string | null;
   readonly pollIntervalMs: number;
   readonly turnSeconds: number;
   readonly idleSeconds: number;
@@ -303,7 +336,8 @@ export function loadConfig(rawEnv: Environment, options: LoadConfigOptions = {})
     bridgeToken: secrets.bridgeToken,
     corsOrigins: e.CORS_ORIGINS ? e.CORS_ORIGINS.split(',').map((o) => o.trim().replace(/\/+$/, '')) : [],
     secureCookies: publicUrl.startsWith('https:'),
-    trustProxy: truthy(e.TRUST_PROXY),
+    trustProxy: parseTrustProxy(e.TRUST_PROXY) ?? false,
+    metricsToken: e.METRICS_TOKEN ?? null,
     pollIntervalMs: e.POLL_INTERVAL_MS,
     turnSeconds: e.TURN_SECONDS,
     idleSeconds: e.IDLE_SECONDS,

@@ -14,6 +14,8 @@ export const ERRORS = {
   forbidden: { status: 403, message: 'Not allowed.' },
   origin_not_allowed: { status: 403, message: 'This origin is not allowed.' },
   not_found: { status: 404, message: 'Not found.' },
+  payload_too_large: { status: 413, message: 'The request body is too large.' },
+  unsupported_encoding: { status: 415, message: 'The request body’s encoding or character set is not supported.' },
   user_not_found: { status: 404, message: 'That user is not known to the hub.' },
   not_in_line: { status: 409, message: 'That user is not waiting in the line.' },
   rate_limited: { status: 429, message: 'Too many requests. Try again shortly.' },

@@ -35,6 +35,8 @@ export const keys = {
   metrics: () => `${KEY_PREFIX}:metrics`,
   /** Lock held for the length of one poll, so two workers never poll at once. */
   pollLock: () => `${KEY_PREFIX}:lock:poll`,
+  /** rate-limiter-flexible counters of one budget (`nph:rl:<name>:<client>`). */
+  rateLimitPrefix: (name: string) => `${KEY_PREFIX}:rl:${name}`,
   /** express-session records (connect-redis prefix). */
   sessionPrefix: () => `${KEY_PREFIX}:sess:`,
   /** BullMQ's own prefix. */

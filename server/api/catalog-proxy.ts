@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
 import { SpotifyError } from '../../shared/spotify/spotify-error.js';
 import type { AppDeps } from '../deps.js';
-import { perMinute } from '../http/rate-limits.js';
+import { limit as limitBy } from '../http/rate-limits.js';
 
 const ID = '[0-9A-Za-z]{22}';
 const ALLOWED_PATHS: readonly RegExp[] = [
@@ -68,7 +68,7 @@ function mapSpotifyError(err: SpotifyError): AppError {
 export function catalogProxyRoutes(deps: AppDeps): Router {
   const { appToken, webApi } = deps;
   const router = Router();
-  const limit = perMinute(deps.rateLimits?.proxyPerMinute ?? 300);
+  const limit = limitBy({ budget: deps.budgets.proxy, key: (req) => deps.clientIp(req) });
 
   async function lookUp(req: Request, res: Response) {
     const body = bodySchema.safeParse(req.body);

@@ -6,6 +6,7 @@ import type { YouStatus } from '../../shared/events.js';
 import type { AppDeps } from '../deps.js';
 import { notifySafely } from '../auth/auth.routes.js';
 import { requireUser } from '../http/session-helpers.js';
+import { limit } from '../http/rate-limits.js';
 
 export interface MeResponse {
   logged_in: boolean;
@@ -32,7 +33,13 @@ export function meRoutes(deps: AppDeps): Router {
     res.set('Cache-Control', 'no-store').json(await me(req));
   });
 
-  router.post('/api/queue/join', async (req, res) => {
+  // Joining and leaving broadcast to every screen: a budget per browser session and per address.
+  const lineActions = limit(
+    { budget: deps.budgets.lineActionsPerSession, key: (req) => (req.session.userId ? `session:${req.sessionID}` : null) },
+    { budget: deps.budgets.lineActionsPerIp, key: (req) => deps.clientIp(req) },
+  );
+
+  router.post('/api/queue/join', lineActions, async (req, res) => {
     const { userId, displayName } = requireUser(req);
     // Without stored tokens (revoked, logged out elsewhere) there is nothing to poll: log in again.
     if (!(await tokens.load(userId))) throw new AppError('spotify_session_expired');
@@ -41,7 +48,7 @@ export function meRoutes(deps: AppDeps): Router {
     res.json(await me(req));
   });
 
-  router.post('/api/queue/leave', async (req, res) => {
+  router.post('/api/queue/leave', lineActions, async (req, res) => {
     const { userId } = requireUser(req);
     if (await line.takeOut(userId, 'left')) await notifySafely(req, deps, [userId]);
     res.json(await me(req));

@@ -8,7 +8,8 @@ import { AppError } from '../../shared/errors.js';
 import { codeChallengeS256, createCodeVerifier, createState } from '../../shared/spotify/pkce.js';
 import { SpotifyError } from '../../shared/spotify/spotify-error.js';
 import type { AppDeps } from '../deps.js';
-import { perMinute } from '../http/rate-limits.js';
+import { limit } from '../http/rate-limits.js';
+import { logoutConfirmationPage } from './logout-page.js';
 import { destroySession, regenerateSession, requireUser, saveSession } from '../http/session-helpers.js';
 import { SESSION_COOKIE, type PendingLogin } from '../http/session.js';
 
@@ -31,11 +32,10 @@ function livePending(pending: Record<string, PendingLogin> | undefined, now: num
 export function authRoutes(deps: AppDeps): Router {
   const { accounts, webApi, tokens, refresher, line, notify, log } = deps;
   const router = Router();
-  const limits = deps.rateLimits;
 
   const backHome = (res: Response, error: LoginError) => res.redirect(302, `/?login_error=${error}`);
 
-  router.get('/login', perMinute(limits?.loginPerMinute ?? 120), async (req, res) => {
+  router.get('/login', limit({ budget: deps.budgets.login, key: (req) => deps.clientIp(req) }), async (req, res) => {
     const verifier = createCodeVerifier();
     const state = createState();
     const now = Date.now();
@@ -103,6 +103,7 @@ export function authRoutes(deps: AppDeps): Router {
 
   const logout = async (req: Request, res: Response) => {
     const userId = req.session.userId;
+    const sessionId = req.sessionID;
     if (userId) {
       await line.takeOut(userId, 'left');
       await tokens.delete(userId);
@@ -110,11 +111,18 @@ export function authRoutes(deps: AppDeps): Router {
       req.log.info({ userId }, 'user logged out');
     }
     await destroySession(req);
+    // The session's live sockets end too, on every server: no more `you` or line for this browser.
+    deps.sessionSockets.disconnect(sessionId, ['/', '/operator', '/bridge']);
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.redirect(302, '/');
   };
-  router.get('/logout', logout);
   router.post('/logout', logout);
+  // A GET must not be a way for another site to log people out (an <img src=".../logout">): only
+  // a navigation the person made on the hub itself or typed logs out; anything else is asked.
+  router.get('/logout', async (req, res) => {
+    if (isOwnNavigation(req)) return logout(req, res);
+    res.status(200).set('Cache-Control', 'no-store').type('html').send(logoutConfirmationPage());
+  });
 
   router.get('/refresh_token', async (req, res) => {
     const { userId } = requireUser(req);
@@ -140,5 +148,22 @@ export async function notifySafely(req: Request, deps: AppDeps, affected: string
     await deps.notify.lineChanged(affected);
   } catch (err) {
     req.log.warn({ err: { message: (err as Error).message } }, 'could not broadcast a line change');
+  }
+}
+
+/**
+ * Fetch Metadata (`Sec-Fetch-Site`) says whether a browser request was started by the hub's own
+ * pages (`same-origin`) or by the person (`none`: typed, bookmarked). Clients that send no fetch
+ * metadata are not browsers driven by another site (curl, scripts), unless a Referer says so.
+ */
+function isOwnNavigation(req: Request): boolean {
+  const site = req.get('sec-fetch-site');
+  if (site !== undefined) return site === 'same-origin' || site === 'none';
+  const referer = req.get('referer');
+  if (referer === undefined) return true;
+  try {
+    return new URL(referer).host === req.get('host');
+  } catch {
+    return false;
   }
 }

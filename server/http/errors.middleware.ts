@@ -14,11 +14,23 @@ function isRedisError(err: unknown): boolean {
   return /^(ClientClosedError|ClientOfflineError|SocketClosedUnexpectedlyError|ConnectionTimeoutError|ReconnectStrategyError|SocketTimeoutError)$/.test(err.name) || /ECONNREFUSED|The client is closed|client is offline/i.test(err.message);
 }
 
+/**
+ * body-parser's errors (http-errors with a 4xx `status`): a malformed body, a broken gzip/br
+ * stream, an unknown Content-Encoding or charset, an oversized body. They are the client's fault.
+ */
+function bodyError(err: unknown): AppError | null {
+  const e = err as { type?: unknown; status?: unknown } | null;
+  if (typeof e?.status !== 'number' || e.status < 400 || e.status >= 500) return null;
+  if (e.type === 'entity.too.large') return new AppError('payload_too_large', { cause: err });
+  if (e.status === 415) return new AppError('unsupported_encoding', { cause: err });
+  if (e.type === 'entity.parse.failed' || e.type === 'entity.verify.failed') return new AppError('invalid_body', { message: 'The request body is not valid JSON.', cause: err });
+  return new AppError('invalid_body', { message: 'The request body could not be read (bad compression or length).', cause: err });
+}
+
 function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
-  const e = err as { type?: string; status?: number } | null;
-  if (e?.type === 'entity.parse.failed' || e?.type === 'entity.verify.failed') return new AppError('invalid_body', { message: 'The request body is not valid JSON.', cause: err });
-  if (e?.type === 'entity.too.large') return new AppError('invalid_body', { message: 'The request body is too large.', cause: err });
+  const fromBody = bodyError(err);
+  if (fromBody) return fromBody;
   if (isRedisError(err)) return new StoreUnavailableError(err);
   return new AppError('internal', { cause: err });
 }
@@ -26,6 +38,10 @@ function toAppError(err: unknown): AppError {
 export function errorMiddleware(log: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const appError = toAppError(err);
+    if (appError.status < 500 && appError.cause !== undefined) {
+      // A client's mistake: worth a line, never a stack.
+      req.log?.warn({ code: appError.code, reason: appError.cause instanceof Error ? appError.cause.message : undefined }, 'request refused');
+    }
     if (appError.status >= 500) {
       const cause = appError.code === 'internal' ? err : appError.cause;
       req.log?.error({ err: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : cause, code: appError.code }, 'request failed');

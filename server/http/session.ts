@@ -41,7 +41,8 @@ export function createSessionMiddleware(config: Config, redis: RedisClient): Req
     resave: false,
     saveUninitialized: false,
     rolling: true,
-    proxy: config.trustProxy,
+    // Secure cookies behind a TLS-terminating proxy: trust X-Forwarded-Proto only when TRUST_PROXY says so.
+    proxy: config.trustProxy !== false,
     cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_TTL_SECONDS * 1000, path: '/' },
   });
   return (req, res, next) => {

@@ -9,7 +9,7 @@ import { queueFull } from '../../shared/queue/line.js';
 import { safeEqual } from '../../shared/spotify/pkce.js';
 import type { AppDeps } from '../deps.js';
 import { notifySafely } from '../auth/auth.routes.js';
-import { perMinute } from '../http/rate-limits.js';
+import { rateLimitedError } from '../http/rate-limits.js';
 import { regenerateSession, saveSession } from '../http/session-helpers.js';
 
 const loginBody = z.object({ token: z.string().min(1).max(512) });
@@ -35,18 +35,34 @@ export function operatorRoutes(deps: AppDeps): Router {
   const { config, line } = deps;
   const router = Router();
 
-  const isOperator = (req: Request): boolean => {
-    if (req.session?.operator === true) return true;
-    const auth = req.get('authorization');
-    return auth?.startsWith('Bearer ') === true && safeEqual(auth.slice(7), config.operatorToken);
-  };
-  const requireOperator = (req: Request) => {
-    if (!isOperator(req)) throw new AppError('operator_auth_required');
+  const failures = deps.budgets.secretFailures;
+
+  /**
+   * Checks a presented operator token. Wrong ones are counted per client address; once the budget
+   * is spent every token waits, the right one too, so guessing gains nothing from speed.
+   */
+  const checkToken = async (req: Request, token: string): Promise<boolean> => {
+    const ip = deps.clientIp(req);
+    const verdict = await failures.check(ip);
+    if (!verdict.allowed) throw rateLimitedError(verdict);
+    if (safeEqual(token, config.operatorToken)) return true;
+    await failures.consume(ip);
+    req.log.warn('wrong operator token');
+    return false;
   };
 
-  router.post('/api/operator/login', perMinute(deps.rateLimits?.operatorLoginPerMinute ?? 10), async (req, res) => {
+  const isOperator = async (req: Request): Promise<boolean> => {
+    const auth = req.get('authorization');
+    if (auth?.startsWith('Bearer ')) return checkToken(req, auth.slice(7));
+    return req.session?.operator === true;
+  };
+  const requireOperator = async (req: Request) => {
+    if (!(await isOperator(req))) throw new AppError('operator_auth_required');
+  };
+
+  router.post('/api/operator/login', async (req, res) => {
     const { token } = parse(loginBody, req.body);
-    if (!safeEqual(token, config.operatorToken)) throw new AppError('invalid_operator_token');
+    if (!(await checkToken(req, token))) throw new AppError('invalid_operator_token');
     // A new session id for the raised privilege; an audience login in the same browser is kept.
     const { userId, displayName } = req.session;
     await regenerateSession(req);
@@ -62,22 +78,24 @@ export function operatorRoutes(deps: AppDeps): Router {
     if (req.session.operator) {
       delete req.session.operator;
       await saveSession(req);
+      // The dashboard's live sockets lose the line and health at once, on every server.
+      deps.sessionSockets.disconnect(req.sessionID, ['/operator']);
     }
     res.json({ operator: false });
   });
 
-  router.get('/api/operator/session', (req, res) => {
-    res.set('Cache-Control', 'no-store').json({ operator: isOperator(req) });
+  router.get('/api/operator/session', async (req, res) => {
+    res.set('Cache-Control', 'no-store').json({ operator: await isOperator(req) });
   });
 
   router.get('/api/operator/queue', async (req, res) => {
-    requireOperator(req);
+    await requireOperator(req);
     const [snapshot, out] = await Promise.all([line.snapshot(), line.recentlyOut()]);
     res.set('Cache-Control', 'no-store').json(queueFull(snapshot, out));
   });
 
   router.post('/api/operator/skip', async (req, res) => {
-    requireOperator(req);
+    await requireOperator(req);
     const skipped = await line.skip();
     if (skipped) await notifySafely(req, deps, [skipped]);
     req.log.info({ skipped }, 'operator skipped the turn');
@@ -85,7 +103,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   });
 
   router.post('/api/operator/remove', async (req, res) => {
-    requireOperator(req);
+    await requireOperator(req);
     const { userId } = parse(userBody, req.body);
     const where = await line.takeOut(userId, 'removed');
     if (!where) throw new AppError('not_in_line', { message: 'That user is neither waiting nor driving.' });
@@ -95,7 +113,7 @@ export function operatorRoutes(deps: AppDeps): Router {
   });
 
   router.post('/api/operator/move', async (req, res) => {
-    requireOperator(req);
+    await requireOperator(req);
     const { userId, position } = parse(moveBody, req.body);
     const taken = await line.move(userId, position);
     if (taken === null) throw new AppError('not_in_line');
@@ -104,21 +122,21 @@ export function operatorRoutes(deps: AppDeps): Router {
   });
 
   router.post('/api/operator/pause', async (req, res) => {
-    requireOperator(req);
+    await requireOperator(req);
     await line.pause();
     await notifySafely(req, deps, []);
     res.json({ paused: true });
   });
 
   router.post('/api/operator/resume', async (req, res) => {
-    requireOperator(req);
+    await requireOperator(req);
     await line.resume();
     await notifySafely(req, deps, []);
     res.json({ paused: false });
   });
 
   router.put('/api/operator/settings', async (req, res) => {
-    requireOperator(req);
+    await requireOperator(req);
     const body = parse(settingsBody, req.body);
     await line.updateSettings(body);
     await notifySafely(req, deps, []);

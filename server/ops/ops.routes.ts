@@ -3,8 +3,9 @@ import { Router } from 'express';
 import type { Registry } from 'prom-client';
 import type { RedisClient } from '../../shared/redis.js';
 import { isReady, readHealth } from './health.js';
+import { localOrToken } from '../http/local-or-token.js';
 
-export function opsRoutes(deps: { redis: RedisClient; metrics: Registry; maxPollAgeMs: number }): Router {
+export function opsRoutes(deps: { redis: RedisClient; metrics: Registry; maxPollAgeMs: number; metricsToken: string | null }): Router {
   const router = Router();
 
   router.get('/healthz', (_req, res) => {
@@ -22,7 +23,8 @@ export function opsRoutes(deps: { redis: RedisClient; metrics: Registry; maxPoll
     });
   });
 
-  router.get('/metrics', async (_req, res) => {
+  // Counts of sockets, polls and failures help an attacker time things: loopback or METRICS_TOKEN.
+  router.get('/metrics', localOrToken(deps.metricsToken, '/metrics'), async (_req, res) => {
     res.set('Content-Type', deps.metrics.contentType).send(await deps.metrics.metrics());
   });
 

@@ -2,16 +2,23 @@
  * Socket.IO namespaces of PROTOCOL.md: `/` for the audience (the session cookie identifies a
  * logged-in phone), `/operator` and `/bridge` behind tokens checked at the handshake. Every new
  * connection gets the current state from Redis at once, so a reconnecting client misses nothing.
+ * Every socket also joins the room of its browser session, so a logout can end the session's
+ * sockets on every server.
  */
+import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
+import { z } from 'zod';
 import type { Config } from '../../shared/config.js';
 import type { ClientToServerEvents, Health, ServerToClientEvents } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
 import { queueFull, queueSummary, youStatus, type Line } from '../../shared/queue/line.js';
-import { userRoom } from '../../shared/realtime/fanout.js';
+import { userRoom, type NamespaceName } from '../../shared/realtime/fanout.js';
 import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import { safeEqual } from '../../shared/spotify/pkce.js';
+import type { SessionSockets } from '../deps.js';
+import type { ClientIp } from '../http/client-ip.js';
+import type { Budget } from '../http/rate-limits.js';
 
 export interface SocketData {
   userId: string | null;
@@ -21,7 +28,9 @@ export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, Recor
 type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 type HubNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
+/** The handshake request after the session middleware ran on it. */
 interface SessionRequest extends IncomingMessage {
+  sessionID?: string;
   session?: { userId?: string; operator?: boolean };
 }
 
@@ -32,17 +41,46 @@ export interface RealtimeDeps {
   nowPlaying: NowPlayingStore;
   /** Operators get the health panel at once, then every few seconds. */
   health: () => Promise<Health>;
+  clientIp: ClientIp;
+  /** Wrong tokens per client address, shared with the HTTP sign-in. */
+  secretFailures: Budget;
 }
 
-/** Refuses a handshake whose `auth.token` is not the expected secret. */
-function tokenAuth(expected: string, allowSession: (req: SessionRequest) => boolean = () => false) {
+/**
+ * The room of one browser session's sockets. Room names travel between servers over Redis, so
+ * they carry a digest of the session id, never the id itself.
+ */
+export function sessionRoom(sessionId: string): string {
+  return `session:${createHash('sha256').update(sessionId).digest('base64url').slice(0, 32)}`;
+}
+
+const pingTime = z.object({ client_time: z.number().finite() });
+
+type HandshakeError = Error & { data?: { code: string; retry_after_seconds?: number } };
+function handshakeError(message: string, data: NonNullable<HandshakeError['data']>): HandshakeError {
+  const err: HandshakeError = new Error(message);
+  err.data = data;
+  return err;
+}
+
+/**
+ * Refuses a handshake whose `auth.token` is not the expected secret. Wrong tokens are counted per
+ * client address; once the budget is spent even the right token waits (no guessing at speed).
+ */
+function tokenAuth(deps: RealtimeDeps, expected: string, allowSession: (req: SessionRequest) => boolean = () => false) {
   return (socket: HubSocket, next: (err?: Error) => void) => {
-    const token: unknown = socket.handshake.auth?.token;
-    if (typeof token === 'string' && safeEqual(token, expected)) return next();
-    if (allowSession(socket.request as SessionRequest)) return next();
-    const err = new Error(token === undefined ? 'missing token' : 'invalid token') as Error & { data?: unknown };
-    err.data = { code: token === undefined ? 'token_required' : 'invalid_token' };
-    next(err);
+    void (async () => {
+      const ip = deps.clientIp(socket.request);
+      const verdict = await deps.secretFailures.check(ip);
+      if (!verdict.allowed) {
+        return next(handshakeError('too many wrong tokens; try again later', { code: 'rate_limited', retry_after_seconds: verdict.retryAfterSeconds }));
+      }
+      const token: unknown = socket.handshake.auth?.token;
+      if (typeof token === 'string' && safeEqual(token, expected)) return next();
+      if (token === undefined && allowSession(socket.request as SessionRequest)) return next();
+      if (token !== undefined) await deps.secretFailures.consume(ip);
+      next(handshakeError(token === undefined ? 'missing token' : 'invalid token', { code: token === undefined ? 'token_required' : 'invalid_token' }));
+    })().catch((err: unknown) => next(err instanceof Error ? err : new Error('handshake failed')));
   };
 }
 
@@ -67,10 +105,12 @@ export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
   function onConnection(nsp: HubNamespace, withFull: boolean) {
     nsp.on('connection', (socket) => {
       socket.data.userId ??= null;
+      const sessionId = (socket.request as SessionRequest).sessionID;
+      if (sessionId) void socket.join(sessionRoom(sessionId));
       if (socket.data.userId) void socket.join(userRoom(socket.data.userId));
-      socket.on('ping_time', (msg) => {
-        const clientTime = typeof msg?.client_time === 'number' ? msg.client_time : 0;
-        socket.emit('pong_time', { client_time: clientTime, server_time: Date.now() });
+      socket.on('ping_time', (msg: unknown) => {
+        const parsed = pingTime.safeParse(msg);
+        socket.emit('pong_time', { client_time: parsed.success ? parsed.data.client_time : 0, server_time: Date.now() });
       });
       sendCurrentState(socket, withFull).catch((err: unknown) => {
         log.warn({ err: { message: (err as Error).message } }, 'could not send the current state to a new socket');
@@ -80,17 +120,26 @@ export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
 
   const home = io.of('/');
   home.use((socket, next) => {
-    const userId = (socket.request as SessionRequest).session?.userId ?? null;
-    socket.data.userId = userId;
+    socket.data.userId = (socket.request as SessionRequest).session?.userId ?? null;
     next();
   });
   onConnection(home, false);
 
   const operator = io.of('/operator');
-  operator.use(tokenAuth(config.operatorToken, (req) => req.session?.operator === true));
+  operator.use(tokenAuth(deps, config.operatorToken, (req) => req.session?.operator === true));
   onConnection(operator, true);
 
   const bridge = io.of('/bridge');
-  bridge.use(tokenAuth(config.bridgeToken));
+  bridge.use(tokenAuth(deps, config.bridgeToken));
   onConnection(bridge, false);
+}
+
+/** Logout's reach: through the Redis adapter, the session's sockets on every server. */
+export function sessionSockets(io: HubServer): SessionSockets {
+  return {
+    disconnect(sessionId: string, namespaces: readonly NamespaceName[]) {
+      const room = sessionRoom(sessionId);
+      for (const nsp of namespaces) io.of(nsp).in(room).disconnectSockets(true);
+    },
+  };
 }

@@ -50,7 +50,10 @@ export class CookieClient {
       headers['content-type'] = 'application/json';
       body = JSON.stringify(init.json);
     }
-    const res = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual' });
+    const method = init.method ?? (body ? 'POST' : 'GET');
+    // Like a browser on the page it posts from: state-changing requests carry their Origin.
+    if (method !== 'GET' && method !== 'HEAD' && !Object.keys(headers).some((h) => h.toLowerCase() === 'origin')) headers.origin = new URL(url).origin;
+    const res = await fetch(url, { method, headers, body, redirect: 'manual' });
     this.#store(url, res.headers);
     const location = res.headers.get('location');
     const hop: Hop = { url, status: res.status, location: location ? new URL(location, url).toString() : null, body: await res.text(), headers: res.headers };

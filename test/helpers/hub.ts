@@ -3,6 +3,7 @@ import { loadConfig, type Config, type Environment } from '../../shared/config.j
 import type { Logger } from '../../shared/logger.js';
 import { createLogger } from '../../shared/logger.js';
 import { startServer, type RunningServer } from '../../server/index.js';
+import type { RateLimits } from '../../server/http/rate-limits.js';
 import type { SimulatorState } from '../../shared/simulator/index.js';
 import { freePort } from './ports.js';
 import type { CookieClient, Hop } from './cookie-client.js';
@@ -15,7 +16,14 @@ export interface TestHub {
   close(): Promise<void>;
 }
 
-export const TEST_RATE_LIMITS = { loginPerMinute: 10_000, proxyPerMinute: 10_000, operatorLoginPerMinute: 10_000 };
+/** Budgets high enough that no functional test meets them; limit tests pass their own. */
+export const TEST_RATE_LIMITS = {
+  loginPerMinute: 10_000,
+  proxyPerMinute: 10_000,
+  secretFailuresPer15Minutes: 10_000,
+  lineActionsPerSessionPerMinute: 10_000,
+  lineActionsPerIpPerMinute: 10_000,
+} as const;
 
 export async function testConfig(redisUrl: string, env: Environment = {}): Promise<Config> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
@@ -35,11 +43,11 @@ export async function testConfig(redisUrl: string, env: Environment = {}): Promi
   );
 }
 
-export async function startTestHub(redisUrl: string, options: { env?: Environment; log?: Logger; simulatorState?: SimulatorState } = {}): Promise<TestHub> {
+export async function startTestHub(redisUrl: string, options: { env?: Environment; log?: Logger; simulatorState?: SimulatorState; rateLimits?: Partial<RateLimits> } = {}): Promise<TestHub> {
   const config = await testConfig(redisUrl, options.env);
   const log = options.log ?? createLogger({ level: 'silent' });
   const server = await startServer(config, log, {
-    rateLimits: TEST_RATE_LIMITS,
+    rateLimits: { ...TEST_RATE_LIMITS, ...options.rateLimits },
     ...(options.simulatorState ? { simulatorState: options.simulatorState } : {}),
   });
   if (!server.simulator) throw new Error('startTestHub expects demo mode');

@@ -1,0 +1,56 @@
+/**
+ * Line broadcasts at a bounded rate. Each broadcast sends `queue` to every client and reads Redis,
+ * so a burst of line changes (one phone toggling join/leave, an operator dragging the line about)
+ * must not become a burst on every screen. The first change goes out at once; changes during the
+ * next `intervalMs` are merged into one trailing broadcast that reads the newest state, and every
+ * user named as affected on the way still gets their own `you`.
+ */
+import type { Logger } from '../../shared/logger.js';
+import type { LineNotifier } from '../deps.js';
+
+export class CoalescedLineNotifier implements LineNotifier {
+  readonly #inner: LineNotifier;
+  readonly #intervalMs: number;
+  readonly #log: Logger;
+  #lastSentAt = 0;
+  #pending: Set<string> | null = null;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(inner: LineNotifier, intervalMs: number, log: Logger) {
+    this.#inner = inner;
+    this.#intervalMs = intervalMs;
+    this.#log = log;
+  }
+
+  async lineChanged(affected: readonly string[] = []): Promise<void> {
+    const wait = this.#lastSentAt + this.#intervalMs - Date.now();
+    if (wait <= 0 && this.#pending === null) {
+      this.#lastSentAt = Date.now();
+      await this.#inner.lineChanged(affected);
+      return;
+    }
+    this.#pending ??= new Set();
+    for (const id of affected) this.#pending.add(id);
+    this.#timer ??= setTimeout(() => this.#flush(), Math.max(0, wait));
+  }
+
+  #flush(): void {
+    const affected = [...(this.#pending ?? [])];
+    this.#pending = null;
+    this.#timer = null;
+    this.#lastSentAt = Date.now();
+    this.#inner.lineChanged(affected).catch((err: unknown) => {
+      this.#log.warn({ err: { message: (err as Error).message } }, 'could not broadcast a line change');
+    });
+  }
+
+  /** Sends what is still pending now (shutdown). */
+  async flush(): Promise<void> {
+    if (this.#timer === null) return;
+    clearTimeout(this.#timer);
+    const affected = [...(this.#pending ?? [])];
+    this.#pending = null;
+    this.#timer = null;
+    await this.#inner.lineChanged(affected);
+  }
+}
