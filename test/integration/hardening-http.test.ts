@@ -97,7 +97,7 @@ describe('Socket.IO long-polling next to Express', () => {
 
 describe('bad bodies', () => {
   const post = (headers: Record<string, string>, body: Buffer | string) =>
-    fetch(`${hub.url}/api/spotify`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+    fetch(`${hub.url}/api/spotify`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
 
   it('answers a malformed gzip body with 400 and logs a warning without a stack', async () => {
     const before = logs.lines.length;
