@@ -1,0 +1,71 @@
+/**
+ * Log out from the phone page in a real Chromium: the page's own POST carries its Origin (the hub
+ * sends Referrer-Policy same-origin), so the CSRF check lets it through; the person leaves the
+ * line and sees the first-visit page again. A page of another site cannot do the same.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/browser.js';
+import { startTestHub, type TestHub } from '../helpers/hub.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+
+let redis: TestRedis;
+let hub: TestHub;
+let browser: Browser;
+let evil: Server;
+let evilUrl: string;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  hub = await startTestHub(redis.url);
+  browser = await launchChromium();
+  // Another site that tries to log the visitor out of the hub with a form POST.
+  evil = createServer((_req, res) => {
+    res.setHeader('content-type', 'text/html');
+    res.end(`<form id="f" method="post" action="${hub.url}/logout"></form><script>document.getElementById('f').submit()</script>`);
+  });
+  await new Promise<void>((resolve) => evil.listen(0, '127.0.0.2', resolve));
+  evilUrl = `http://127.0.0.2:${(evil.address() as AddressInfo).port}/`;
+});
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => evil?.close(resolve));
+  await hub?.close();
+  await redis?.dispose();
+});
+
+async function loggedInPhone() {
+  const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  await page.goto(`${hub.url}/`);
+  await page.getByRole('link', { name: /Connect Spotify/i }).first().tap();
+  await page.waitForURL(/\/sim\/accounts\/authorize/);
+  await page.getByLabel('Hedy Lamarr').check();
+  await page.getByRole('button', { name: /agree/i }).click();
+  await page.waitForURL(`${hub.url}/`);
+  await page.waitForFunction(async () => ((await (await fetch('/api/me')).json()) as { logged_in: boolean }).logged_in);
+  return { context, page };
+}
+
+const me = (page: import('playwright-core').Page) => page.evaluate(async () => (await (await fetch('/api/me')).json()) as { logged_in: boolean });
+
+describe('log out in Chromium', () => {
+  it('logs out from the phone page’s own button', async () => {
+    const { context, page } = await loggedInPhone();
+    await page.getByRole('button', { name: /log out/i }).first().click();
+    await page.waitForFunction(async () => !((await (await fetch('/api/me')).json()) as { logged_in: boolean }).logged_in);
+    expect((await me(page)).logged_in).toBe(false);
+    await context.close();
+  });
+
+  it('is not logged out by another site’s form POST', async () => {
+    const { context, page } = await loggedInPhone();
+    const attack = await context.newPage();
+    const answer = attack.waitForResponse((r) => r.url() === `${hub.url}/logout`);
+    await attack.goto(evilUrl);
+    expect((await answer).status()).toBe(403);
+    expect((await me(page)).logged_in).toBe(true);
+    await context.close();
+  });
+});
