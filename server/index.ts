@@ -32,6 +32,8 @@ import { NAMESPACES } from '../shared/realtime/fanout.js';
 import { randomBytes } from 'node:crypto';
 import { buildAssets } from './pages/client-bundle.js';
 import { pagesRoutes } from './pages/pages.routes.js';
+import { joinAddressReport } from '../shared/net/join-address.js';
+import { databaseOf } from '../shared/ops/redis-database.js';
 
 export interface StartServerOptions {
   /** Overrides config.port (0: any free port). */
@@ -80,7 +82,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
   const http = createServer();
   const io: HubServer = new Server(http, {
     cors: { origin: [...config.corsOrigins], credentials: true },
-    adapter: createAdapter(pub, sub, { key: keys.socketIoChannel() }),
+    adapter: createAdapter(pub, sub, { key: keys.socketIoChannel(databaseOf(redisUrl)) }),
     // Phones on venue Wi-Fi drop briefly: notice dead sockets within ~45 s, not minutes.
     pingInterval: 20_000,
     pingTimeout: 25_000,
@@ -112,7 +114,8 @@ export async function startServer(config: Config, log: Logger, options: StartSer
   });
   http.on('request', app);
   io.engine.use(sessionMiddleware);
-  setupRealtime(io, { config, log, line, nowPlaying, health: () => readHealth(redis) });
+  const address = joinAddressReport(config);
+  setupRealtime(io, { config, log, line, nowPlaying, health: () => readHealth(redis, Date.now(), address) });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -129,7 +132,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
       const counts = { '/': 0, '/operator': 0, '/bridge': 0 };
       for (const nsp of NAMESPACES) counts[nsp] = io.of(nsp).sockets.size;
       await publishCounts(redis, instanceId, counts).catch(() => undefined);
-      if (counts['/operator'] > 0) io.of('/operator').local.emit('health', await readHealth(redis));
+      if (counts['/operator'] > 0) io.of('/operator').local.emit('health', await readHealth(redis, Date.now(), address));
     })();
   }, 2000);
   heartbeat.unref();

@@ -1,0 +1,28 @@
+/** Demo mode on a Redis `npm start` did not start: its own database, said in one line. */
+import type { Logger } from '../shared/logger.js';
+import { claimDemoDatabase, NoDemoDatabaseError } from '../shared/ops/demo-database.js';
+import { withDatabase } from '../shared/ops/redis-database.js';
+import { keys } from '../shared/redis-keys.js';
+import { createRedis } from '../shared/redis.js';
+
+/** The URL demo mode should use on the foreign Redis at `url`; exits with one line when it cannot. */
+export async function keepDemoApart(url: string, log: Logger): Promise<string> {
+  const client = createRedis({ url, name: 'demo-claim' }, log.child({ module: 'demo-redis' }));
+  await client.connect();
+  try {
+    const db = await claimDemoDatabase(client);
+    log.warn(
+      { redis: url, database: db },
+      `demo mode found a Redis it did not start at ${url}: demo data goes to its database ${db} (Socket.IO channel ${keys.socketIoChannel(db)}), apart from what is there; \`npm run demo:clean\` removes it`,
+    );
+    return withDatabase(url, db);
+  } catch (err) {
+    if (err instanceof NoDemoDatabaseError) {
+      process.stderr.write(`npm start: demo mode will not write into the Redis at ${url}: ${err.message}. Set REDIS_URL to a Redis for the hub, or stop that one so npm start runs a private redis-server.\n`);
+      process.exit(69);
+    }
+    throw err;
+  } finally {
+    if (client.isOpen) await client.close();
+  }
+}
