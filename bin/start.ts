@@ -51,11 +51,10 @@ if (config.demoMode) {
   // One call, so the banner stays one block on a terminal and one record in JSON.
   log.warn(
     [
-      '==================================================================',
-      'DEMO MODE: SPOTIFY_CLIENT_ID is unset. The embedded Spotify simulator',
-      `at ${config.publicUrl}/sim stands in for Spotify; secrets are generated`,
-      `and kept in ${DATA_DIR}/demo-secrets.json. Set SPOTIFY_CLIENT_ID for real Spotify.`,
-      '==================================================================',
+      'DEMO MODE: SPOTIFY_CLIENT_ID is unset.',
+      `  The embedded Spotify simulator at ${config.publicUrl}/sim stands in for Spotify;`,
+      `  secrets are generated and kept in ${DATA_DIR}/demo-secrets.json (the operator token is there).`,
+      '  Set SPOTIFY_CLIENT_ID for real Spotify (README: "Using real Spotify").',
     ].join('\n'),
   );
 }
