@@ -47,7 +47,7 @@ async function probe(url: string): Promise<{ dir: string | null } | null> {
   }
 }
 
-function redisServerInstalled(): boolean {
+export function redisServerInstalled(): boolean {
   const result = spawnSync('redis-server', ['--version'], { stdio: 'ignore' });
   return result.error === undefined && result.status === 0;
 }
