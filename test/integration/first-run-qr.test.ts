@@ -3,6 +3,7 @@
  * every interface, the projector's QR code carries the LAN address, and operators are told so.
  */
 import { networkInterfaces } from 'node:os';
+import { launchChromium } from '../helpers/browser.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { freePort } from '../helpers/ports.js';
 import { decodeQrSvg } from '../helpers/qr-svg.js';
@@ -54,6 +55,23 @@ describe('the display QR code when PUBLIC_URL is unset and the hub listens beyon
       expect(health.address!.guests_note).toMatch(/plain http/);
     } finally {
       operator.close();
+    }
+  });
+
+  it('shows it on the operator dashboard, with the warning, in a real browser', async () => {
+    const qr = decodeQrSvg(await (await fetch(`http://127.0.0.1:${port}/display/qr.svg`)).text());
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${port}/operator`);
+      await page.getByLabel('Operator token').fill('operator-token-for-tests');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.locator('#join-address').waitFor({ state: 'visible' });
+      expect(await page.textContent('#join-qr-url')).toBe(qr);
+      expect(await page.textContent('#join-warnings li[data-code="public_url_loopback"]')).toMatch(/loopback address no phone can open/);
+      expect(await page.textContent('#join-guests')).toMatch(/Guests .* plain http/);
+    } finally {
+      await browser.close();
     }
   });
 });
