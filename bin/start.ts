@@ -70,7 +70,14 @@ onShutdown(log, async () => {
   redis?.child?.kill('SIGTERM');
 });
 
-server = await startServer(config, log);
+try {
+  server = await startServer(config, log);
+} catch (err) {
+  // Another hub or program on the port: a usual state on a laptop, said in one line.
+  if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+  redis?.child?.kill('SIGTERM');
+  exitWith([`npm start: port ${config.port} on ${config.host} is already in use. Stop the program using it, or choose another port: PORT=4100 npm start`], 69);
+}
 worker = await startPollWorker(config, log);
 crowd = config.demoMode && config.demoCrowd > 0 && server.simulator ? startDemoCrowd(server.simulator, server.url, config.demoCrowd, log) : null;
 

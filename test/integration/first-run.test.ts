@@ -4,6 +4,7 @@
  * starts (LOCAL_REDIS_URL), or at a closed port.
  */
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { freePort } from '../helpers/ports.js';
 import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 import { spawnRole } from '../helpers/roles.js';
@@ -40,6 +41,26 @@ describe('npm start with no Redis and no redis-server on PATH', () => {
     expect(lines[0]).toMatch(/docker compose up -d redis/);
     expect(lines[0]).toMatch(/REDIS_URL=/);
     expect(result.stderr + result.stdout).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('npm start when its port is taken', () => {
+  it('exits non-zero with one line naming the port and how to choose another, and no stack trace', async () => {
+    const redis = await startTestRedis();
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', () => resolve()));
+    const port = (squatter.address() as { port: number }).port;
+    try {
+      const result = await runToEnd('bin/start.ts', { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1' });
+      expect(result.code).toBe(69);
+      const lines = result.stderr.split('\n').filter(Boolean);
+      expect(lines).toEqual([expect.stringContaining(`port ${port} on 127.0.0.1 is already in use`)]);
+      expect(lines[0]).toContain('PORT=');
+      expect(result.stderr + result.stdout).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise((resolve) => squatter.close(resolve));
+      await redis.dispose();
+    }
   });
 });
 
@@ -93,11 +114,11 @@ describe('npm start in demo mode on a Redis it did not start', () => {
       const notice = await hub.waitForLog((m) => typeof m.msg === 'string' && m.msg.startsWith('demo mode found a Redis it did not start'));
       expect(notice.database).toBe(14);
       expect(notice.msg).toContain('npm run demo:clean');
-      await hub.waitForLog((m) => typeof m.msg === 'string' && m.msg.startsWith('hub ready'));
+      await hub.waitForLog((m) => typeof m.msg === 'string' && m.msg.startsWith('hub ready'), 45_000);
       await until(
         async () => (await (await fetch(`http://127.0.0.1:${port}/api/now-playing`)).json()) as { state: string },
         (np) => np.state === 'playing',
-        20_000,
+        30_000,
         'the demo crowd playing',
       );
       // The worker's now_playing reached the servers over the demo's own channel…
@@ -119,5 +140,5 @@ describe('npm start in demo mode on a Redis it did not start', () => {
     expect(await snapshot(14)).toEqual({});
     expect(await snapshot(0)).toEqual(before0);
     expect(await snapshot(15)).toEqual(before15);
-  });
+  }, 120_000);
 });
