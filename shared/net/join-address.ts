@@ -40,7 +40,13 @@ export function joinAddressReport(config: JoinAddressConfig, interfaces?: Interf
   const redirect = new URL(config.spotify.redirectUri);
   const warnings: JoinAddressWarning[] = [];
   if (isLoopbackHost(publicHost)) {
-    const suggestion = lan[0] ? ` Set PUBLIC_URL=${lan[0]} (or https://… behind TLS, see docs/deploy.md).` : ' Set PUBLIC_URL to the address phones use.';
+    // Listening on loopback only, the hub has no LAN URL yet: suggest the machine's address with HOST.
+    const machine = lanIPv4Addresses(interfaces)[0];
+    const suggestion = lan[0]
+      ? ` Set PUBLIC_URL=${lan[0]} (or https://… behind TLS, see docs/deploy.md).`
+      : machine && isLoopbackHost(config.host)
+        ? ` The hub listens on ${config.host} only: set HOST=0.0.0.0 and PUBLIC_URL=http://${machine}:${config.port} (or https://… behind TLS, see docs/deploy.md).`
+        : ' Set PUBLIC_URL to the address phones use.';
     warnings.push({
       code: 'public_url_loopback',
       message: `PUBLIC_URL is ${config.publicUrl}, a loopback address no phone can open; logins from phones are sent back there.${suggestion}`,

@@ -57,6 +57,12 @@ describe('the join address report (operator panel, start-up log)', () => {
     expect(r.lan_urls).toEqual(['http://192.168.1.20:4000', 'http://203.0.113.7:4000']);
   });
 
+  it('tells a hub listening on loopback only to set HOST as well', () => {
+    const r = joinAddressReport(config({ HOST: '127.0.0.1' }), venueLaptop);
+    expect(r.lan_urls).toEqual([]);
+    expect(r.warnings[0]!.message).toContain('set HOST=0.0.0.0 and PUBLIC_URL=http://192.168.1.20:4000');
+  });
+
   it('warns that own-account logins cannot work over http on a LAN address with real Spotify', () => {
     const r = joinAddressReport(config({ ...realSpotify, PUBLIC_URL: 'http://192.168.1.20:4000' }), venueLaptop);
     expect(r.warnings.map((w) => w.code)).toEqual(['own_login_needs_https']);
