@@ -5,7 +5,8 @@
  */
 import { ConfigError, DATA_DIR, loadConfig, loadStartSettings, readEnvironment, type Config } from '../shared/config.js';
 import { checkNode, checkPublicUrl, checkRedirectUri, checkSpotifyApp, type Finding } from '../shared/ops/doctor-checks.js';
-import { displayRedisUrl, probePublicUrl, probeRedis, probeSpotifyCredentials } from '../shared/ops/doctor-probes.js';
+import { probePublicUrl, probeRedis, probeSpotifyCredentials } from '../shared/ops/doctor-probes.js';
+import { redisUrlForDisplay } from '../shared/ops/redis-database.js';
 import { redisServerInstalled } from './local-redis.js';
 
 const LABEL = { ok: 'ok  ', info: 'info', warn: 'WARN', fail: 'FAIL' } as const;
@@ -14,10 +15,10 @@ const print = (f: Finding) => process.stdout.write(`${LABEL[f.status]}  ${f.subj
 async function redisFindings(config: Config, localRedisUrl: string): Promise<Finding[]> {
   if (config.redisUrl) return probeRedis(config.redisUrl);
   const local = await probeRedis(localRedisUrl);
-  if (local[0]?.status === 'ok') return [{ status: 'info', subject: 'redis', message: `REDIS_URL is unset: npm start uses ${displayRedisUrl(localRedisUrl)}` }, ...local];
+  if (local[0]?.status === 'ok') return [{ status: 'info', subject: 'redis', message: `REDIS_URL is unset: npm start uses ${redisUrlForDisplay(localRedisUrl)}` }, ...local];
   // `npm start` can run its own; the separate roles (start:server, start:worker) cannot.
   if (redisServerInstalled()) {
-    return [{ status: 'ok', subject: 'redis', message: `nothing answers at ${displayRedisUrl(localRedisUrl)}; npm start will run a private redis-server (data in ${DATA_DIR}/redis). Set REDIS_URL for start:server and start:worker` }];
+    return [{ status: 'ok', subject: 'redis', message: `nothing answers at ${redisUrlForDisplay(localRedisUrl)}; npm start will run a private redis-server (data in ${DATA_DIR}/redis). Set REDIS_URL for start:server and start:worker` }];
   }
   return local;
 }

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { createClient } from 'redis';
 import { DATA_DIR, type StartSettings } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import { redisUrlForDisplay } from '../shared/ops/redis-database.js';
 
 /** No Redis to use and none to start: an expected state on a fresh machine, not a crash. */
 export class RedisUnavailableError extends Error {
@@ -65,7 +66,7 @@ export async function findOrStartRedis(settings: StartSettings, log: Logger): Pr
     return { url: privateUrl, child: null, origin: ours ? 'private' : 'foreign' };
   }
 
-  const where = settings.localRedisUrl.replace(/^redis:\/\//, '');
+  const where = redisUrlForDisplay(settings.localRedisUrl).replace(/^redis:\/\//, '');
   if (!redisServerInstalled()) {
     throw new RedisUnavailableError(
       `no Redis answers on ${where} and redis-server is not installed. Get one of: the system package (sudo apt install redis-server, brew install redis), \`docker compose up -d redis\` (publishes 127.0.0.1:6379), or REDIS_URL=redis://host:6379 pointing at a Redis you have.`,

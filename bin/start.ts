@@ -5,6 +5,7 @@
 import { loadConfig, loadStartSettings, readEnvironment, ConfigError, DATA_DIR, type Config } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { joinAddressReport } from '../shared/net/join-address.js';
+import { redisUrlForDisplay } from '../shared/ops/redis-database.js';
 import { onShutdown } from '../shared/shutdown.js';
 import { startDemoCrowd, type DemoCrowd } from '../shared/simulator/demo-crowd.js';
 import { startServer, type RunningServer } from '../server/index.js';
@@ -42,7 +43,7 @@ if (!config.redisUrl) {
     throw err;
   }
   const url = redis.origin === 'foreign' && config.demoMode ? await keepDemoApart(redis.url, log) : redis.url;
-  if (redis.origin === 'foreign' && !config.demoMode) log.info(`REDIS_URL is unset: using the Redis at ${redis.url}`);
+  if (redis.origin === 'foreign' && !config.demoMode) log.info(`REDIS_URL is unset: using the Redis at ${redisUrlForDisplay(redis.url)}`);
   config = orExit(() => loadConfig({ ...env, REDIS_URL: url }, { dataDir: DATA_DIR }));
 }
 await reportRedisServer(config.redisUrl ?? settings.localRedisUrl, log);

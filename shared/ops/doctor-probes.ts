@@ -11,18 +11,12 @@ import { AccountsClient } from '../spotify/accounts-client.js';
 import { SpotifyError } from '../spotify/spotify-error.js';
 import type { Finding } from './doctor-checks.js';
 import { judgeRedis, readRedisFacts } from './redis-server-check.js';
+import { redisUrlForDisplay } from './redis-database.js';
 
 const TIMEOUT_MS = 3000;
 
-/** Strips a password from a Redis URL before it is printed. */
-export function displayRedisUrl(url: string): string {
-  const u = new URL(url);
-  if (u.password) u.password = '***';
-  return u.toString();
-}
-
 export async function probeRedis(url: string): Promise<Finding[]> {
-  const shown = displayRedisUrl(url);
+  const shown = redisUrlForDisplay(url);
   const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: TIMEOUT_MS } }) as unknown as RedisClient;
   client.on('error', () => undefined);
   try {

@@ -10,3 +10,14 @@ export function withDatabase(url: string, database: number): string {
   u.pathname = database === 0 ? '' : `/${database}`;
   return u.toString().replace(/\/$/, '');
 }
+
+/** A Redis URL fit for logs and messages: any password replaced by `***`. */
+export function redisUrlForDisplay(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(unparseable Redis URL)';
+  }
+}

@@ -1,5 +1,5 @@
 import { judgeRedis } from '../../shared/ops/redis-server-check.js';
-import { databaseOf, withDatabase } from '../../shared/ops/redis-database.js';
+import { databaseOf, redisUrlForDisplay, withDatabase } from '../../shared/ops/redis-database.js';
 import { keys } from '../../shared/redis-keys.js';
 
 describe('judging a Redis for BullMQ', () => {
@@ -26,6 +26,11 @@ describe('Redis databases and channels', () => {
     expect(databaseOf('redis://127.0.0.1:6379/14')).toBe(14);
     expect(withDatabase('redis://127.0.0.1:6379', 14)).toBe('redis://127.0.0.1:6379/14');
     expect(databaseOf(withDatabase('redis://:pw@host:6380/3', 9))).toBe(9);
+  });
+
+  it('masks a password before a Redis URL is logged or printed', () => {
+    expect(redisUrlForDisplay('redis://:s3cret-pass@10.0.0.5:6379/2')).toBe('redis://:***@10.0.0.5:6379/2');
+    expect(redisUrlForDisplay('redis://127.0.0.1:6379')).toBe('redis://127.0.0.1:6379');
   });
 
   it('keeps the Socket.IO channel of database 0 as it was and gives other databases their own', () => {
