@@ -124,7 +124,7 @@ describe('doctor with show settings', () => {
     });
     await new Promise<void>((resolve) => proxy.listen(0, lanAddress, () => resolve()));
     publicUrl = `https://${lanAddress}:${(proxy.address() as AddressInfo).port}`;
-  });
+  }, 90_000);
   afterAll(async () => {
     proxy?.closeAllConnections();
     await new Promise((resolve) => proxy?.close(resolve));

@@ -52,7 +52,8 @@ beforeAll(async () => {
   env = externalHubEnv({ redisUrl: redis.url, port: hubPort, publicUrl, simUrl: sim.url, pollIntervalMs: 500, extra: { TRUST_PROXY: 'true' } });
   hub = spawnRole('server-behind-caddy', 'server/main.ts', env);
   worker = spawnRole('worker-behind-caddy', 'workers/poll.main.ts', env);
-  await hub.waitForLog((m) => m.msg === 'server listening');
+  // Generous: start-up bundles the pages with esbuild, slow on a busy 2-core machine.
+  await hub.waitForLog((m) => m.msg === 'server listening', 60_000);
 
   caddyHome = mkdtempSync(path.join(tmpdir(), 'nph-caddy-'));
   caddy = spawn('caddy', ['run', '--config', 'deploy/Caddyfile', '--adapter', 'caddyfile'], {
@@ -73,10 +74,10 @@ beforeAll(async () => {
   await until(
     () => get(`${publicUrl}/healthz`).then((r) => r.status, () => 0),
     (status) => status === 200,
-    20_000,
+    30_000,
     'Caddy serving the hub over https',
   );
-});
+}, 120_000);
 afterAll(async () => {
   if (caddy && caddy.exitCode === null) await new Promise((resolve) => (caddy.once('exit', resolve), caddy.kill('SIGTERM')));
   await worker?.kill('SIGTERM');

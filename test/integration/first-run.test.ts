@@ -41,7 +41,7 @@ describe('npm start with no Redis and no redis-server on PATH', () => {
     expect(lines[0]).toMatch(/docker compose up -d redis/);
     expect(lines[0]).toMatch(/REDIS_URL=/);
     expect(result.stderr + result.stdout).not.toMatch(/\n\s+at /);
-  });
+  }, 120_000);
 });
 
 describe('npm start when its port is taken', () => {
@@ -61,7 +61,7 @@ describe('npm start when its port is taken', () => {
       await new Promise((resolve) => squatter.close(resolve));
       await redis.dispose();
     }
-  });
+  }, 120_000);
 });
 
 describe('npm start in demo mode on a Redis it did not start', () => {
