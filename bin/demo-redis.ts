@@ -1,15 +1,15 @@
 /** Demo mode on a Redis `npm start` did not start: its own database, said in one line. */
+import { createClient } from 'redis';
 import type { Logger } from '../shared/logger.js';
 import { claimDemoDatabase, NoDemoDatabaseError } from '../shared/ops/demo-database.js';
 import { redisUrlForDisplay, withDatabase } from '../shared/ops/redis-database.js';
 import { keys } from '../shared/redis-keys.js';
-import { createClient } from 'redis';
 import type { RedisClient } from '../shared/redis.js';
 
 /** The URL demo mode should use on the foreign Redis at `url`; exits with one line when it cannot. */
 export async function keepDemoApart(url: string, log: Logger): Promise<string> {
-  // A short-lived client of its own: it SELECTs databases, which a shared client must never do.
   const shown = redisUrlForDisplay(url);
+  // A short-lived client of its own: it SELECTs databases, which a shared client must never do.
   const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 2000 } }) as unknown as RedisClient;
   client.on('error', () => undefined);
   await client.connect();
