@@ -38,6 +38,8 @@ import { NAMESPACES } from '../shared/realtime/fanout.js';
 import { randomBytes } from 'node:crypto';
 import { buildAssets } from './pages/client-bundle.js';
 import { pagesRoutes } from './pages/pages.routes.js';
+import { joinAddressReport } from '../shared/net/join-address.js';
+import { databaseOf } from '../shared/ops/redis-database.js';
 
 /** At most about four line broadcasts a second per server, always ending on the newest state. */
 const LINE_BROADCAST_INTERVAL_MS = 250;
@@ -102,7 +104,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
   const originAllowed = handshakeOriginCheck(config);
   const io: HubServer = new Server(http, {
     cors: { origin: [...allowedOrigins(config)], credentials: true },
-    adapter: createAdapter(pub, sub, { key: keys.socketIoChannel() }),
+    adapter: createAdapter(pub, sub, { key: keys.socketIoChannel(databaseOf(redisUrl)) }),
     // Phones on venue Wi-Fi drop briefly: notice dead sockets within ~45 s, not minutes.
     pingInterval: 20_000,
     pingTimeout: 25_000,
@@ -142,7 +144,8 @@ export async function startServer(config: Config, log: Logger, options: StartSer
   });
   appHandler = app;
   io.engine.use(handshakeSession(sessionMiddleware, originAllowed));
-  setupRealtime(io, { config, log, line, nowPlaying, health: () => readHealth(redis), clientIp, secretFailures: budgets.secretFailures });
+  const address = joinAddressReport(config);
+  setupRealtime(io, { config, log, line, nowPlaying, health: () => readHealth(redis, Date.now(), address), clientIp, secretFailures: budgets.secretFailures });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -159,7 +162,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
       const counts = { '/': 0, '/operator': 0, '/bridge': 0 };
       for (const nsp of NAMESPACES) counts[nsp] = io.of(nsp).sockets.size;
       await publishCounts(redis, instanceId, counts).catch(() => undefined);
-      if (counts['/operator'] > 0) io.of('/operator').local.emit('health', await readHealth(redis));
+      if (counts['/operator'] > 0) io.of('/operator').local.emit('health', await readHealth(redis, Date.now(), address));
     })();
   }, 2000);
   heartbeat.unref();

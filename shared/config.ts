@@ -162,6 +162,8 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly publicUrl: string;
+  /** PUBLIC_URL (or its alias) was set; false means `publicUrl` is the loopback default. */
+  readonly publicUrlSet: boolean;
   /** Null when REDIS_URL is unset: `npm start` may then find or start a Redis itself. */
   readonly redisUrl: string | null;
   /** No SPOTIFY_CLIENT_ID: the embedded simulator stands in for Spotify and secrets are generated. */
@@ -320,6 +322,7 @@ export function loadConfig(rawEnv: Environment, options: LoadConfigOptions = {})
     host: e.HOST,
     port: e.PORT,
     publicUrl,
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     redisUrl: e.REDIS_URL ?? null,
     demoMode,
     spotify: {
@@ -387,3 +390,34 @@ function deepFreeze<T>(value: T): T {
 
 /** Every variable the hub reads (aliases aside), for documentation and deployment checks. */
 export const ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
+/**
+ * Settings only `npm start` reads (not the server, worker or bridge roles): where it looks for a
+ * running Redis when REDIS_URL is unset, and the port of the private redis-server it may start.
+ */
+const startSchema = z.object({
+  LOCAL_REDIS_URL: z
+    .string()
+    .regex(/^redis:\/\/[^/\s]+(\/\d+)?$/, 'must be a redis:// URL, like redis://127.0.0.1:6379')
+    .default('redis://127.0.0.1:6379'),
+  PRIVATE_REDIS_PORT: port(6390),
+});
+
+export interface StartSettings {
+  /** The Redis `npm start` uses when REDIS_URL is unset and one answers there. */
+  readonly localRedisUrl: string;
+  /** Port of the private redis-server `npm start` starts when nothing answers at `localRedisUrl`. */
+  readonly privateRedisPort: number;
+}
+
+/** Parses `npm start`'s own settings; throws a `ConfigError` like `loadConfig`. */
+export function loadStartSettings(rawEnv: Environment): StartSettings {
+  const parsed = startSchema.safeParse(applyAliases(rawEnv));
+  if (!parsed.success) {
+    throw new ConfigError([...new Set(parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')} ${i.message}`))]);
+  }
+  return Object.freeze({ localRedisUrl: parsed.data.LOCAL_REDIS_URL, privateRedisPort: parsed.data.PRIVATE_REDIS_PORT });
+}
+
+/** Variables only `npm start` and `npm run doctor` read, for documentation checks. */
+export const START_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(startSchema.shape);

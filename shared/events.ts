@@ -81,6 +81,24 @@ export interface Health {
   clients: { '/': number; '/operator': number; '/bridge': number };
   bridge_connected: boolean;
   server_time: number;
+  /** The address phones use and why it may not work from a phone (operator panel). */
+  address?: JoinAddressReport;
+}
+
+export interface JoinAddressWarning {
+  code: 'public_url_loopback' | 'own_login_needs_https';
+  message: string;
+}
+
+/** What the projector's QR code carries, the hub's LAN addresses and the crew's warnings. */
+export interface JoinAddressReport {
+  qr_url: string;
+  /** `lan`: PUBLIC_URL is unset, so the QR code carries the first LAN address instead. */
+  qr_source: 'public_url' | 'lan';
+  public_url: string;
+  lan_urls: string[];
+  warnings: JoinAddressWarning[];
+  guests_note: string;
 }
 
 export interface ServerToClientEvents {

@@ -1,8 +1,11 @@
 /**
  * pino, with redaction of every secret the hub handles from day one: authorization headers,
- * cookies, OAuth codes and verifiers, Spotify tokens and the client secret.
+ * cookies, OAuth codes and verifiers, Spotify tokens and the client secret. On a terminal the
+ * lines are pretty and colourised (pino-pretty, in this thread); anywhere else they stay JSON for
+ * log collectors.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
+import { PinoPretty } from 'pino-pretty';
 
 export type { Logger } from 'pino';
 
@@ -67,7 +70,30 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
-export function createLogger(options: { level?: string; name?: string } = {}, destination?: DestinationStream): Logger {
+export interface LoggerOptions {
+  level?: string;
+  name?: string;
+  /** One readable, colourised line per event; default: when stdout is a terminal. */
+  pretty?: boolean;
+}
+
+/**
+ * pino-pretty as a synchronous stream rather than a worker-thread transport: entry points call
+ * `process.exit` on shutdown and fatal start-up states, and a sync stream loses no last line.
+ */
+export function prettyStream(options: { colorize: boolean; destination?: DestinationStream | number }): DestinationStream {
+  return PinoPretty({
+    colorize: options.colorize,
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    sync: true,
+    destination: options.destination ?? 1,
+  });
+}
+
+export function createLogger(options: LoggerOptions = {}, destination?: DestinationStream): Logger {
+  const pretty = options.pretty ?? (destination === undefined && process.stdout.isTTY === true);
   return pino(
     {
       name: options.name ?? 'nowplaying-hub',
@@ -76,6 +102,6 @@ export function createLogger(options: { level?: string; name?: string } = {}, de
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    destination,
+    pretty ? prettyStream({ colorize: destination === undefined, ...(destination ? { destination } : {}) }) : destination,
   );
 }

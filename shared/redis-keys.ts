@@ -41,6 +41,11 @@ export const keys = {
   sessionPrefix: () => `${KEY_PREFIX}:sess:`,
   /** BullMQ's own prefix. */
   bullPrefix: () => `${KEY_PREFIX}:bull`,
-  /** Socket.IO Redis adapter channel prefix. */
-  socketIoChannel: () => `${KEY_PREFIX}:socket.io`,
+  /**
+   * Socket.IO Redis adapter channel prefix. Pub/sub channels are shared by every database of a
+   * Redis, so a hub on database N > 0 (demo mode on a Redis it did not start) gets its own.
+   */
+  socketIoChannel: (database = 0) => (database === 0 ? `${KEY_PREFIX}:socket.io` : `${KEY_PREFIX}:db${database}:socket.io`),
+  /** Marks a database that `npm start` claimed for demo data in a Redis it did not start. */
+  demoMarker: () => `${KEY_PREFIX}:demo-database`,
 } as const;

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
+import { databaseOf } from '../shared/ops/redis-database.js';
 import { keys } from '../shared/redis-keys.js';
 import { closeRedis, connectRedis } from '../shared/redis.js';
 import { tryLock } from '../shared/redis-lock.js';
@@ -60,7 +61,7 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
   const metrics = new WorkerMetrics(redis);
   refresher.onRefresh = (result) => metrics.refresh(result);
   const store = new NowPlayingStore(redis);
-  const emitter = new Emitter(emitterClient, { key: keys.socketIoChannel() });
+  const emitter = new Emitter(emitterClient, { key: keys.socketIoChannel(databaseOf(redisUrl)) });
   const fanout = new Fanout(emitter as unknown as EmitTarget, line);
   const publisher = new NowPlayingPublisher(store, fanout);
   const budget = new SpotifyBudget(redis);

@@ -21,6 +21,8 @@ export function requestLogger(log: Logger) {
       res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
     },
     customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    // Probes poll these every few seconds; /readyz's 503 before the first poll is an expected
+    // state (Redis and poll problems have their own log lines), not a request error with a stack.
+    autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' || req.url === '/readyz' },
   });
 }

@@ -2,12 +2,13 @@
  * The hub's health: Redis reachable, the poll worker's last poll, the 429 back-off in force,
  * token refresh failures and connected clients. Served as `/readyz` and pushed to operators.
  */
-import type { Health } from '../../shared/events.js';
+import type { Health, JoinAddressReport } from '../../shared/events.js';
 import type { RedisClient } from '../../shared/redis.js';
 import { readPollStatus } from '../../shared/ops/poll-status.js';
 import { fleetCounts, zeroCounts } from './client-counts.js';
 
-export async function readHealth(redis: RedisClient, now = Date.now()): Promise<Health> {
+/** `address` (the join address report) is passed through for the operator panel. */
+export async function readHealth(redis: RedisClient, now = Date.now(), address?: JoinAddressReport): Promise<Health> {
   try {
     const [status, clients] = await Promise.all([readPollStatus(redis, now), fleetCounts(redis, now)]);
     return {
@@ -19,9 +20,10 @@ export async function readHealth(redis: RedisClient, now = Date.now()): Promise<
       clients,
       bridge_connected: clients['/bridge'] > 0,
       server_time: now,
+      ...(address ? { address } : {}),
     };
   } catch {
-    return { redis: false, last_poll_at: null, last_poll_age_ms: null, spotify_retry_after: null, refresh_failures: 0, clients: zeroCounts(), bridge_connected: false, server_time: now };
+    return { redis: false, last_poll_at: null, last_poll_age_ms: null, spotify_retry_after: null, refresh_failures: 0, clients: zeroCounts(), bridge_connected: false, server_time: now, ...(address ? { address } : {}) };
   }
 }
 

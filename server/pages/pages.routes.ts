@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { Router, type Request, type Response } from 'express';
 import QRCode from 'qrcode';
 import type { Config } from '../../shared/config.js';
+import { joinUrl as joinUrlFor } from '../../shared/net/join-address.js';
 import { AppError } from '../../shared/errors.js';
 import { PUBLIC_DIR, type Asset } from './client-bundle.js';
 
@@ -27,7 +28,7 @@ function sendAsset(req: Request, res: Response, a: Asset): void {
 
 export function pagesRoutes(config: Config, assets: ReadonlyMap<string, Asset>): Router {
   const router = Router();
-  const joinUrl = `${config.publicUrl}/`;
+  const joinUrl = joinUrlFor(config).url;
   const html = (name: string) => readFileSync(`${PUBLIC_DIR}${name}.html`, 'utf8');
   const pages = {
     phone: html('phone'),

@@ -13,8 +13,9 @@ beforeAll(async () => {
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
   hub = spawnRole('npm-start', 'bin/start.ts', { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', DEMO_CROWD: '3', OPERATOR_TOKEN: 'operator-token-for-tests', POLL_INTERVAL_MS: '500' });
-  await hub.waitForLog((m) => typeof m.msg === 'string' && m.msg.startsWith('hub ready'));
-});
+  // Generous: start-up bundles the pages with esbuild, slow on a busy 2-core machine.
+  await hub.waitForLog((m) => typeof m.msg === 'string' && m.msg.startsWith('hub ready'), 60_000);
+}, 90_000);
 afterAll(async () => {
   await hub?.kill('SIGTERM');
   await redis?.dispose();
@@ -29,11 +30,11 @@ describe('npm start in demo mode', () => {
     const queue = await until(
       async () => (await (await fetch(`${url}/api/operator/queue`, { headers: { authorization: 'Bearer operator-token-for-tests' } })).json()) as { active: { display_name: string } | null; waiting: unknown[] },
       (q) => q.active !== null && q.waiting.length === 2,
-      15_000,
+      30_000,
       'three crowd members in line',
     );
     expect(queue.active!.display_name).toMatch(/\(demo \d\)$/);
-    const np = await until(async () => (await (await fetch(`${url}/api/now-playing`)).json()) as { state: string; item: { name: string } | null }, (p) => p.state === 'playing', 10_000, 'a track');
+    const np = await until(async () => (await (await fetch(`${url}/api/now-playing`)).json()) as { state: string; item: { name: string } | null }, (p) => p.state === 'playing', 20_000, 'a track');
     expect(np.item!.name.length).toBeGreaterThan(0);
     for (const page of ['/', '/operator', '/display']) expect((await fetch(`${url}${page}`)).status).toBe(200);
   });

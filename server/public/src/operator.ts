@@ -2,6 +2,7 @@
 import type { Health, QueueFull } from '../../../shared/events.js';
 import { $, HubClock, api, connect, connectionBanner, formatDuration, formatTime, show, type HubSocket } from './lib.js';
 import { nowPlayingView } from './now-playing-view.js';
+import { renderJoinAddress } from './join-address-view.js';
 
 const clock = new HubClock();
 let socket: HubSocket | null = null;
@@ -128,6 +129,7 @@ function signedIn(): void {
     renderQueue();
   });
   socket.on('health', renderHealth);
+  socket.on('health', (h) => renderJoinAddress(h.address));
   socket.on('connect_error', (err) => {
     if (/token/.test(err.message)) signedOut();
   });
