@@ -7,6 +7,7 @@ import { createLogger } from '../shared/logger.js';
 import { joinAddressReport } from '../shared/net/join-address.js';
 import { redisUrlForDisplay } from '../shared/ops/redis-database.js';
 import { onShutdown } from '../shared/shutdown.js';
+import { guardProcess } from '../shared/process-guard.js';
 import { startDemoCrowd, type DemoCrowd } from '../shared/simulator/demo-crowd.js';
 import { startServer, type RunningServer } from '../server/index.js';
 import { startPollWorker, type RunningPollWorker } from '../workers/poll.worker.js';
@@ -33,6 +34,7 @@ const env = { ...readEnvironment() };
 let config: Config = orExit(() => loadConfig(env, { dataDir: DATA_DIR }));
 const settings = orExit(() => loadStartSettings(env));
 const log = createLogger({ level: config.logLevel, name: 'hub' });
+guardProcess(log);
 
 let redis: LocalRedis | null = null;
 if (!config.redisUrl) {
