@@ -181,7 +181,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
         await notify.flush().catch(() => undefined);
         // Only this process's sockets close (io.close() drops them as a transport close, so
         // clients reconnect, elsewhere behind a load balancer); the rest of the fleet is untouched.
-        const closed = new Promise<void>((resolve) => io.close(() => resolve()));
+        const closed = new Promise<void>((resolve) => void io.close(() => resolve()));
         // Keep-alive connections would hold the HTTP server open until they time out.
         http.closeAllConnections();
         await within(5000, closed);

@@ -30,7 +30,7 @@ function livePending(pending: Record<string, PendingLogin> | undefined, now: num
 }
 
 export function authRoutes(deps: AppDeps): Router {
-  const { accounts, webApi, tokens, refresher, line, notify, log } = deps;
+  const { accounts, webApi, tokens, refresher, line, log } = deps;
   const router = Router();
 
   const backHome = (res: Response, error: LoginError) => res.redirect(302, `/?login_error=${error}`);

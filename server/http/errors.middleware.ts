@@ -43,7 +43,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
       req.log?.warn({ code: appError.code, reason: appError.cause instanceof Error ? appError.cause.message : undefined }, 'request refused');
     }
     if (appError.status >= 500) {
-      const cause = appError.code === 'internal' ? err : appError.cause;
+      const cause: unknown = appError.code === 'internal' ? err : appError.cause;
       req.log?.error({ err: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : cause, code: appError.code }, 'request failed');
       if (!req.log) log.error({ code: appError.code }, 'request failed');
     }

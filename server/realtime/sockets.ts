@@ -77,7 +77,7 @@ function tokenAuth(deps: RealtimeDeps, expected: string, allowSession: (req: Ses
       }
       const token: unknown = socket.handshake.auth?.token;
       if (typeof token === 'string' && safeEqual(token, expected)) return next();
-      if (token === undefined && allowSession(socket.request as SessionRequest)) return next();
+      if (token === undefined && allowSession(socket.request)) return next();
       if (token !== undefined) await deps.secretFailures.consume(ip);
       next(handshakeError(token === undefined ? 'missing token' : 'invalid token', { code: token === undefined ? 'token_required' : 'invalid_token' }));
     })().catch((err: unknown) => next(err instanceof Error ? err : new Error('handshake failed')));
