@@ -119,6 +119,7 @@ const schema = z.object({
   SIMULATOR_PORT: port(4001),
   SIMULATOR_ACCESS_TOKEN_SECONDS: positiveInt(3600, 2, 86400, 'seconds'),
   SIMULATOR_ROTATE_REFRESH_TOKENS: z.enum(['true', 'false', '1', '0']).default('false'),
+  VENUE_NAME: z.string().trim().max(80, 'must be at most 80 characters').optional(),
 });
 
 export interface SpotifyConfig {
@@ -152,6 +153,8 @@ export interface Config {
   readonly turnSeconds: number;
   readonly idleSeconds: number;
   readonly demoCrowd: number;
+  /** Shown on the projector's attract screen and the phone page; null when unset. */
+  readonly venueName: string | null;
   readonly bridge: {
     readonly hubUrl: string;
     readonly oscHost: string;
@@ -308,6 +311,7 @@ export function loadConfig(rawEnv: Environment, options: LoadConfigOptions = {})
     turnSeconds: e.TURN_SECONDS,
     idleSeconds: e.IDLE_SECONDS,
     demoCrowd: e.DEMO_CROWD,
+    venueName: e.VENUE_NAME || null,
     bridge: {
       hubUrl: e.HUB_URL ?? `http://127.0.0.1:${e.PORT}`,
       oscHost,
