@@ -14,7 +14,7 @@ import { RecentTracks } from './recent-tracks.js';
 /** Title sizes tried in turn (vh), largest first; the clamp's ellipsis handles what is left. */
 const TITLE_SIZES = [8, 7, 6, 5.2, 4.5, 4];
 const ARTIST_SIZES = [4, 3.4, 2.9];
-const VENUE_SIZES = [10, 8.5, 7, 6, 5];
+const VENUE_SIZES = [11, 9.5, 8, 7, 6, 5];
 
 interface NextEntry {
   display_name: string;
@@ -33,7 +33,8 @@ const recent = new RecentTracks();
 const venueName = shownName(document.body.dataset.venueName);
 let queue: QueueSummary | null = null;
 
-$('join-url').textContent = document.body.dataset.joinUrl ?? `${location.origin}/`;
+// People type what they read: the address without "http://" and the trailing slash.
+$('join-url').textContent = (document.body.dataset.joinUrl ?? location.origin).replace(/^https?:\/\//, '').replace(/\/$/, '');
 
 function isAttract(p: NowPlaying | null): boolean {
   return !p || (p.user === null && p.item === null);

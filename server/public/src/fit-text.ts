@@ -6,6 +6,8 @@
 export function fitText(el: HTMLElement, sizes: readonly number[]): void {
   for (const size of sizes) {
     el.style.fontSize = `${size}vh`;
-    if (el.scrollHeight <= el.clientHeight + 1 && el.scrollWidth <= el.clientWidth + 1) return;
+    // Tight line heights let glyphs poke a pixel or two out of the box; a clamped line is a whole line.
+    const slack = parseFloat(getComputedStyle(el).fontSize) * 0.3;
+    if (el.scrollHeight <= el.clientHeight + slack && el.scrollWidth <= el.clientWidth + 1) return;
   }
 }
