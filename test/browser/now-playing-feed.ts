@@ -20,8 +20,8 @@ export interface NowPlayingFeed {
   readonly line: Line;
   /** Publishes `draft` as the next change (when it is one) and answers the current payload. */
   publish(draft: Draft): Promise<NowPlaying>;
-  /** Tells every client the line changed (`queue`, `queue_full`, `you`). */
-  lineChanged(): Promise<void>;
+  /** Tells every client the line changed (`queue`, `queue_full`, `you`, also to `affected` users out of the line). */
+  lineChanged(affected?: string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,7 +39,7 @@ export async function nowPlayingFeed(redisUrl: string): Promise<NowPlayingFeed> 
       // Nothing visible changed (the same state again): what clients have is already the draft.
       return sent ? sent.payload : store.current();
     },
-    lineChanged: () => fanout.lineChanged(),
+    lineChanged: (affected = []) => fanout.lineChanged(affected),
     async close() {
       await redis.close();
       await emitterClient.close();
