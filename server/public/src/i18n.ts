@@ -19,6 +19,9 @@ export type PluralKey = Exclude<MessageKey, TextKey>;
 const isLang = (v: unknown): v is Lang => v === 'en' || v === 'fr';
 
 function initialLang(): Lang {
+  // `?lang=fr` for screens nobody touches (a projector), then the visitor's own choice.
+  const asked = new URLSearchParams(location.search).get('lang');
+  if (isLang(asked)) return asked;
   try {
     const saved = localStorage.getItem(STORAGE_KEY);
     if (isLang(saved)) return saved;
