@@ -126,7 +126,9 @@ function renderQueue(): void {
       tr.append(cell(String(i + 1), 'num'), nameCell(name), cell('', 'num waited'), cell(w.eta_seconds === null ? '' : inTime(w.eta_seconds), 'eta'));
       const actions = document.createElement('td');
       actions.className = 'actions';
-      actions.append(
+      const buttons = document.createElement('div');
+      actions.append(buttons);
+      buttons.append(
         actionButton('↑', t('op.moveUp', { name }), () => void command('move', { userId: w.user_id, position: i }), i === 0),
         actionButton('↓', t('op.moveDown', { name }), () => void command('move', { userId: w.user_id, position: i + 2 }), i === q.waiting.length - 1),
         actionButton(t('op.remove'), t('op.removeName', { name }), () => askRemove(w.user_id, name), pending.has(`remove:${w.user_id}`)),
