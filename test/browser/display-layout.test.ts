@@ -201,4 +201,33 @@ describe('display with a live page', () => {
     expect(await page.textContent('#turn-label')).toBe('Turn clock');
     await page.context().close();
   });
+
+  it('fits a long title at 4K too', async () => {
+    const sent = await feed.publish(CASES.find((c) => c.name === 'long-title')!.draft());
+    const page = await openDisplay({ width: 3840, height: 2160 });
+    await waitForSeq(page, sent);
+    await expectSound(page, LIVE_PARTS);
+    expect(await renderedLines(page, 'track')).toBeLessThanOrEqual(3);
+    await page.context().close();
+  });
+
+  it('speaks French on a projector opened with ?lang=fr, live and on the attract screen', async () => {
+    await feed.line.resume();
+    const sent = await feed.publish({ state: 'playing', user: { display_name: 'Ada' }, item: trackItem('Strobe Season', ['Kilohertz Club'], art()), is_playing: true, progress_ms: 1000, turn_ends_at: turnEnds() });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
+    const page = await context.newPage();
+    await page.goto(`${hub.url}/display?lang=fr`);
+    await waitForSeq(page, sent);
+    expect(await page.textContent('#turn-label')).toBe('Fin du tour dans');
+    expect(await page.textContent('#next-label')).toBe('Ensuite');
+    await expectSound(page, LIVE_PARTS);
+    await shot(page, 'display-live-fr-1280x720');
+    await feed.publish({ state: 'no_active_user', user: null, item: null, is_playing: false, progress_ms: 0, turn_ends_at: null });
+    await page.waitForFunction(() => document.getElementById('stage')?.dataset.mode === 'attract');
+    expect(await page.textContent('.scan')).toBe('Scannez pour rejoindre');
+    await page.locator('#recent-list li', { hasText: /^Strobe Season — Kilohertz Club/ }).waitFor();
+    await expectSound(page, ['venue', 'how', 'qr', 'join-url', 'recent']);
+    await shot(page, 'display-attract-fr-1280x720');
+    await context.close();
+  });
 });
