@@ -230,4 +230,34 @@ describe('display with a live page', () => {
     await shot(page, 'display-attract-fr-1280x720');
     await context.close();
   });
+
+  it('shows a driver with nothing playing without a dead progress bar', async () => {
+    await feed.publish({ state: 'playing', user: { display_name: 'Ada' }, item: trackItem('Sodium Lights', ['Lumen Drift'], art()), is_playing: true, progress_ms: 1000, turn_ends_at: turnEnds() });
+    const sent = await feed.publish({ state: 'idle', user: { display_name: 'Ada' }, item: null, is_playing: false, progress_ms: 0, turn_ends_at: turnEnds() });
+    const page = await openDisplay({ width: 1280, height: 720 });
+    await page.waitForFunction((seq) => document.getElementById('stage')?.dataset.mode === 'live' && document.getElementById('stage')?.dataset.state === 'idle', sent.seq);
+    expect(await page.textContent('#track')).toBe('Nothing playing right now');
+    expect(await page.locator('#progress').isVisible()).toBe(false);
+    await expectSound(page, ['track', 'artists', 'driver', 'turn-left', 'qr']);
+    await shot(page, 'display-idle-1280x720');
+    await page.context().close();
+  });
+
+  it('is ready for venue mode: a guest driver, house music and a first pick in next up', async () => {
+    const page = await openDisplay({ width: 1920, height: 1080 });
+    const guest = await feed.publish({ state: 'playing', user: { display_name: 'Sam', kind: 'guest' } as NowPlaying['user'], item: trackItem('Copper Wire', ['Mira Okonkwo'], art()), is_playing: true, progress_ms: 1000, turn_ends_at: turnEnds() });
+    await waitForSeq(page, guest);
+    feed.emitQueue({ length: 2, active: { display_name: 'Sam', turn_ends_at: guest.turn_ends_at }, next: [{ display_name: 'Lou', first_pick: { name: 'Slow Bloom' } }, { display_name: 'Ada' }] });
+    await page.locator('#next-list li', { hasText: 'Lou · Slow Bloom' }).waitFor();
+    expect(await page.textContent('#driver-name')).toBe('Sam (guest)');
+    await expectSound(page, LIVE_PARTS);
+    await shot(page, 'display-guest-1920x1080');
+
+    const house = await feed.publish({ state: 'playing', user: { display_name: 'Venue', kind: 'house' } as NowPlaying['user'], item: trackItem('Tin Can Telephone', ['The Static Gardens'], art()), is_playing: true, progress_ms: 1000, turn_ends_at: null });
+    await waitForSeq(page, house);
+    expect(await page.textContent('#driver-name')).toBe('House music');
+    expect(await page.textContent('#turn-label')).toBe('Between turns');
+    await expectSound(page, LIVE_PARTS);
+    await page.context().close();
+  });
 });

@@ -20,6 +20,8 @@ export interface NowPlayingFeed {
   readonly line: Line;
   /** Publishes `draft` as the next change (when it is one) and answers the current payload. */
   publish(draft: Draft): Promise<NowPlaying>;
+  /** Sends a `queue` event as given (e.g. with venue-mode fields the line does not produce yet). */
+  emitQueue(summary: Record<string, unknown>): void;
   /** Tells every client the line changed (`queue`, `queue_full`, `you`, also to `affected` users out of the line). */
   lineChanged(affected?: string[]): Promise<void>;
   close(): Promise<void>;
@@ -29,7 +31,8 @@ export async function nowPlayingFeed(redisUrl: string): Promise<NowPlayingFeed> 
   const redis: RedisClient = await openRedis(redisUrl);
   const emitterClient: RedisClient = await openRedis(redisUrl);
   const line = new Line(redis, { turnSeconds: 180, idleSeconds: 45 });
-  const fanout = new Fanout(new Emitter(emitterClient, { key: keys.socketIoChannel() }) as unknown as EmitTarget, line);
+  const emitter = new Emitter(emitterClient, { key: keys.socketIoChannel() });
+  const fanout = new Fanout(emitter as unknown as EmitTarget, line);
   const store = new NowPlayingStore(redis);
   const publisher = new NowPlayingPublisher(store, fanout);
   return {
@@ -39,6 +42,7 @@ export async function nowPlayingFeed(redisUrl: string): Promise<NowPlayingFeed> 
       // Nothing visible changed (the same state again): what clients have is already the draft.
       return sent ? sent.payload : store.current();
     },
+    emitQueue: (summary) => void emitter.of('/').emit('queue', summary),
     lineChanged: (affected = []) => fanout.lineChanged(affected),
     async close() {
       await redis.close();
