@@ -37,13 +37,13 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
-async function signIn(): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+async function signIn(acceptLanguage = 'en'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, extraHTTPHeaders: { 'Accept-Language': acceptLanguage } });
   const page = await context.newPage();
   await page.clock.install();
   await page.goto(`${hub.url}/operator`);
-  await page.getByLabel('Operator token').fill('operator-token-for-tests');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#token').fill('operator-token-for-tests');
+  await page.locator('#signin-form button[type="submit"]').click();
   await page.locator('#dashboard').waitFor({ state: 'visible' });
   await page.locator('#line-body tr').nth(2).waitFor();
   return page;
@@ -104,6 +104,18 @@ describe('operator view at 1366×768', () => {
     await page.getByRole('button', { name: 'Undo' }).click();
     await page.clock.runFor(10_000);
     expect((await operatorQueue(page)).active?.user_id).toBe(before);
+    await page.context().close();
+  });
+
+  it('fits the same board in French, whose labels are longer', async () => {
+    const page = await signIn('fr-FR,fr;q=0.9');
+    await page.locator('#h-redis', { hasText: 'joignable' }).waitFor();
+    expect(await page.textContent('#pause')).toBe('Mettre le chrono en pause');
+    const cards = await boxes(page, ['now', 'turn', 'line', 'health']);
+    expect(await outsideViewport(page, cards)).toEqual([]);
+    expect(overlaps(cards)).toEqual([]);
+    expect(await pageScrolls(page)).toEqual({ x: false, y: false });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'operator-1366x768-fr.png') });
     await page.context().close();
   });
 });
