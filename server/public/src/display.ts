@@ -25,7 +25,8 @@ interface NextEntry {
 startI18n('display.docTitle');
 const stage = $('stage');
 const clock = new HubClock();
-const socket = connect('/');
+// Says what it is in the handshake, so the hub can count displays apart from phones.
+const socket = connect('/', { client: 'display' });
 clock.attach(socket);
 connectionBanner(socket, $('banner'));
 const np = nowPlayingView(clock, 640, stage);

@@ -7,7 +7,7 @@
 import type { NowPlaying, YouStatus } from '../../../shared/events.js';
 import { drivingLine, shownName } from './driver.js';
 import { inTime, languageSwitch, onLanguage, startI18n, t, tn, type TextKey } from './i18n.js';
-import { $, HubClock, api, connect, connectionBanner, formatTime, reducedMotion, show } from './lib.js';
+import { $, HubClock, api, connect, connectionBanner, formatTime, show } from './lib.js';
 import { nowPlayingView } from './now-playing-view.js';
 
 interface Me {
@@ -91,7 +91,7 @@ function render(): void {
     show($('rejoin'), !mustReconnect);
     show($('reconnect'), mustReconnect);
   }
-  if (view === 'next' && lastView !== 'next' && lastView !== null && !reducedMotion()) {
+  if (view === 'next' && lastView !== 'next' && lastView !== null) {
     // A nudge in the pocket: the browser ignores it where vibration is not allowed.
     navigator.vibrate?.([120, 80, 120]);
   }
