@@ -126,6 +126,7 @@ const schema = z.object({
   SIMULATOR_PORT: port(4001),
   SIMULATOR_ACCESS_TOKEN_SECONDS: positiveInt(3600, 2, 86400, 'seconds'),
   SIMULATOR_ROTATE_REFRESH_TOKENS: z.enum(['true', 'false', '1', '0']).default('false'),
+  VENUE_NAME: z.string().trim().max(80, 'must be at most 80 characters').optional(),
 });
 
 export type TrustProxy = false | number | readonly string[];
@@ -187,6 +188,8 @@ export interface Config {
   readonly turnSeconds: number;
   readonly idleSeconds: number;
   readonly demoCrowd: number;
+  /** Shown on the projector's attract screen and the phone page; null when unset. */
+  readonly venueName: string | null;
   readonly bridge: {
     readonly hubUrl: string;
     readonly oscHost: string;
@@ -345,6 +348,7 @@ export function loadConfig(rawEnv: Environment, options: LoadConfigOptions = {})
     turnSeconds: e.TURN_SECONDS,
     idleSeconds: e.IDLE_SECONDS,
     demoCrowd: e.DEMO_CROWD,
+    venueName: e.VENUE_NAME || null,
     bridge: {
       hubUrl: e.HUB_URL ?? `http://127.0.0.1:${e.PORT}`,
       oscHost,

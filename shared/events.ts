@@ -49,6 +49,8 @@ export interface YouStatus {
 export interface QueueSummary {
   length: number;
   active: { display_name: string; turn_ends_at: number | null } | null;
+  /** The first few people waiting, in order, for the projector's "next up" (an addition to PROTOCOL.md). */
+  next?: { display_name: string }[];
 }
 
 export interface QueueEntry {

@@ -87,6 +87,16 @@ export function authRoutes(deps: AppDeps): Router {
       scope: granted.scope ?? '',
     });
 
+    // One browser = one person: a browser that logs in as another account gives up the first one
+    // (out of the line, tokens deleted) before the session switches, or it would wait orphaned.
+    const previousUserId = req.session.userId;
+    if (previousUserId && previousUserId !== user.id) {
+      await line.takeOut(previousUserId, 'left');
+      await tokens.delete(previousUserId);
+      await notifySafely(req, deps, [previousUserId]);
+      req.log.info({ userId: previousUserId }, 'user replaced by a second login in the same browser');
+    }
+
     // A new session id on login: an id planted before login is worthless after it.
     const remaining = req.session.pendingLogins;
     await regenerateSession(req);

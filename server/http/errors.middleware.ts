@@ -5,6 +5,8 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { AppError, ERRORS, StoreUnavailableError, isAppError } from '../../shared/errors.js';
 import type { Logger } from '../../shared/logger.js';
+import { renderErrorPage } from '../pages/error-page.js';
+import { pageLanguage } from '../pages/page-language.js';
 
 /** Routes a person reaches by navigating (not by fetch): they get a small page, not JSON. */
 const PAGE_ROUTES = new Set(['/login', '/callback', '/logout']);
@@ -57,7 +59,7 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     }
     res.status(appError.status);
     if (PAGE_ROUTES.has(req.path) && req.accepts(['json', 'html']) === 'html') {
-      res.type('html').send(errorPage(appError.expose ? appError.message : ERRORS.internal.message));
+      res.type('html').send(renderErrorPage({ status: appError.status, message: appError.expose ? appError.message : ERRORS.internal.message, lang: pageLanguage(req) }));
       return;
     }
     res.json(appError.toJSON());
@@ -65,8 +67,3 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
 }
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new AppError('not_found'));
-
-function errorPage(message: string): string {
-  const safe = message.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>nowplaying-hub</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem"><h1>Something went wrong</h1><p>${safe}</p><p><a href="/">Back to the hub</a></p></body></html>`;
-}

@@ -9,6 +9,7 @@ import type { Config } from '../../shared/config.js';
 import { joinUrl as joinUrlFor } from '../../shared/net/join-address.js';
 import { AppError } from '../../shared/errors.js';
 import { PUBLIC_DIR, type Asset } from './client-bundle.js';
+import { pageLanguage } from './page-language.js';
 
 function escapeAttr(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -30,15 +31,18 @@ export function pagesRoutes(config: Config, assets: ReadonlyMap<string, Asset>):
   const router = Router();
   const joinUrl = joinUrlFor(config).url;
   const html = (name: string) => readFileSync(`${PUBLIC_DIR}${name}.html`, 'utf8');
+  const venue = config.venueName ? ` data-venue-name="${escapeAttr(config.venueName)}"` : '';
   const pages = {
-    phone: html('phone'),
+    phone: html('phone').replace('<body class="phone">', `<body class="phone"${venue}>`),
     operator: html('operator'),
-    display: html('display').replace('<body class="display">', `<body class="display" data-join-url="${escapeAttr(joinUrl)}">`),
+    display: html('display').replace('<body class="display">', `<body class="display" data-join-url="${escapeAttr(joinUrl)}"${venue}>`),
   };
   const qr = QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } });
 
-  const page = (body: string) => (_req: Request, res: Response) => {
-    res.set('Cache-Control', 'no-cache').type('html').send(body);
+  // The language comes from Accept-Language (the page's switch can override it in the browser).
+  const page = (body: string) => (req: Request, res: Response) => {
+    const lang = pageLanguage(req);
+    res.set({ 'Cache-Control': 'no-cache', Vary: 'Accept-Language' }).type('html').send(body.replace('<html lang="en">', `<html lang="${lang}">`));
   };
   router.get('/', page(pages.phone));
   router.get('/operator', page(pages.operator));

@@ -182,10 +182,14 @@ export function youStatus(s: LineSnapshot, user: UserRecord | null): YouStatus |
   return { state: 'out', position: null, length, eta_seconds: null, reason: user.reason ?? 'left' };
 }
 
+/** How many waiting people the `queue` event names (the projector shows them as next up). */
+export const NEXT_UP_SHOWN = 3;
+
 export function queueSummary(s: LineSnapshot): QueueSummary {
   return {
     length: s.waiting.length,
     active: s.active ? { display_name: s.active.display_name, turn_ends_at: s.active.ends_at } : null,
+    next: s.waiting.slice(0, NEXT_UP_SHOWN).map((w) => ({ display_name: w.display_name })),
   };
 }
 

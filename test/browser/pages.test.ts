@@ -62,7 +62,8 @@ describe('pages in Chromium', () => {
     await phone.waitForURL(`${hub.url}/`);
     await phone.locator('#view-waiting').waitFor({ state: 'visible' });
     await expectText(phone, '#position', '1');
-    await expectText(phone, '#length', '1');
+    await expectText(phone, '#place-of', 'of 1 in line');
+    await expectText(phone, '#waiting-title', 'You’re next!');
     await phone.waitForFunction(() => /\d/.test(document.getElementById('eta')?.textContent ?? ''));
     await shot(phone, 'phone-waiting');
 
@@ -75,7 +76,10 @@ describe('pages in Chromium', () => {
     await expectText(operator, '#active-name', 'Ada Lovelace');
     await operator.locator('#line-body tr', { hasText: 'Grace Hopper' }).waitFor();
 
+    // Skip waits a few seconds with Undo; "Do it now" sends it at once.
     await operator.getByRole('button', { name: 'Skip turn' }).click();
+    await operator.locator('#pending li', { hasText: 'Skipping Ada Lovelace’s turn' }).waitFor();
+    await operator.getByRole('button', { name: 'Do it now' }).click();
     await phone.locator('#view-live').waitFor({ state: 'visible' });
     await expectText(phone, '#driver', 'Driving: Grace Hopper');
     await expectText(phone, '#track', currentTrackName('grace'));
@@ -90,6 +94,7 @@ describe('pages in Chromium', () => {
     await shot(operator, 'operator-dashboard');
 
     await operator.getByRole('button', { name: 'Skip turn' }).click();
+    await operator.getByRole('button', { name: 'Do it now' }).click();
     await phone.locator('#view-out').waitFor({ state: 'visible' });
     await expectText(phone, '#out-title', 'Thanks for driving!');
     await shot(phone, 'phone-thank-you');
@@ -117,8 +122,8 @@ describe('pages in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const display = await context.newPage();
     await display.goto(`${hub.url}/display`);
-    await display.waitForFunction(() => (document.getElementById('driver')?.textContent ?? '').startsWith('Driving:'));
-    const driver = (await display.textContent('#driver'))!.replace('Driving: ', '');
+    await display.waitForFunction(() => document.getElementById('stage')?.dataset.mode === 'live' && (document.getElementById('driver-name')?.textContent ?? '') !== '');
+    const driver = (await display.textContent('#driver-name'))!;
     const listener = [...hub.sim.listeners.values()].find((l) => l.displayName === driver)!;
     await expectText(display, '#track', currentTrackName(listener.id));
     await display.waitForFunction(() => (document.getElementById('qr') as HTMLImageElement).complete);
@@ -141,7 +146,7 @@ describe('pages in Chromium', () => {
     const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (data: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
     const code = jsQR(new Uint8ClampedArray(Buffer.from(pixels, 'base64')), 400, 400);
     expect(code?.data).toBe(`${hub.config.publicUrl}/`);
-    expect(await display.textContent('#join-url')).toBe(`${hub.config.publicUrl}/`);
+    expect(await display.textContent('#join-url')).toBe(hub.config.publicUrl.replace(/^https?:\/\//, ''));
     await shot(display, 'display');
     await context.close();
   });

@@ -4,6 +4,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, NowPlaying, ServerToClientEvents } from '../../../shared/events.js';
+import { t } from './i18n.js';
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -65,15 +66,11 @@ export function formatTime(ms: number): string {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-export function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${Math.max(0, Math.round(seconds))} s`;
-  const m = Math.floor(seconds / 60);
-  const s = Math.round(seconds % 60);
-  return s === 0 ? `${m} min` : `${m} min ${s} s`;
-}
-
-export function artistsOf(p: NowPlaying): string {
-  return p.item ? p.item.artists.map((a) => a.name).join(', ') : '';
+/** Artists as the language lists them ("A, B and C" / "A, B et C"). */
+export function artistsOf(p: NowPlaying, lang: string): string {
+  if (!p.item) return '';
+  const names = p.item.artists.map((a) => a.name).filter((n) => typeof n === 'string' && n.trim() !== '');
+  return new Intl.ListFormat(lang, { style: 'long', type: 'conjunction' }).format(names);
 }
 
 /** The image closest to `size` pixels wide. */
@@ -128,20 +125,20 @@ export function connectionBanner(socket: HubSocket, el: HTMLElement): void {
   let lostAt: number | null = null;
   socket.on('disconnect', () => {
     lostAt = Date.now();
-    el.textContent = 'Connection to the hub lost — reconnecting…';
+    el.textContent = t('banner.lost');
     el.className = 'banner banner-warn';
     show(el, true);
   });
   socket.on('connect_error', () => {
     if (lostAt === null) lostAt = Date.now();
-    el.textContent = 'Can’t reach the hub — retrying by itself…';
+    el.textContent = t('banner.unreachable');
     el.className = 'banner banner-warn';
     show(el, true);
   });
   socket.on('connect', () => {
     if (lostAt === null) return;
     lostAt = null;
-    el.textContent = 'Back online.';
+    el.textContent = t('banner.back');
     el.className = 'banner banner-ok';
     setTimeout(() => show(el, false), 2500);
   });

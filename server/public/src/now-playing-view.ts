@@ -1,26 +1,36 @@
-/** Renders a `now_playing` payload into the common card markup, with a smoothly moving bar. */
+/**
+ * Renders a `now_playing` payload into the markup the three pages share (`#art`, `#track`,
+ * `#artists`, `#progress`, `#elapsed`, `#duration`), with a bar that glides every frame from the
+ * hub's clock. Album art shows only once it has loaded; until then, or without art, a designed
+ * placeholder stands in (never the browser's broken-image alt text).
+ */
 import type { NowPlaying } from '../../../shared/events.js';
-import { $, artUrl, artistsOf, everyFrame, formatTime, progressAt, show, type HubClock } from './lib.js';
+import { currentLang, onLanguage, t } from './i18n.js';
+import { $, artUrl, artistsOf, everyFrame, formatTime, progressAt, type HubClock } from './lib.js';
 
 export interface NowPlayingView {
   update(p: NowPlaying): void;
   current(): NowPlaying | null;
 }
 
-const STATE_TEXT: Record<NowPlaying['state'], string> = {
-  playing: '',
-  paused: 'Paused',
-  idle: 'Nothing playing right now',
-  no_active_user: 'Nobody is driving yet',
-};
-
-export function nowPlayingView(clock: HubClock, artSize: number): NowPlayingView {
+export function nowPlayingView(clock: HubClock, artSize: number, root: HTMLElement = document.body): NowPlayingView {
   const art = $<HTMLImageElement>('art');
   const fill = $('progress-fill');
   const bar = $('progress');
   const elapsed = $('elapsed');
   const duration = $('duration');
   let latest: NowPlaying | null = null;
+
+  art.hidden = true;
+  art.addEventListener('load', () => {
+    art.hidden = false;
+    root.dataset.art = 'loaded';
+  });
+  art.addEventListener('error', () => {
+    art.hidden = true;
+    art.removeAttribute('src');
+    root.dataset.art = 'none';
+  });
 
   everyFrame(() => {
     if (!latest?.item) {
@@ -37,24 +47,40 @@ export function nowPlayingView(clock: HubClock, artSize: number): NowPlayingView
     }
   });
 
+  function renderText(p: NowPlaying): void {
+    const item = p.item;
+    const hasName = item && typeof item.name === 'string' && item.name.trim() !== '';
+    $('track').textContent = hasName ? item.name : p.state === 'no_active_user' ? t('np.nobody') : t('np.idle');
+    $('artists').textContent = item ? artistsOf(p, currentLang()) : p.state === 'idle' ? t('np.idleHint') : '';
+    duration.textContent = item ? formatTime(item.duration_ms) : '';
+    if (!item) elapsed.textContent = '';
+    art.alt = item?.album.name ? t('np.cover', { album: item.album.name }) : '';
+  }
+
+  onLanguage(() => {
+    if (latest) renderText(latest);
+  });
+
   return {
     current: () => latest,
     update(p) {
       // Events may cross on reconnect: never go back to an older one.
       if (latest && p.seq < latest.seq) return;
       latest = p;
-      const item = p.item;
-      $('track').textContent = item ? item.name : STATE_TEXT[p.state];
-      $('artists').textContent = item ? `${artistsOf(p)}${p.state === 'paused' ? ' · paused' : ''}` : '';
-      $('driver').textContent = p.user ? `Driving: ${p.user.display_name}` : '';
-      duration.textContent = item ? formatTime(item.duration_ms) : '0:00';
+      renderText(p);
       const url = artUrl(p, artSize);
-      if (url && art.src !== url) {
+      if (url === null) {
+        art.hidden = true;
+        art.removeAttribute('src');
+        root.dataset.art = 'none';
+      } else if (art.getAttribute('src') !== url) {
+        // Hidden until it has loaded: a slow or broken image never shows its alt text.
+        art.hidden = true;
+        root.dataset.art = 'loading';
         art.src = url;
-        art.alt = item ? `Cover of ${item.album.name}` : '';
       }
-      show(art, url !== null);
-      document.body.dataset.state = p.state;
+      root.dataset.state = p.state;
+      root.dataset.item = p.item ? 'yes' : 'no';
     },
   };
 }

@@ -1,28 +1,64 @@
-/** The operator dashboard: the live line, the active turn, steering and health. */
-import type { Health, QueueFull } from '../../../shared/events.js';
-import { $, HubClock, api, connect, connectionBanner, formatDuration, formatTime, show, type HubSocket } from './lib.js';
-import { nowPlayingView } from './now-playing-view.js';
+/**
+ * The operator dashboard for a dark booth: now playing, the active turn, the line and health on
+ * one laptop screen; skip and remove wait a few seconds with Undo; long names are cut with an
+ * ellipsis and shown whole on hover.
+ */
+import type { Health, OutReason, QueueFull } from '../../../shared/events.js';
+import { drivingLine, shownName } from './driver.js';
+import { agoTime, clockTime, inTime, languageSwitch, onLanguage, startI18n, t, tn, type TextKey } from './i18n.js';
+import { $, HubClock, api, connect, connectionBanner, formatTime, show, type HubSocket } from './lib.js';
+import { nowPlayingView, type NowPlayingView } from './now-playing-view.js';
+import { PendingActions } from './pending-actions.js';
 import { renderJoinAddress } from './join-address-view.js';
 
+startI18n('op.docTitle');
+languageSwitch($('lang'));
 const clock = new HubClock();
 let socket: HubSocket | null = null;
+let np: NowPlayingView | null = null;
 let queue: QueueFull | null = null;
+let health: Health | null = null;
+let errorKey: TextKey | null = null;
+let errorText: string | null = null;
 
-function error(text: string | null): void {
+const pending = new PendingActions(() => {
+  renderPending();
+  renderQueue();
+});
+
+function error(key: TextKey | null, serverText: string | null = null): void {
+  errorKey = key;
+  errorText = serverText;
   const el = $('action-error');
-  el.textContent = text ?? '';
-  show(el, text !== null);
+  el.textContent = serverText ?? (key ? t(key) : '');
+  show(el, key !== null || serverText !== null);
 }
 
 async function command(path: string, body: unknown = {}, method = 'POST'): Promise<void> {
   const res = await api<{ error?: { message: string } }>(`/api/operator/${path}`, { method, body: JSON.stringify(body) });
   if (res.status === 401) return signedOut();
-  error(res.ok ? null : res.body?.error?.message ?? 'That did not work.');
+  if (res.ok) error(null);
+  else error('op.failed', res.body?.error?.message ?? null);
 }
 
-function cell(text: string): HTMLTableCellElement {
+const nameOf = (name: string) => shownName(name) ?? t('np.anonymous');
+
+/** A cell whose text may be cut with an ellipsis: the whole text is on hover. */
+function cell(text: string, className = ''): HTMLTableCellElement {
   const td = document.createElement('td');
   td.textContent = text;
+  if (className) td.className = className;
+  return td;
+}
+
+function nameCell(name: string): HTMLTableCellElement {
+  const td = cell('', 'name');
+  const span = document.createElement('span');
+  span.className = 'one-line';
+  span.dir = 'auto';
+  span.textContent = name;
+  span.title = name;
+  td.append(span);
   return td;
 }
 
@@ -38,11 +74,42 @@ function actionButton(label: string, title: string, run: () => void, disabled = 
   return b;
 }
 
+function askRemove(userId: string, name: string): void {
+  pending.schedule({ key: `remove:${userId}`, describe: () => t('op.pendingRemove', { name }), run: () => command('remove', { userId }) });
+}
+
+function askSkip(): void {
+  const active = queue?.active;
+  if (!active) return;
+  const name = nameOf(active.display_name);
+  pending.schedule({ key: 'skip', describe: () => t('op.pendingSkip', { name }), run: () => command('skip') });
+}
+
+function renderPending(): void {
+  $('pending').replaceChildren(
+    ...pending.list().map((p) => {
+      const li = document.createElement('li');
+      const text = document.createElement('span');
+      text.className = 'pending-text';
+      text.textContent = `${p.text} `;
+      const when = document.createElement('span');
+      when.className = 'pending-when';
+      when.textContent = tn('op.pendingIn', p.secondsLeft);
+      li.dataset.key = p.key;
+      li.append(text, when, actionButton(t('op.undo'), t('op.undo'), () => pending.undo(p.key)), actionButton(t('op.doNow'), t('op.doNow'), () => void pending.now(p.key)));
+      return li;
+    }),
+  );
+  $<HTMLButtonElement>('skip').disabled = !queue?.active || pending.has('skip');
+}
+
 function renderQueue(): void {
   if (!queue) return;
   const q = queue;
   $('line-length').textContent = String(q.length);
-  $('active-name').textContent = q.active ? q.active.display_name : 'Nobody';
+  const activeName = q.active ? nameOf(q.active.display_name) : t('op.nobody');
+  $('active-name').textContent = activeName;
+  $('active-name').title = activeName;
   show($('paused-badge'), q.paused);
   show($('pause'), !q.paused);
   show($('resume'), q.paused);
@@ -51,59 +118,73 @@ function renderQueue(): void {
   if (document.activeElement !== turn) turn.value = String(q.turn_seconds);
   if (document.activeElement !== idle) idle.value = String(q.idle_seconds);
 
-  const body = $('line-body');
-  body.replaceChildren(
+  $('line-body').replaceChildren(
     ...q.waiting.map((w, i) => {
+      const name = nameOf(w.display_name);
       const tr = document.createElement('tr');
       tr.dataset.userId = w.user_id;
-      tr.append(cell(String(i + 1)), cell(w.display_name), cell(''), cell(w.eta_seconds === null ? '–' : formatDuration(w.eta_seconds)));
+      if (pending.has(`remove:${w.user_id}`)) tr.className = 'pending-row';
+      tr.append(cell(String(i + 1), 'num'), nameCell(name), cell('', 'num waited'), cell(w.eta_seconds === null ? '' : inTime(w.eta_seconds), 'eta'));
       const actions = document.createElement('td');
       actions.className = 'actions';
-      actions.append(
-        actionButton('↑', `Move ${w.display_name} up`, () => void command('move', { userId: w.user_id, position: i }), i === 0),
-        actionButton('↓', `Move ${w.display_name} down`, () => void command('move', { userId: w.user_id, position: i + 2 }), i === q.waiting.length - 1),
-        actionButton('Remove', `Remove ${w.display_name}`, () => void command('remove', { userId: w.user_id })),
+      const buttons = document.createElement('div');
+      actions.append(buttons);
+      buttons.append(
+        actionButton('↑', t('op.moveUp', { name }), () => void command('move', { userId: w.user_id, position: i }), i === 0),
+        actionButton('↓', t('op.moveDown', { name }), () => void command('move', { userId: w.user_id, position: i + 2 }), i === q.waiting.length - 1),
+        actionButton(t('op.remove'), t('op.removeName', { name }), () => askRemove(w.user_id, name), pending.has(`remove:${w.user_id}`)),
       );
       tr.append(actions);
       return tr;
     }),
   );
   show($('line-empty'), q.waiting.length === 0);
-  $('out-count').textContent = String(q.out.length);
+  $('out-summary').textContent = tn('op.recentlyOut', q.out.length);
   $('out-list').replaceChildren(
     ...q.out.slice(0, 20).map((o) => {
       const li = document.createElement('li');
-      li.textContent = `${o.display_name} — ${o.reason ?? 'out'}`;
+      li.className = 'one-line';
+      li.dir = 'auto';
+      li.textContent = t('op.outItem', { name: nameOf(o.display_name), reason: t(`op.reason.${(o.reason ?? 'left') as OutReason}`) });
+      li.title = li.textContent;
       return li;
     }),
   );
+  renderPending();
   tick();
 }
 
 /** Waiting times and the turn countdown move every second between events. */
 function tick(): void {
+  renderPending();
   if (!queue) return;
   const now = clock.now();
   const rows = $('line-body').children;
   queue.waiting.forEach((w, i) => {
     const waited = rows[i]?.children[2];
-    if (waited) waited.textContent = w.joined_at ? formatTime(now - w.joined_at) : '–';
+    if (waited) waited.textContent = w.joined_at ? formatTime(now - w.joined_at) : '';
   });
   const a = queue.active;
-  $('active-left').textContent = !a ? '–' : a.turn_ends_at === null ? formatTime(a.remaining_ms) : formatTime(a.turn_ends_at - now);
+  $('active-left').textContent = !a ? '' : a.turn_ends_at === null ? formatTime(a.remaining_ms) : formatTime(a.turn_ends_at - now);
 }
 
-function renderHealth(h: Health): void {
-  $('h-redis').textContent = h.redis ? 'reachable' : 'UNREACHABLE';
-  $('h-redis').className = h.redis ? 'ok' : 'bad';
-  $('h-poll').textContent = h.last_poll_age_ms === null ? 'never' : `${(h.last_poll_age_ms / 1000).toFixed(1)} s ago`;
-  $('h-poll').className = h.last_poll_age_ms !== null && h.last_poll_age_ms < 10_000 ? 'ok' : 'bad';
-  $('h-429').textContent = h.spotify_retry_after ? `until ${new Date(h.spotify_retry_after).toLocaleTimeString()}` : 'none';
-  $('h-429').className = h.spotify_retry_after ? 'warn' : 'ok';
-  $('h-refresh').textContent = String(h.refresh_failures);
-  $('h-clients').textContent = `${h.clients['/']} / ${h.clients['/operator']} / ${h.clients['/bridge']}`;
-  $('h-bridge').textContent = h.bridge_connected ? 'connected' : 'not connected';
-  $('h-bridge').className = h.bridge_connected ? 'ok' : 'warn';
+function status(id: string, text: string, tone: 'ok' | 'warn' | 'bad' | ''): void {
+  const el = $(id);
+  el.textContent = text;
+  el.className = tone;
+}
+
+function renderHealth(): void {
+  const h = health;
+  if (!h) return;
+  status('h-redis', t(h.redis ? 'op.reachable' : 'op.unreachable'), h.redis ? 'ok' : 'bad');
+  status('h-poll', h.last_poll_age_ms === null ? t('op.never') : agoTime(h.last_poll_age_ms / 1000), h.last_poll_age_ms !== null && h.last_poll_age_ms < 10_000 ? 'ok' : 'bad');
+  status('h-429', h.spotify_retry_after ? t('op.until', { time: clockTime(h.spotify_retry_after) }) : t('op.none'), h.spotify_retry_after ? 'warn' : 'ok');
+  status('h-refresh', String(h.refresh_failures), h.refresh_failures > 0 ? 'warn' : '');
+  status('h-audience', String(h.clients['/']), '');
+  status('h-operators', String(h.clients['/operator']), '');
+  status('h-bridges', String(h.clients['/bridge']), '');
+  status('h-bridge', t(h.bridge_connected ? 'op.connected' : 'op.notConnected'), h.bridge_connected ? 'ok' : 'warn');
 }
 
 function signedOut(): void {
@@ -122,14 +203,20 @@ function signedIn(): void {
   socket = connect('/operator');
   clock.attach(socket);
   connectionBanner(socket, $('banner'));
-  const np = nowPlayingView(clock, 300);
-  socket.on('now_playing', (p) => np.update(p));
+  const view = (np ??= nowPlayingView(clock, 300, $('now')));
+  socket.on('now_playing', (p) => {
+    view.update(p);
+    $('driver').textContent = drivingLine(p);
+  });
   socket.on('queue_full', (q) => {
     queue = q;
     renderQueue();
   });
-  socket.on('health', renderHealth);
-  socket.on('health', (h) => renderJoinAddress(h.address));
+  socket.on('health', (h) => {
+    health = h;
+    renderHealth();
+    renderJoinAddress(h.address);
+  });
   socket.on('connect_error', (err) => {
     if (/token/.test(err.message)) signedOut();
   });
@@ -146,18 +233,25 @@ $('signin-form').addEventListener('submit', (ev) => {
       $<HTMLInputElement>('token').value = '';
       signedIn();
     } else {
-      err.textContent = res.body?.error?.message ?? 'Sign-in failed.';
+      err.textContent = res.body?.error?.message ?? t('op.signinFailed');
       show(err, true);
     }
   })();
 });
 $('sign-out').addEventListener('click', () => void api('/api/operator/logout', { method: 'POST', body: '{}' }).then(signedOut));
-$('skip').addEventListener('click', () => void command('skip'));
+$('skip').addEventListener('click', askSkip);
 $('pause').addEventListener('click', () => void command('pause'));
 $('resume').addEventListener('click', () => void command('resume'));
 $('settings').addEventListener('submit', (ev) => {
   ev.preventDefault();
   void command('settings', { turnSeconds: Number($<HTMLInputElement>('turn-seconds').value), idleSeconds: Number($<HTMLInputElement>('idle-seconds').value) }, 'PUT');
+});
+onLanguage(() => {
+  renderQueue();
+  renderHealth();
+  const p = np?.current();
+  if (p) $('driver').textContent = drivingLine(p);
+  if (errorKey && !errorText) $('action-error').textContent = t(errorKey);
 });
 setInterval(tick, 1000);
 

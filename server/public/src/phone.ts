@@ -1,6 +1,13 @@
-/** The audience's phone page: connect, wait in line with a live ETA, drive, rejoin. */
-import type { OutReason, YouStatus } from '../../../shared/events.js';
-import { $, HubClock, api, connect, connectionBanner, formatDuration, formatTime, show } from './lib.js';
+/**
+ * The audience's phone page. States: first visit, waiting with a live ETA, next (with a short
+ * vibration where the browser allows it), live, on hold (the crew paused the turn clock), out
+ * (turn over, idle, left, removed, Spotify access ended), login problems, logged out, and a
+ * banner while the hub is unreachable.
+ */
+import type { NowPlaying, YouStatus } from '../../../shared/events.js';
+import { drivingLine, shownName } from './driver.js';
+import { inTime, languageSwitch, onLanguage, startI18n, t, tn, type TextKey } from './i18n.js';
+import { $, HubClock, api, connect, connectionBanner, formatTime, show } from './lib.js';
 import { nowPlayingView } from './now-playing-view.js';
 
 interface Me {
@@ -9,137 +16,196 @@ interface Me {
   queue: YouStatus | null;
 }
 
-const LOGIN_ERRORS: Record<string, string> = {
-  access_denied: 'No problem — you didn’t connect Spotify. You can try again whenever you like.',
-  not_registered:
-    'Spotify didn’t let this account in: the hub’s Spotify app is in Development Mode, which allows only 5 listed users. Ask the crew to add your Spotify e-mail, or just enjoy the show.',
-  login_failed: 'Spotify login didn’t complete. Please try again.',
-};
+/** What the page shows; also written to `body[data-you]` for styling and tests. */
+type View = 'loading' | 'welcome' | 'waiting' | 'next' | 'live' | 'held' | 'out';
 
-const OUT_TEXT: Record<OutReason, string> = {
-  turn_over: 'Your turn is over — thanks for the music. Want another go?',
-  idle: 'Your turn ended because nothing was playing for a while. Start a song and join again.',
-  left: 'You left the line. Join again whenever you like.',
-  removed: 'The crew took you out of the line. You can join again.',
-  revoked: 'Your Spotify access ended (it was revoked or expired). Connect Spotify again to rejoin.',
-  not_registered:
-    'Spotify refused this account: the hub’s app is in Development Mode, which allows only 5 listed users. Ask the crew to add you.',
-};
+const LOGIN_ERRORS = ['access_denied', 'not_registered', 'login_failed'] as const;
 
+startI18n('phone.docTitle');
+languageSwitch($('lang'));
 const clock = new HubClock();
 const socket = connect('/');
 clock.attach(socket);
 connectionBanner(socket, $('banner'));
-const np = nowPlayingView(clock, 300);
+const np = nowPlayingView(clock, 300, $('now'));
+const venueName = shownName(document.body.dataset.venueName);
+if (venueName) $('brand-name').textContent = venueName;
 
 let me: Me | null = null;
 let you: YouStatus | null = null;
 let youAt = Date.now();
-let turnEndsAt: number | null = null;
+/** From the `queue` event: undefined until it arrives, null while the crew holds the clock. */
+let turnEndsAt: number | null | undefined;
+let noticeKey: TextKey | null = null;
+let lastView: View | null = null;
 
-function notice(text: string | null): void {
+function notice(key: TextKey | null): void {
+  noticeKey = key;
   const el = $('notice');
-  el.textContent = text ?? '';
-  show(el, text !== null);
+  el.textContent = key ? t(key) : '';
+  show(el, key !== null);
+}
+
+function currentView(): View {
+  if (me === null) return 'loading';
+  if (!me.logged_in) return 'welcome';
+  const state = you?.state ?? 'out';
+  if (state === 'waiting') return you?.position === 1 ? 'next' : 'waiting';
+  if (state === 'active') return turnEndsAt === null ? 'held' : 'live';
+  return 'out';
+}
+
+function outTitle(reason: NonNullable<YouStatus['reason']>): TextKey {
+  if (reason === 'turn_over' || reason === 'idle') return 'phone.thanksTitle';
+  if (reason === 'left') return 'phone.notInLineTitle';
+  if (reason === 'removed') return 'phone.removedTitle';
+  return 'phone.spotifyTitle';
 }
 
 function render(): void {
-  const loggedIn = me?.logged_in === true;
-  const state = loggedIn ? you?.state ?? 'out' : null;
-  show($('view-welcome'), !loggedIn);
-  show($('view-waiting'), state === 'waiting');
-  show($('view-live'), state === 'active');
-  show($('view-out'), state === 'out');
-  show($('account'), loggedIn);
-  show($('leave'), state === 'waiting' || state === 'active');
-  if (me?.user) $('who').textContent = me.user.display_name;
-  if (you && state === 'waiting') {
-    $('position').textContent = String(you.position ?? '–');
-    $('length').textContent = String(you.length);
+  const view = currentView();
+  show($('view-welcome'), view === 'welcome');
+  show($('view-waiting'), view === 'waiting' || view === 'next');
+  show($('view-live'), view === 'live' || view === 'held');
+  show($('view-out'), view === 'out');
+  show($('account'), me?.logged_in === true);
+  show($('leave'), view !== 'welcome' && view !== 'out' && view !== 'loading');
+  if (me?.user) $('who').textContent = t('phone.signedInAs', { name: shownName(me.user.display_name) ?? me.user.id });
+
+  if ((view === 'waiting' || view === 'next') && you) {
+    $('waiting-title').textContent = t(view === 'next' ? 'phone.nextTitle' : 'phone.waitingTitle');
+    $('waiting-fine').textContent = t(view === 'next' ? 'phone.nextLead' : 'phone.waitingFine');
+    $('position').textContent = String(you.position ?? '');
+    $('place-of').textContent = tn('phone.of', you.length);
   }
-  if (state === 'out') {
+  if (view === 'live' || view === 'held') {
+    $('live-title-text').textContent = t(view === 'held' ? 'phone.heldTitle' : 'phone.liveTitle');
+    show($('turn-left-row'), view === 'live');
+    show($('held-lead'), view === 'held');
+  }
+  if (view === 'out') {
     const reason = you?.reason ?? 'left';
-    $('out-title').textContent = reason === 'turn_over' || reason === 'idle' ? 'Thanks for driving!' : reason === 'left' ? 'You’re not in line' : 'You’re out of the line';
-    $('out-text').textContent = OUT_TEXT[reason];
+    $('out-title').textContent = t(outTitle(reason));
+    $('out-text').textContent = t(`phone.out.${reason}`);
     const mustReconnect = reason === 'revoked' || reason === 'not_registered';
     show($('rejoin'), !mustReconnect);
     show($('reconnect'), mustReconnect);
   }
-  document.body.dataset.you = state ?? 'anonymous';
+  if (view === 'next' && lastView !== 'next' && lastView !== null) {
+    // A nudge in the pocket: the browser ignores it where vibration is not allowed.
+    navigator.vibrate?.([120, 80, 120]);
+  }
+  lastView = view;
+  document.body.dataset.you = view;
+  if (noticeKey) $('notice').textContent = t(noticeKey);
+  tick();
 }
 
 /** Countdowns tick locally between events. */
 function tick(): void {
   if (you?.state === 'waiting' && you.eta_seconds !== null) {
     const left = you.eta_seconds - (Date.now() - youAt) / 1000;
-    $('eta').textContent = left > 5 ? formatDuration(left) : 'any moment now';
+    $('eta').textContent = left > 5 ? inTime(left) : t('phone.etaSoon');
+  } else if (you?.state === 'waiting') {
+    $('eta').textContent = t('phone.etaSoon');
   }
-  if (you?.state === 'active' && turnEndsAt !== null) {
-    $('turn-left').textContent = formatTime(turnEndsAt - clock.now());
-  } else if (you?.state === 'active') {
-    $('turn-left').textContent = 'paused by the crew';
+  if (you?.state === 'active') {
+    $('turn-left').textContent = typeof turnEndsAt === 'number' ? formatTime(turnEndsAt - clock.now()) : '';
   }
   const current = np.current();
   show($('live-hint'), you?.state === 'active' && current !== null && current.state === 'idle');
+}
+
+function renderNowPlaying(p: NowPlaying): void {
+  $('driver').textContent = drivingLine(p);
 }
 
 function setYou(status: YouStatus | null): void {
   you = status;
   youAt = Date.now();
   render();
-  tick();
 }
 
 async function loadMe(): Promise<void> {
   const res = await api<Me>('/api/me');
   if (!res.ok) {
-    notice('The hub is busy right now. Retrying…');
+    notice('phone.busy');
     setTimeout(() => void loadMe(), 3000);
     return;
   }
+  if (noticeKey === 'phone.busy') notice(null);
   me = res.body;
   setYou(me.queue);
 }
 
 async function queueAction(path: '/api/queue/join' | '/api/queue/leave'): Promise<void> {
-  const res = await api<Me & { error?: { code: string; message: string } }>(path, { method: 'POST', body: '{}' });
+  const res = await api<Me>(path, { method: 'POST', body: '{}' });
   if (res.ok) {
     me = res.body;
     notice(null);
     setYou(me.queue);
-  } else if (res.status === 401) {
-    notice(res.body.error?.message ?? 'Please connect Spotify again.');
-    await loadMe();
   } else {
-    notice(res.body?.error?.message ?? 'That didn’t work. Please try again.');
+    notice('phone.failed');
+    if (res.status === 401) await loadMe();
   }
+}
+
+/**
+ * Log out with a same-origin POST (the browser sends this page's Origin), then show the logged-out
+ * page and reconnect the socket so it no longer speaks for the old session.
+ */
+async function logOut(): Promise<void> {
+  let ok = false;
+  try {
+    const res = await fetch('/logout', { method: 'POST', credentials: 'same-origin' });
+    ok = res.ok;
+  } catch {
+    ok = false;
+  }
+  if (!ok) return notice('phone.logoutFailed');
+  me = { logged_in: false, user: null, queue: null };
+  you = null;
+  notice('phone.loggedOut');
+  render();
+  socket.disconnect().connect();
 }
 
 $('rejoin').addEventListener('click', () => void queueAction('/api/queue/join'));
 $('leave').addEventListener('click', () => void queueAction('/api/queue/leave'));
+$('logout').addEventListener('click', () => void logOut());
 
 socket.on('now_playing', (p) => {
   np.update(p);
+  renderNowPlaying(p);
   tick();
 });
 socket.on('queue', (q) => {
-  turnEndsAt = q.active?.turn_ends_at ?? null;
-  tick();
+  const before = turnEndsAt;
+  turnEndsAt = q.active ? q.active.turn_ends_at : undefined;
+  if ((before === null) !== (turnEndsAt === null)) render();
+  else tick();
 });
 socket.on('you', (status) => {
-  if (me) me.queue = status;
+  if (!me?.logged_in) return;
+  me.queue = status;
   setYou(status);
 });
 // After a reconnect the server may have a newer session view (e.g. logged out elsewhere).
 socket.on('connect', () => {
-  if (me) void loadMe();
+  if (me?.logged_in) void loadMe();
 });
 
 const params = new URLSearchParams(location.search);
 const loginError = params.get('login_error');
 if (loginError) {
-  notice(LOGIN_ERRORS[loginError] ?? LOGIN_ERRORS.login_failed!);
+  const known = LOGIN_ERRORS.find((e) => e === loginError) ?? 'login_failed';
+  notice(`phone.loginError.${known}`);
   history.replaceState(null, '', '/');
 }
+onLanguage(() => {
+  render();
+  const p = np.current();
+  if (p) renderNowPlaying(p);
+});
 setInterval(tick, 1000);
 void loadMe();
