@@ -10,6 +10,7 @@ import { SpotifyError } from '../../shared/spotify/spotify-error.js';
 import type { AppDeps } from '../deps.js';
 import { limit } from '../http/rate-limits.js';
 import { logoutConfirmationPage } from './logout-page.js';
+import { pageLanguage } from '../pages/page-language.js';
 import { destroySession, regenerateSession, requireUser, saveSession } from '../http/session-helpers.js';
 import { SESSION_COOKIE, type PendingLogin } from '../http/session.js';
 
@@ -131,7 +132,7 @@ export function authRoutes(deps: AppDeps): Router {
   // a navigation the person made on the hub itself or typed logs out; anything else is asked.
   router.get('/logout', async (req, res) => {
     if (isOwnNavigation(req)) return logout(req, res);
-    res.status(200).set('Cache-Control', 'no-store').type('html').send(logoutConfirmationPage());
+    res.status(200).set('Cache-Control', 'no-store').type('html').send(logoutConfirmationPage(pageLanguage(req)));
   });
 
   router.get('/refresh_token', async (req, res) => {

@@ -1,17 +1,30 @@
 /**
- * The page a `GET /logout` from elsewhere gets: one button that POSTs, so logging out always takes
- * the person's own click on the hub. Styled by the hub's stylesheet (the CSP forbids inline styles).
+ * The page a `GET /logout` started elsewhere gets: one button that POSTs, so logging out always
+ * takes the person's own click on the hub. The same shell and stylesheet as the error pages (the
+ * CSP forbids inline styles), in the browser's language.
  */
-export function logoutConfirmationPage(): string {
+import { en, type Catalogue } from '../public/src/i18n/en.js';
+import { fr } from '../public/src/i18n/fr.js';
+
+export function logoutConfirmationPage(lang: 'en' | 'fr'): string {
+  const c: Catalogue = lang === 'fr' ? fr : en;
   return `<!doctype html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Log out? · nowplaying-hub</title><link rel="stylesheet" href="/assets/hub.css"></head>
-<body><main class="narrow">
-<h1>Log out?</h1>
-<p>You will leave the line and the hub forgets your Spotify connection.</p>
-<form method="post" action="/logout"><button class="button" type="submit">Log out</button></form>
-<p><a href="/">Back to the hub</a></p>
-</main></body>
+<html lang="${lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width,initial-scale=1">
+<meta name="robots" content="noindex">
+<title>${c['logout.title']} — nowplaying-hub</title>
+<link rel="stylesheet" href="/assets/hub.css">
+</head>
+<body class="error-page">
+<main>
+<p class="brand"><span class="dot" aria-hidden="true"></span> nowplaying-hub</p>
+<h1>${c['logout.title']}</h1>
+<p class="lead">${c['logout.lead']}</p>
+<form method="post" action="/logout"><button class="button primary" type="submit">${c['logout.confirm']}</button></form>
+<p><a href="/">${c['error.back']}</a></p>
+</main>
+</body>
 </html>`;
 }
