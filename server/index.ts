@@ -40,6 +40,7 @@ import { buildAssets } from './pages/client-bundle.js';
 import { pagesRoutes } from './pages/pages.routes.js';
 import { joinAddressReport } from '../shared/net/join-address.js';
 import { databaseOf } from '../shared/ops/redis-database.js';
+import { isDisplay } from './realtime/sockets.js';
 
 /** At most about four line broadcasts a second per server, always ending on the newest state. */
 const LINE_BROADCAST_INTERVAL_MS = 250;
@@ -159,8 +160,9 @@ export async function startServer(config: Config, log: Logger, options: StartSer
   const instanceId = randomBytes(6).toString('hex');
   const heartbeat = setInterval(() => {
     void (async () => {
-      const counts = { '/': 0, '/operator': 0, '/bridge': 0 };
+      const counts = { '/': 0, '/operator': 0, '/bridge': 0, displays: 0 };
       for (const nsp of NAMESPACES) counts[nsp] = io.of(nsp).sockets.size;
+      for (const socket of io.of('/').sockets.values()) if (isDisplay(socket.handshake.auth)) counts.displays += 1;
       await publishCounts(redis, instanceId, counts).catch(() => undefined);
       if (counts['/operator'] > 0) io.of('/operator').local.emit('health', await readHealth(redis, Date.now(), address));
     })();

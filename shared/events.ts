@@ -80,7 +80,8 @@ export interface Health {
   last_poll_age_ms: number | null;
   spotify_retry_after: number | null;
   refresh_failures: number;
-  clients: { '/': number; '/operator': number; '/bridge': number };
+  /** Sockets per namespace across the fleet; `displays` counts the `/` sockets of projector views. */
+  clients: { '/': number; '/operator': number; '/bridge': number; displays: number };
   bridge_connected: boolean;
   server_time: number;
   /** The address phones use and why it may not work from a phone (operator panel). */

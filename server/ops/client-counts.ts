@@ -6,10 +6,11 @@ import { keys } from '../../shared/redis-keys.js';
 import type { RedisClient } from '../../shared/redis.js';
 import { NAMESPACES, type NamespaceName } from '../../shared/realtime/fanout.js';
 
-export type Counts = Record<NamespaceName, number>;
+/** Sockets per namespace, and how many of `/` are projector displays (they announce themselves). */
+export type Counts = Record<NamespaceName, number> & { displays: number };
 const STALE_MS = 15_000;
 
-export const zeroCounts = (): Counts => ({ '/': 0, '/operator': 0, '/bridge': 0 });
+export const zeroCounts = (): Counts => ({ '/': 0, '/operator': 0, '/bridge': 0, displays: 0 });
 
 export async function publishCounts(redis: RedisClient, instanceId: string, counts: Counts, now = Date.now()): Promise<void> {
   await redis.hSet(keys.clients(), instanceId, JSON.stringify({ ...counts, at: now }));
@@ -31,6 +32,7 @@ export async function fleetCounts(redis: RedisClient, now = Date.now()): Promise
         continue;
       }
       for (const nsp of NAMESPACES) total[nsp] += Number(entry[nsp] ?? 0);
+      total.displays += Number(entry.displays ?? 0);
     } catch {
       stale.push(id);
     }

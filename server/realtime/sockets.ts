@@ -56,6 +56,11 @@ export function sessionRoom(sessionId: string): string {
 
 const pingTime = z.object({ client_time: z.number().finite() });
 
+/** The projector view says what it is in its handshake (`auth.client`), so health can count it apart. */
+export function isDisplay(auth: unknown): boolean {
+  return typeof auth === 'object' && auth !== null && (auth as { client?: unknown }).client === 'display';
+}
+
 type HandshakeError = Error & { data?: { code: string; retry_after_seconds?: number } };
 function handshakeError(message: string, data: NonNullable<HandshakeError['data']>): HandshakeError {
   const err: HandshakeError = new Error(message);

@@ -181,7 +181,8 @@ function renderHealth(): void {
   status('h-poll', h.last_poll_age_ms === null ? t('op.never') : agoTime(h.last_poll_age_ms / 1000), h.last_poll_age_ms !== null && h.last_poll_age_ms < 10_000 ? 'ok' : 'bad');
   status('h-429', h.spotify_retry_after ? t('op.until', { time: clockTime(h.spotify_retry_after) }) : t('op.none'), h.spotify_retry_after ? 'warn' : 'ok');
   status('h-refresh', String(h.refresh_failures), h.refresh_failures > 0 ? 'warn' : '');
-  status('h-audience', String(h.clients['/']), '');
+  status('h-audience', String(Math.max(0, h.clients['/'] - h.clients.displays)), '');
+  status('h-displays', String(h.clients.displays), '');
   status('h-operators', String(h.clients['/operator']), '');
   status('h-bridges', String(h.clients['/bridge']), '');
   status('h-bridge', t(h.bridge_connected ? 'op.connected' : 'op.notConnected'), h.bridge_connected ? 'ok' : 'warn');
