@@ -8,6 +8,7 @@ import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
 import { SpotifyError } from '../../shared/spotify/spotify-error.js';
+import { SpotifyRateGate } from '../../shared/spotify/rate-gate.js';
 import type { AppDeps } from '../deps.js';
 import { perMinute } from '../http/rate-limits.js';
 
@@ -67,6 +68,9 @@ function mapSpotifyError(err: SpotifyError): AppError {
 
 export function catalogProxyRoutes(deps: AppDeps): Router {
   const { appToken, webApi } = deps;
+  // The app's one Spotify rate limit: no look-up before the 429 deadline any process recorded,
+  // and a 429 answered here holds the poller and every other caller back too.
+  const gate = new SpotifyRateGate(deps.redis);
   const router = Router();
   const limit = perMinute(deps.rateLimits?.proxyPerMinute ?? 300);
 
@@ -78,6 +82,12 @@ export function catalogProxyRoutes(deps: AppDeps): Router {
     }
     const endpoint = allowedEndpoint(body.data.endpoint);
     try {
+      try {
+        await gate.before();
+      } catch (err) {
+        if (err instanceof SpotifyError) throw err;
+        throw new AppError('service_unavailable', { cause: err });
+      }
       let token = await appToken.get();
       let answer: unknown;
       try {
@@ -91,7 +101,10 @@ export function catalogProxyRoutes(deps: AppDeps): Router {
       }
       res.set('Cache-Control', 'no-store').json(answer ?? {});
     } catch (err) {
-      if (err instanceof SpotifyError) throw mapSpotifyError(err);
+      if (err instanceof SpotifyError) {
+        if (err.code === 'rate_limited' && !err.local) await gate.limited(err.retryAfterMs ?? 1000, err.reason).catch(() => undefined);
+        throw mapSpotifyError(err);
+      }
       throw err;
     }
   }

@@ -1,6 +1,7 @@
 /**
- * The hub's health: Redis reachable, the poll worker's last poll, the 429 back-off in force,
- * token refresh failures and connected clients. Served as `/readyz` and pushed to operators.
+ * The hub's health: Redis reachable, the poll worker's last poll, the 429 back-off in force (a
+ * short rate limit told apart from the app's quota used up), token refresh failures and connected
+ * clients. Served as `/readyz` and pushed to operators.
  */
 import type { Health } from '../../shared/events.js';
 import type { RedisClient } from '../../shared/redis.js';
@@ -15,13 +16,14 @@ export async function readHealth(redis: RedisClient, now = Date.now()): Promise<
       last_poll_at: status.lastPollAt,
       last_poll_age_ms: status.lastPollAt === null ? null : Math.max(0, now - status.lastPollAt),
       spotify_retry_after: status.retryAfterUntil,
+      spotify_limit: status.limitKind,
       refresh_failures: status.refreshFailures,
       clients,
       bridge_connected: clients['/bridge'] > 0,
       server_time: now,
     };
   } catch {
-    return { redis: false, last_poll_at: null, last_poll_age_ms: null, spotify_retry_after: null, refresh_failures: 0, clients: zeroCounts(), bridge_connected: false, server_time: now };
+    return { redis: false, last_poll_at: null, last_poll_age_ms: null, spotify_retry_after: null, spotify_limit: null, refresh_failures: 0, clients: zeroCounts(), bridge_connected: false, server_time: now };
   }
 }
 

@@ -97,8 +97,10 @@ function renderHealth(h: Health): void {
   $('h-redis').className = h.redis ? 'ok' : 'bad';
   $('h-poll').textContent = h.last_poll_age_ms === null ? 'never' : `${(h.last_poll_age_ms / 1000).toFixed(1)} s ago`;
   $('h-poll').className = h.last_poll_age_ms !== null && h.last_poll_age_ms < 10_000 ? 'ok' : 'bad';
-  $('h-429').textContent = h.spotify_retry_after ? `until ${new Date(h.spotify_retry_after).toLocaleTimeString()}` : 'none';
-  $('h-429').className = h.spotify_retry_after ? 'warn' : 'ok';
+  const until = h.spotify_retry_after ? new Date(h.spotify_retry_after).toLocaleTimeString() : '';
+  // The app's quota used up is an outage until Spotify lifts it; a short rate limit passes by itself.
+  $('h-429').textContent = !h.spotify_retry_after ? 'none' : h.spotify_limit === 'quota_exceeded' ? `QUOTA EXHAUSTED until ${until}` : `rate limited until ${until}`;
+  $('h-429').className = !h.spotify_retry_after ? 'ok' : h.spotify_limit === 'quota_exceeded' ? 'bad' : 'warn';
   $('h-refresh').textContent = String(h.refresh_failures);
   $('h-clients').textContent = `${h.clients['/']} / ${h.clients['/operator']} / ${h.clients['/bridge']}`;
   $('h-bridge').textContent = h.bridge_connected ? 'connected' : 'not connected';
