@@ -56,7 +56,7 @@ export type PublishResult = 'ok' | 'conflict' | 'stale';
  * An answer whose request started this long after the published one wins even if Spotify's
  * timestamp is older: a replica lag is short, a device with a wrong clock is forever.
  */
-export const STALE_REPLICA_MS = 10_000;
+export const STALE_REPLICA_MS = 3000;
 
 /**
  * KEYS[1] payload, KEYS[2] seq, KEYS[3] published (hash).
@@ -115,14 +115,15 @@ export class NowPlayingStore {
 
   /** The payload with its bookkeeping, read in one atomic step. */
   async read(): Promise<PublishedState> {
-    const [raw, meta] = (await this.#redis.multi().get(keys.nowPlaying()).hGetAll(keys.nowPlayingPublished()).exec()) as unknown as [string | null, Record<string, string>];
+    const [raw, meta, seqRaw] = (await this.#redis.multi().get(keys.nowPlaying()).hGetAll(keys.nowPlayingPublished()).get(keys.nowPlayingSeq()).exec()) as unknown as [string | null, Record<string, string>, string | null];
     const payload = parsePayload(raw, this.#now());
     const num = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
     const fence = num(meta.fence);
     return {
       payload,
       version: num(meta.version) ?? 0,
-      seq: num(meta.seq) ?? payload.seq,
+      // The sequence survives losing the payload: it never repeats or goes back.
+      seq: Math.max(num(meta.seq) ?? 0, num(seqRaw ?? undefined) ?? 0, payload.seq),
       driver: meta.driver ?? '',
       turn: meta.turn ?? '',
       stamp: fence === null ? null : { fence, requestedAt: num(meta.requested_at) ?? 0, changedAt: num(meta.changed_at) },
