@@ -9,6 +9,7 @@
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Config } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { keys } from '../shared/redis-keys.js';
@@ -35,6 +36,8 @@ export { POLL_QUEUE } from '../shared/ops/poll-now.js';
 const SCHEDULER_ID = 'poll-active-user';
 /** The poll lock outlives one Spotify request by this much, and is extended while a poll runs. */
 const LOCK_MARGIN_MS = 2000;
+/** How long a job waits for a poll lock held by a quick tick before giving up. */
+const LOCK_WAIT_MS = 250;
 /** Longest possible cycle: waiting for another refresh (12 s), a refresh (8 s), two calls, slack. */
 const MAX_CYCLE_MS = 12_000 + 8_000 + 2 * WEB_API_TIMEOUT_MS + 10_000;
 
@@ -95,7 +98,15 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
     lastLocalJob = Date.now();
     // Liveness for every worker's watchdog: jobs are being picked up somewhere in the fleet.
     void redis.hSet(keys.pollStatus(), 'job_at', String(lastLocalJob)).catch(() => undefined);
-    const lock = await holdLock(redis, keys.pollLock(), webApi.timeoutMs + LOCK_MARGIN_MS, MAX_CYCLE_MS);
+    const takeLock = () => holdLock(redis, keys.pollLock(), webApi.timeoutMs + LOCK_MARGIN_MS, MAX_CYCLE_MS);
+    let lock = await takeLock();
+    // A tick that holds the lock only briefly (no call due) must not make a due poll skip a turn:
+    // wait a moment for it. A holder waiting on Spotify queues the next poll itself when done.
+    const giveUpAt = Date.now() + LOCK_WAIT_MS;
+    while (!lock && Date.now() < giveUpAt) {
+      await delay(15);
+      lock = await takeLock();
+    }
     if (!lock) return 'busy';
     inFlightSince = Date.now();
     try {

@@ -26,7 +26,8 @@ beforeAll(async () => {
   redis = await startTestRedis();
   hub = await startTestHub(redis.url, { env: { POLL_INTERVAL_MS: String(INTERVAL) } });
   const log = createLogger({ level: 'silent' });
-  workers = [await startPollWorker(hub.config, log), await startPollWorker(hub.config, log)];
+  // A watchdog quicker than a 3 s answer: it must call such a poll slow, never stuck.
+  workers = [await startPollWorker(hub.config, log, { stallMs: 2000 }), await startPollWorker(hub.config, log, { stallMs: 2000 })];
   direct = await openRedis(redis.url);
 });
 afterAll(async () => {
@@ -113,6 +114,7 @@ describe('no overlap, no false alarm', () => {
     const window = cpCalls().filter((c) => c.answeredAt >= from).sort((a, b) => a.at - b.at);
     for (let i = 1; i < window.length; i++) expect(window[i]!.at).toBeGreaterThanOrEqual(window[i - 1]!.answeredAt);
     expect(workers.map((w) => w.restarts())).toEqual([0, 0]);
+    expect(workers.some((w) => w.slowPolls() > 0)).toBe(true);
   });
 });
 
