@@ -150,13 +150,16 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
   }
 
   let reportedSlow = false;
+  let lastFleetSeen = Date.now();
   const watchdog = setInterval(() => {
     void (async () => {
       if (closing) return;
       try {
         const [jobAt, lastPoll] = await redis.hmGet(keys.pollStatus(), ['job_at', 'last_poll_at']);
         const now = Date.now();
-        const verdict = watchdogVerdict({ now, inFlightSince, lastFleetActivity: Math.max(Number(jobAt ?? 0), Number(lastPoll ?? 0)), lastLocalJob, stallMs, maxCycleMs: MAX_CYCLE_MS });
+        // The latest activity ever seen, so a status hash that was lost or reset is no alarm.
+        lastFleetSeen = Math.max(lastFleetSeen, Number(jobAt ?? 0), Number(lastPoll ?? 0));
+        const verdict = watchdogVerdict({ now, inFlightSince, lastFleetActivity: lastFleetSeen, lastLocalJob, stallMs, maxCycleMs: MAX_CYCLE_MS });
         if (verdict === 'slow') {
           if (!reportedSlow) {
             slowPolls += 1;
@@ -167,9 +170,10 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
         }
         reportedSlow = false;
         if (verdict === 'ok') return;
-        log.warn({ sinceLastJobMs: now - Math.max(Number(jobAt ?? 0), lastLocalJob) }, 'no poll job for too long while Redis answers; recreating the BullMQ worker');
+        log.warn({ sinceLastJobMs: now - Math.max(lastFleetSeen, lastLocalJob) }, 'no poll job for too long while Redis answers; recreating the BullMQ worker');
         restarts += 1;
         lastLocalJob = now;
+        lastFleetSeen = now;
         inFlightSince = null;
         const old = worker;
         worker = createWorker();

@@ -27,7 +27,7 @@ beforeAll(async () => {
   hub = await startTestHub(redis.url, { env: { POLL_INTERVAL_MS: String(INTERVAL) } });
   const log = createLogger({ level: 'silent' });
   // A watchdog quicker than a 3 s answer: it must call such a poll slow, never stuck.
-  workers = [await startPollWorker(hub.config, log, { stallMs: 2000 }), await startPollWorker(hub.config, log, { stallMs: 2000 })];
+  workers = [await startPollWorker(hub.config, log, { stallMs: 1500 }), await startPollWorker(hub.config, log, { stallMs: 1500 })];
   direct = await openRedis(redis.url);
 });
 afterAll(async () => {
