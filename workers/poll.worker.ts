@@ -151,9 +151,16 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
 
   let reportedSlow = false;
   let lastFleetSeen = Date.now();
+  const watchdogEveryMs = Math.max(intervalMs, 1000);
+  let lastWatch = Date.now();
   const watchdog = setInterval(() => {
     void (async () => {
       if (closing) return;
+      // A tick that comes much too late means this process was starved of CPU: silence from
+      // BullMQ proves nothing then, so judge again next time instead of raising a false alarm.
+      const late = Date.now() - lastWatch - watchdogEveryMs;
+      lastWatch = Date.now();
+      if (late > stallMs / 2) return;
       try {
         const [jobAt, lastPoll] = await redis.hmGet(keys.pollStatus(), ['job_at', 'last_poll_at']);
         const now = Date.now();
@@ -183,7 +190,7 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
         // Redis unreachable: nothing to repair yet; the clients reconnect by themselves.
       }
     })();
-  }, Math.max(intervalMs, 1000));
+  }, watchdogEveryMs);
   watchdog.unref();
 
   log.info({ intervalMs, idleMs: policy.idleMs }, 'poll worker started');
