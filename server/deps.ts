@@ -14,6 +14,8 @@ import type { NamespaceName } from '../shared/realtime/fanout.js';
 import type { Budgets, RateLimits } from './http/rate-limits.js';
 import type { ClientIp } from './http/client-ip.js';
 
+import type { PollTrigger } from '../shared/ops/poll-now.js';
+
 export type { RateLimits } from './http/rate-limits.js';
 
 /** Tells every client that the line changed; `affected` users also get their own `you`. */
@@ -47,4 +49,6 @@ export interface AppDeps {
   /** The caller's address under TRUST_PROXY's rules. */
   readonly clientIp: ClientIp;
   readonly sessionSockets: SessionSockets;
+  /** Asks the poll workers for an immediate poll: the driver or the turn's clock just changed. */
+  readonly pollTrigger: Pick<PollTrigger, 'pollNow'>;
 }

@@ -41,6 +41,8 @@ import { pagesRoutes } from './pages/pages.routes.js';
 import { joinAddressReport } from '../shared/net/join-address.js';
 import { databaseOf } from '../shared/ops/redis-database.js';
 import { isDisplay } from './realtime/sockets.js';
+import { createPollTrigger } from '../shared/ops/poll-now.js';
+import { SpotifyRateGate } from '../shared/spotify/rate-gate.js';
 
 /** At most about four line broadcasts a second per server, always ending on the newest state. */
 const LINE_BROADCAST_INTERVAL_MS = 250;
@@ -73,7 +75,9 @@ export async function startServer(config: Config, log: Logger, options: StartSer
 
   const line = new Line(redis, { turnSeconds: config.turnSeconds, idleSeconds: config.idleSeconds });
   const tokens = new TokenStore(redis, config.tokenEncryptionKey, log);
-  const accounts = new AccountsClient(config.spotify);
+  // Logins, refreshes and catalog look-ups honour the one app-wide 429 deadline, like the worker.
+  const gate = new SpotifyRateGate(redis);
+  const accounts = new AccountsClient(config.spotify, { gate });
   const refresher = new TokenRefresher({ redis, store: tokens, accounts, log });
   const nowPlaying = new NowPlayingStore(redis);
 
@@ -115,6 +119,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     allowRequest: (req, done) => done(originAllowed(req.headers) ? null : 'origin not allowed', originAllowed(req.headers)),
   });
   const fanout = new Fanout(io, line);
+  const pollTrigger = createPollTrigger(redis);
   const notify = new CoalescedLineNotifier(fanout, LINE_BROADCAST_INTERVAL_MS, log);
 
   const deps: AppDeps = {
@@ -125,7 +130,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     tokens,
     refresher,
     accounts,
-    webApi: new WebApiClient(config.spotify.apiUrl),
+    webApi: new WebApiClient(config.spotify.apiUrl, { gate }),
     appToken: new AppTokenCache(accounts),
     nowPlaying,
     notify,
@@ -134,6 +139,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     budgets,
     clientIp,
     sessionSockets: sessionSockets(io),
+    pollTrigger,
   };
   // Bundled now, so a broken page fails start-up instead of the first phone.
   const assets = await buildAssets();
@@ -181,6 +187,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
         clearInterval(heartbeat);
         await within(1000, removeCounts(redis, instanceId).catch(() => undefined));
         await notify.flush().catch(() => undefined);
+        await within(1000, pollTrigger.close().catch(() => undefined));
         // Only this process's sockets close (io.close() drops them as a transport close, so
         // clients reconnect, elsewhere behind a load balancer); the rest of the fleet is untouched.
         const closed = new Promise<void>((resolve) => void io.close(() => resolve()));

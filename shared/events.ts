@@ -79,6 +79,8 @@ export interface Health {
   last_poll_at: number | null;
   last_poll_age_ms: number | null;
   spotify_retry_after: number | null;
+  /** Why Spotify holds the hub back: a short rate limit, or the app's quota used up (429 `QUOTA_EXCEEDED`). */
+  spotify_limit: 'rate_limited' | 'quota_exceeded' | null;
   refresh_failures: number;
   /** Sockets per namespace across the fleet; `displays` counts the `/` sockets of projector views. */
   clients: { '/': number; '/operator': number; '/bridge': number; displays: number };

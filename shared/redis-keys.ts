@@ -21,12 +21,21 @@ export const keys = {
   tokens: (userId: string) => `${KEY_PREFIX}:tokens:${userId}`,
   /** Lock held while one process refreshes a user's token. */
   refreshLock: (userId: string) => `${KEY_PREFIX}:lock:refresh:${userId}`,
-  /** Epoch ms before which no process may call the Spotify Web API (429 Retry-After). */
-  spotifyRetryAfter: () => `${KEY_PREFIX}:spotify:retry-after`,
-  /** The last `now_playing` payload, as JSON. */
-  nowPlaying: () => `${KEY_PREFIX}:now-playing`,
+  /**
+   * Epoch ms before which no process may call Spotify (429 Retry-After). `{spotify}` is a Redis
+   * Cluster hash tag: the rate-limit script touches this key and `spotifyRate` together.
+   */
+  spotifyRetryAfter: () => `${KEY_PREFIX}:{spotify}:retry-after`,
+  /** Hash: the app-wide adaptive poll rate after 429s (factor, since, reason of the last 429). */
+  spotifyRate: () => `${KEY_PREFIX}:{spotify}:rate`,
+  /** The last `now_playing` payload, as JSON. `{now-playing}`: one Cluster slot for the publish script. */
+  nowPlaying: () => `${KEY_PREFIX}:{now-playing}`,
   /** Sequence of `now_playing` payloads. */
-  nowPlayingSeq: () => `${KEY_PREFIX}:now-playing:seq`,
+  nowPlayingSeq: () => `${KEY_PREFIX}:{now-playing}:seq`,
+  /** Hash: version of the published state and the driver, turn and stamp of the observation it shows. */
+  nowPlayingPublished: () => `${KEY_PREFIX}:{now-playing}:published`,
+  /** Fencing counter: every currently-playing request takes the next number before it starts. */
+  nowPlayingFence: () => `${KEY_PREFIX}:{now-playing}:fence`,
   /** Poll bookkeeping: last success time, failure counts. */
   pollStatus: () => `${KEY_PREFIX}:poll:status`,
   /** Hash: server instance id → its socket counts per namespace, as JSON with a timestamp. */

@@ -78,6 +78,9 @@ export function catalogProxyRoutes(deps: AppDeps): Router {
     }
     const endpoint = allowedEndpoint(body.data.endpoint);
     try {
+      // The app's one Spotify rate limit lives in the clients' gate (server/index.ts): no look-up
+      // goes out before the 429 deadline any process recorded, and a 429 answered here is recorded
+      // there, holding the poller and every other caller back too.
       let token = await appToken.get();
       let answer: unknown;
       try {
@@ -91,7 +94,9 @@ export function catalogProxyRoutes(deps: AppDeps): Router {
       }
       res.set('Cache-Control', 'no-store').json(answer ?? {});
     } catch (err) {
-      if (err instanceof SpotifyError) throw mapSpotifyError(err);
+      if (err instanceof SpotifyError) {
+        throw mapSpotifyError(err);
+      }
       throw err;
     }
   }

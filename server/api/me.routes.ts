@@ -4,7 +4,7 @@ import { AppError } from '../../shared/errors.js';
 import { youStatus } from '../../shared/queue/line.js';
 import type { YouStatus } from '../../shared/events.js';
 import type { AppDeps } from '../deps.js';
-import { notifySafely } from '../auth/auth.routes.js';
+import { notifySafely, pollNowIfDriving, pollNowSafely } from '../auth/auth.routes.js';
 import { requireUser } from '../http/session-helpers.js';
 import { limit } from '../http/rate-limits.js';
 
@@ -45,12 +45,15 @@ export function meRoutes(deps: AppDeps): Router {
     if (!(await tokens.load(userId))) throw new AppError('spotify_session_expired');
     await line.join(userId, displayName);
     await notifySafely(req, deps, [userId]);
+    await pollNowIfDriving(req, deps, userId);
     res.json(await me(req));
   });
 
   router.post('/api/queue/leave', lineActions, async (req, res) => {
     const { userId } = requireUser(req);
-    if (await line.takeOut(userId, 'left')) await notifySafely(req, deps, [userId]);
+    const was = await line.takeOut(userId, 'left');
+    if (was) await notifySafely(req, deps, [userId]);
+    if (was === 'active') await pollNowSafely(req, deps);
     res.json(await me(req));
   });
 

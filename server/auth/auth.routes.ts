@@ -92,7 +92,7 @@ export function authRoutes(deps: AppDeps): Router {
     // (out of the line, tokens deleted) before the session switches, or it would wait orphaned.
     const previousUserId = req.session.userId;
     if (previousUserId && previousUserId !== user.id) {
-      await line.takeOut(previousUserId, 'left');
+      if ((await line.takeOut(previousUserId, 'left')) === 'active') await pollNowSafely(req, deps);
       await tokens.delete(previousUserId);
       await notifySafely(req, deps, [previousUserId]);
       req.log.info({ userId: previousUserId }, 'user replaced by a second login in the same browser');
@@ -109,6 +109,7 @@ export function authRoutes(deps: AppDeps): Router {
     const joined = await line.join(user.id, user.display_name);
     log.info({ userId: user.id, joined }, 'user logged in');
     await notifySafely(req, deps, [user.id]);
+    await pollNowIfDriving(req, deps, user.id);
     res.redirect(302, '/');
   });
 
@@ -116,7 +117,7 @@ export function authRoutes(deps: AppDeps): Router {
     const userId = req.session.userId;
     const sessionId = req.sessionID;
     if (userId) {
-      await line.takeOut(userId, 'left');
+      if ((await line.takeOut(userId, 'left')) === 'active') await pollNowSafely(req, deps);
       await tokens.delete(userId);
       await notifySafely(req, deps, [userId]);
       req.log.info({ userId }, 'user logged out');
@@ -151,6 +152,24 @@ export function authRoutes(deps: AppDeps): Router {
   });
 
   return router;
+}
+
+/**
+ * The driver or the turn's clock changed because of this request: poll at once rather than at the
+ * next interval, so screens show it within one Spotify round trip. A failure only costs that.
+ */
+export async function pollNowSafely(req: Request, deps: AppDeps): Promise<void> {
+  try {
+    await deps.pollTrigger.pollNow();
+  } catch (err) {
+    req.log.warn({ err: { message: (err as Error).message } }, 'could not ask for an immediate poll');
+  }
+}
+
+/** Polls at once when `userId` is now the driver (a join into an empty line starts a turn). */
+export async function pollNowIfDriving(req: Request, deps: AppDeps, userId: string): Promise<void> {
+  const snapshot = await deps.line.snapshot().catch(() => null);
+  if (snapshot?.active?.user_id === userId) await pollNowSafely(req, deps);
 }
 
 /** A failed broadcast must not fail the request that changed the line: clients catch up on the next event. */

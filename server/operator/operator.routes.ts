@@ -8,7 +8,7 @@ import { AppError } from '../../shared/errors.js';
 import { queueFull } from '../../shared/queue/line.js';
 import { safeEqual } from '../../shared/spotify/pkce.js';
 import type { AppDeps } from '../deps.js';
-import { notifySafely } from '../auth/auth.routes.js';
+import { notifySafely, pollNowSafely } from '../auth/auth.routes.js';
 import { rateLimitedError } from '../http/rate-limits.js';
 import { regenerateSession, saveSession } from '../http/session-helpers.js';
 
@@ -98,6 +98,7 @@ export function operatorRoutes(deps: AppDeps): Router {
     await requireOperator(req);
     const skipped = await line.skip();
     if (skipped) await notifySafely(req, deps, [skipped]);
+    await pollNowSafely(req, deps);
     req.log.info({ skipped }, 'operator skipped the turn');
     res.json({ skipped });
   });
@@ -108,6 +109,7 @@ export function operatorRoutes(deps: AppDeps): Router {
     const where = await line.takeOut(userId, 'removed');
     if (!where) throw new AppError('not_in_line', { message: 'That user is neither waiting nor driving.' });
     await notifySafely(req, deps, [userId]);
+    if (where === 'active') await pollNowSafely(req, deps);
     req.log.info({ userId, where }, 'operator removed a user');
     res.json({ removed: userId, was: where });
   });
@@ -125,6 +127,7 @@ export function operatorRoutes(deps: AppDeps): Router {
     await requireOperator(req);
     await line.pause();
     await notifySafely(req, deps, []);
+    await pollNowSafely(req, deps);
     res.json({ paused: true });
   });
 
@@ -132,6 +135,7 @@ export function operatorRoutes(deps: AppDeps): Router {
     await requireOperator(req);
     await line.resume();
     await notifySafely(req, deps, []);
+    await pollNowSafely(req, deps);
     res.json({ paused: false });
   });
 
@@ -140,6 +144,7 @@ export function operatorRoutes(deps: AppDeps): Router {
     const body = parse(settingsBody, req.body);
     await line.updateSettings(body);
     await notifySafely(req, deps, []);
+    await pollNowSafely(req, deps);
     const s = await line.snapshot();
     res.json({ turnSeconds: s.turn_seconds, idleSeconds: s.idle_seconds });
   });

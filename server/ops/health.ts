@@ -1,6 +1,7 @@
 /**
- * The hub's health: Redis reachable, the poll worker's last poll, the 429 back-off in force,
- * token refresh failures and connected clients. Served as `/readyz` and pushed to operators.
+ * The hub's health: Redis reachable, the poll worker's last poll, the 429 back-off in force (a
+ * short rate limit told apart from the app's quota used up), token refresh failures and connected
+ * clients. Served as `/readyz` and pushed to operators.
  */
 import type { Health, JoinAddressReport } from '../../shared/events.js';
 import type { RedisClient } from '../../shared/redis.js';
@@ -16,6 +17,7 @@ export async function readHealth(redis: RedisClient, now = Date.now(), address?:
       last_poll_at: status.lastPollAt,
       last_poll_age_ms: status.lastPollAt === null ? null : Math.max(0, now - status.lastPollAt),
       spotify_retry_after: status.retryAfterUntil,
+      spotify_limit: status.limitKind,
       refresh_failures: status.refreshFailures,
       clients,
       bridge_connected: clients['/bridge'] > 0,
@@ -23,7 +25,7 @@ export async function readHealth(redis: RedisClient, now = Date.now(), address?:
       ...(address ? { address } : {}),
     };
   } catch {
-    return { redis: false, last_poll_at: null, last_poll_age_ms: null, spotify_retry_after: null, refresh_failures: 0, clients: zeroCounts(), bridge_connected: false, server_time: now, ...(address ? { address } : {}) };
+    return { redis: false, last_poll_at: null, last_poll_age_ms: null, spotify_retry_after: null, spotify_limit: null, refresh_failures: 0, clients: zeroCounts(), bridge_connected: false, server_time: now, ...(address ? { address } : {}) };
   }
 }
 

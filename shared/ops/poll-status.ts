@@ -12,6 +12,8 @@ export interface PollStatus {
   lastSpotifyAt: number | null;
   /** Epoch ms until which Spotify asked us to wait (429), if in the future. */
   retryAfterUntil: number | null;
+  /** What that 429 said: a short rate limit or the app's quota exhausted. */
+  limitKind: 'rate_limited' | 'quota_exceeded' | null;
   refreshFailures: number;
 }
 
@@ -31,9 +33,10 @@ export const METRIC_FIELDS = {
 export const LATENCY_BUCKETS_SECONDS = [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10] as const;
 
 export async function readPollStatus(redis: RedisClient, now = Date.now()): Promise<PollStatus> {
-  const [status, retryAfter, metrics] = await Promise.all([
+  const [status, retryAfter, rate, metrics] = await Promise.all([
     redis.hGetAll(keys.pollStatus()),
     redis.get(keys.spotifyRetryAfter()),
+    redis.hGet(keys.spotifyRate(), 'kind'),
     redis.hmGet(keys.metrics(), [METRIC_FIELDS.refreshInvalidGrant, METRIC_FIELDS.refreshError]),
   ]);
   const num = (v: string | null | undefined) => (v ? Number(v) : null);
@@ -42,6 +45,7 @@ export async function readPollStatus(redis: RedisClient, now = Date.now()): Prom
     lastPollAt: num(status.last_poll_at),
     lastSpotifyAt: num(status.last_spotify_at),
     retryAfterUntil: until !== null && until > now ? until : null,
+    limitKind: until !== null && until > now ? (rate === 'quota_exceeded' ? 'quota_exceeded' : 'rate_limited') : null,
     refreshFailures: (num(metrics[0]) ?? 0) + (num(metrics[1]) ?? 0),
   };
 }

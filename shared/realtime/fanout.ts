@@ -3,6 +3,7 @@
  * `Server` (with the Redis adapter) or a `@socket.io/redis-emitter` `Emitter` (workers): both
  * offer `of(namespace).emit()` and `.to(room).emit()`.
  */
+import { Emitter } from '@socket.io/redis-emitter';
 import type { NowPlaying, QueueFull, QueueSummary, ServerToClientEvents, YouStatus } from '../events.js';
 import { queueFull, queueSummary, youStatus, type Line } from '../queue/line.js';
 
@@ -62,4 +63,17 @@ export class Fanout {
       if (status) home.to(userRoom(id)).emit('you', status);
     }
   }
+}
+
+/**
+ * The Redis messages that broadcast a `now_playing` to every namespace, encoded by the
+ * `@socket.io/redis-emitter` itself (captured instead of sent), so a Lua script can publish them
+ * in the same atomic step that stores the payload.
+ */
+export function nowPlayingMessages(channelKey: string, payload: NowPlaying): [string, Buffer][] {
+  const out: [string, Buffer][] = [];
+  const capture = { publish: (channel: string, message: Buffer) => void out.push([channel, message]) };
+  const emitter = new Emitter(capture as never, { key: channelKey });
+  for (const nsp of NAMESPACES) emitter.of(nsp).emit('now_playing', payload);
+  return out;
 }

@@ -214,14 +214,16 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
 
   const apiError = (res: Response, status: number, message: string) => res.status(status).json({ error: { status, message } });
 
-  function sendFault(res: Response, fault: { status: number; retryAfterSeconds: number | null; plainText: boolean; delayMs: number }, target: string, listenerId: string | null) {
-    state.record(target, listenerId, fault.status);
+  function sendFault(res: Response, fault: { status: number; retryAfterSeconds: number | null; plainText: boolean; delayMs: number; reason?: string | null | undefined }, target: string, listenerId: string | null) {
+    const arrivedAt = state.now();
     const answer = () => {
+      state.record(target, listenerId, fault.status, arrivedAt);
       if (fault.status === 429) res.set('Retry-After', String(fault.retryAfterSeconds ?? 1));
       const message = fault.status === 429 ? 'API rate limit exceeded' : fault.status >= 500 ? 'Server error' : 'Forced error';
       if (fault.plainText) res.status(fault.status).type('text/plain').send(message);
       else if (target.startsWith('token:')) oauthError(res, fault.status, fault.status === 429 ? 'rate_limited' : 'server_error', message);
-      else apiError(res, fault.status, message);
+      // Spotify's 2026 error objects may add a machine-readable `reason` (e.g. QUOTA_EXCEEDED).
+      else res.status(fault.status).json({ error: { status: fault.status, message, ...(fault.reason ? { reason: fault.reason } : {}) } });
     };
     if (fault.delayMs > 0) setTimeout(answer, fault.delayMs);
     else answer();
@@ -288,14 +290,21 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     if (!listener) return;
     const pb = listener.playback;
     const now = state.now();
-    if (pb.mode === 'nothing') {
-      state.record('currently-playing', listener.id, 204);
-      return void res.status(204).end();
-    }
+    // A slow answer describes the playback as it was when the request arrived, like a real one.
+    const lateMs = state.takeLatency('currently-playing');
+    const answer = (status: number, body: unknown) => {
+      const send = () => {
+        state.record('currently-playing', listener.id, status, now);
+        if (status === 204) res.status(204).end();
+        else res.json(body);
+      };
+      if (lateMs > 0) setTimeout(send, lateMs);
+      else send();
+    };
+    if (pb.mode === 'nothing') return void answer(204, null);
     const actions = { disallows: pb.isPlaying ? { resuming: true } : { pausing: true } };
     if (pb.mode === 'ad' || pb.mode === 'unknown') {
-      state.record('currently-playing', listener.id, 200);
-      return void res.json({ timestamp: now, context: null, progress_ms: pb.mode === 'ad' ? Math.floor(now - pb.anchorTime) % 30_000 : null, item: null, currently_playing_type: pb.mode, actions, is_playing: pb.isPlaying });
+      return void answer(200, { timestamp: pb.changedAt, context: null, progress_ms: pb.mode === 'ad' ? Math.floor(now - pb.anchorTime) % 30_000 : null, item: null, currently_playing_type: pb.mode, actions, is_playing: pb.isPlaying });
     }
     const { itemId, progressMs } = state.settle(listener);
     const r = renderer(req);
@@ -307,8 +316,8 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     if (itemId && isEpisode && types.includes('episode')) item = r.episode(itemId);
     const albumId = itemId && !isEpisode ? state.catalog.tracks.get(itemId)?.albumId : undefined;
     const context = albumId ? { type: 'album', href: `${rootUrl(req)}/api/v1/albums/${albumId}`, external_urls: { spotify: `https://open.spotify.com/album/${albumId}` }, uri: `spotify:album:${albumId}` } : null;
-    state.record('currently-playing', listener.id, 200);
-    res.json({ timestamp: now, context, progress_ms: progressMs, item, currently_playing_type: isEpisode ? 'episode' : 'track', actions, is_playing: pb.isPlaying });
+    // `timestamp` is when playback last changed (play, pause, skip, seek, new item), not the time of the answer.
+    answer(200, { timestamp: pb.changedAt, context, progress_ms: progressMs, item, currently_playing_type: isEpisode ? 'episode' : 'track', actions, is_playing: pb.isPlaying });
   });
 
   // Catalog: any valid token, user or app.
@@ -457,26 +466,33 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
 
   /**
    * Steers a listener's player. `action`: play, pause, next, seek (progress_ms), item (item_id,
-   * progress_ms: a track or episode id to start), nothing (204), ad, unknown.
+   * progress_ms: a track or episode id to start), nothing (204), ad, unknown. `ago_ms` dates the
+   * change back (a pause that began 30 s ago: Spotify's timestamp and the frozen position say so).
    */
   control.post('/listeners/:id/playback', (req, res) => {
     const l = state.listeners.get(req.params.id);
     if (!l) return void res.status(404).json({ error: 'no such listener' });
-    const body = (req.body ?? {}) as { action?: unknown; item_id?: unknown; progress_ms?: unknown; is_playing?: unknown };
+    const body = (req.body ?? {}) as { action?: unknown; item_id?: unknown; progress_ms?: unknown; is_playing?: unknown; ago_ms?: unknown };
     const pb = l.playback;
-    state.settle(l);
-    const now = state.now();
+    const settled = state.settle(l);
+    const ago = typeof body.ago_ms === 'number' && body.ago_ms > 0 ? Math.min(body.ago_ms, 3_600_000) : 0;
+    const now = state.now() - ago;
     const progress = typeof body.progress_ms === 'number' && body.progress_ms >= 0 ? body.progress_ms : 0;
     const setMode = (mode: PlaybackMode) => {
       pb.mode = mode;
       pb.anchorTime = now;
     };
+    pb.changedAt = now;
     switch (body.action) {
       case 'play':
         if (pb.mode !== 'playlist') setMode('playlist');
+        // Playing since `now`: the position has moved on by `ago` already.
+        if (!pb.isPlaying) pb.anchorTime = now;
         pb.isPlaying = true;
         break;
       case 'pause':
+        // Frozen where it was when the pause began.
+        if (pb.isPlaying) pb.anchorProgress = Math.max(0, settled.progressMs - ago);
         pb.isPlaying = false;
         break;
       case 'next':
@@ -548,7 +564,7 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
 
   /** Forces the next `times` calls to `target` to fail with `status` (429 carries Retry-After). */
   control.post('/faults', (req, res) => {
-    const b = (req.body ?? {}) as { target?: unknown; status?: unknown; retry_after?: unknown; times?: unknown; plain_text?: unknown; delay_ms?: unknown };
+    const b = (req.body ?? {}) as { target?: unknown; status?: unknown; retry_after?: unknown; times?: unknown; plain_text?: unknown; delay_ms?: unknown; reason?: unknown };
     const targets: FaultTarget[] = ['token', 'me', 'currently-playing', 'catalog', 'api'];
     if (!targets.includes(b.target as FaultTarget) || typeof b.status !== 'number' || b.status < 400 || b.status > 599) {
       return void res.status(400).json({ error: `target (${targets.join(', ')}) and status (400-599) are required` });
@@ -560,8 +576,24 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
       remaining: typeof b.times === 'number' && b.times > 0 ? b.times : 1,
       plainText: b.plain_text === true,
       delayMs: typeof b.delay_ms === 'number' && b.delay_ms > 0 ? Math.min(b.delay_ms, 60_000) : 0,
+      reason: typeof b.reason === 'string' && /^[A-Z_]{1,64}$/.test(b.reason) ? b.reason : null,
     });
     res.status(201).json({ faults: state.faults.length });
+  });
+
+  /** Slow answers: the next `times` calls to `target` answer `ms` late, with the state at arrival. */
+  control.post('/latency', (req, res) => {
+    const b = (req.body ?? {}) as { target?: unknown; ms?: unknown; times?: unknown };
+    const targets: FaultTarget[] = ['me', 'currently-playing', 'catalog', 'api'];
+    if (!targets.includes(b.target as FaultTarget) || typeof b.ms !== 'number' || b.ms < 0 || b.ms > 60_000) {
+      return void res.status(400).json({ error: `target (${targets.join(', ')}) and ms (0-60000) are required` });
+    }
+    state.latencies.push({ target: b.target as FaultTarget, ms: b.ms, remaining: typeof b.times === 'number' && b.times > 0 ? b.times : 1 });
+    res.status(201).json({ latencies: state.latencies.length });
+  });
+  control.delete('/latency', (_req, res) => {
+    state.latencies = [];
+    res.json({ latencies: 0 });
   });
   control.delete('/faults', (_req, res) => {
     state.faults = [];

@@ -29,6 +29,8 @@ export interface Playback {
   /** Progress at `anchorTime`. */
   anchorProgress: number;
   anchorTime: number;
+  /** When playback last changed (play, pause, skip, seek, a new item): Spotify's `timestamp`. */
+  changedAt: number;
 }
 
 export interface Listener {
@@ -72,13 +74,25 @@ export interface Fault {
   /** Answer with a plain-text body instead of JSON. */
   plainText: boolean;
   delayMs: number;
+  /** Spotify's 2026 error bodies may name a cause, e.g. `QUOTA_EXCEEDED` on a 429. */
+  reason?: string | null;
+}
+
+/** Slow answers: the next `remaining` calls to `target` are answered `ms` late (with the state at arrival). */
+export interface Latency {
+  target: FaultTarget;
+  ms: number;
+  remaining: number;
 }
 
 export interface CallRecord {
+  /** When the request arrived. */
   at: number;
   target: string;
   listenerId: string | null;
   status: number;
+  /** When the answer was sent (later than `at` for slow answers). */
+  answeredAt: number;
 }
 
 const DEMO_LISTENERS: [string, string, string][] = [
@@ -111,6 +125,7 @@ export class SimulatorState {
   /** Every code and token ever issued, kept after use so tests can look for leaks. */
   readonly issued = new Set<string>();
   faults: Fault[] = [];
+  latencies: Latency[] = [];
   calls: CallRecord[] = [];
 
   constructor(options: SimulatorOptions) {
@@ -134,7 +149,7 @@ export class SimulatorState {
       country: options.country ?? 'DE',
       product: 'premium',
       notRegistered: false,
-      playback: { mode: 'playlist', playlist: [...order.slice(start), ...order.slice(0, start)], index: 0, isPlaying: true, anchorProgress: 0, anchorTime: this.now() },
+      playback: { mode: 'playlist', playlist: [...order.slice(start), ...order.slice(0, start)], index: 0, isPlaying: true, anchorProgress: 0, anchorTime: this.now(), changedAt: this.now() },
     };
     this.listeners.set(id, listener);
     return listener;
@@ -164,6 +179,8 @@ export class SimulatorState {
       progress -= duration;
       index = (index + 1) % pb.playlist.length;
       duration = this.durationOf(pb.playlist[index]!);
+      // A new item started by itself: Spotify's timestamp moves to its start.
+      pb.changedAt = Math.round(now - progress);
     }
     pb.index = index;
     pb.anchorProgress = progress;
@@ -193,8 +210,17 @@ export class SimulatorState {
     return fault;
   }
 
-  record(target: string, listenerId: string | null, status: number): void {
-    this.calls.push({ at: this.now(), target, listenerId, status });
+  /** The first matching slow-answer setting, consumed once. */
+  takeLatency(target: FaultTarget): number {
+    const slow = this.latencies.find((l) => l.remaining > 0 && (l.target === target || (l.target === 'api' && target !== 'token')));
+    if (!slow) return 0;
+    slow.remaining -= 1;
+    this.latencies = this.latencies.filter((l) => l.remaining > 0);
+    return slow.ms;
+  }
+
+  record(target: string, listenerId: string | null, status: number, arrivedAt = this.now()): void {
+    this.calls.push({ at: arrivedAt, target, listenerId, status, answeredAt: this.now() });
     if (this.calls.length > 50_000) this.calls.splice(0, 10_000);
   }
 

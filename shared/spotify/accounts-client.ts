@@ -7,21 +7,26 @@ import type { SpotifyConfig } from '../config.js';
 import { send, parseJson, type FetchLike } from './http.js';
 import { oauthErrorSchema, tokenResponseSchema, type TokenResponse } from './schemas.js';
 import { SpotifyError, parseRetryAfter } from './spotify-error.js';
+import type { CallGate } from './rate-gate.js';
 
 export interface AccountsClientOptions {
   readonly fetch?: FetchLike;
   readonly timeoutMs?: number;
+  /** The app-wide 429 deadline: no call before it, every 429 recorded into it. */
+  readonly gate?: CallGate;
 }
 
 export class AccountsClient {
   readonly #config: SpotifyConfig;
   readonly #fetch: FetchLike;
   readonly #timeoutMs: number;
+  readonly #gate: CallGate | null;
 
   constructor(config: SpotifyConfig, options: AccountsClientOptions = {}) {
     this.#config = config;
     this.#fetch = options.fetch ?? fetch;
     this.#timeoutMs = options.timeoutMs ?? 8000;
+    this.#gate = options.gate ?? null;
   }
 
   get hasClientSecret(): boolean {
@@ -74,6 +79,7 @@ export class AccountsClient {
     } else if (requireBasic) {
       throw new SpotifyError('invalid_client', 'this grant needs the client secret');
     }
+    await this.#gate?.before();
     const answer = await send(this.#fetch, `${this.#config.accountsUrl}/api/token`, { method: 'POST', headers, body: new URLSearchParams(form).toString() }, this.#timeoutMs);
     const body = parseJson(answer.text);
     if (answer.status === 200) {
@@ -82,7 +88,9 @@ export class AccountsClient {
       return parsed.data;
     }
     if (answer.status === 429) {
-      throw new SpotifyError('rate_limited', 'token endpoint rate limited', { status: 429, retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')) });
+      const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'));
+      await this.#gate?.limited(retryAfterMs, null);
+      throw new SpotifyError('rate_limited', 'token endpoint rate limited', { status: 429, retryAfterMs });
     }
     if (answer.status >= 500) throw new SpotifyError('server_error', `token endpoint answered ${answer.status}`, { status: answer.status });
     const err = oauthErrorSchema.safeParse(body);

@@ -54,8 +54,8 @@ export const currentlyPlayingSchema = z.object({
 /** What the hub makes of one currently-playing answer. */
 export type Playback =
   | { kind: 'nothing' }
-  | { kind: 'ad' | 'unknown'; isPlaying: boolean; progressMs: number | null }
-  | { kind: 'item'; item: NowPlayingItem; isPlaying: boolean; progressMs: number | null };
+  | { kind: 'ad' | 'unknown'; isPlaying: boolean; progressMs: number | null; changedAt: number | null }
+  | { kind: 'item'; item: NowPlayingItem; isPlaying: boolean; progressMs: number | null; changedAt: number | null };
 
 /** Maps a track or episode object to the wire shape; null for anything unrecognisable. */
 export function toNowPlayingItem(raw: unknown): NowPlayingItem | null {
@@ -90,20 +90,22 @@ export function toNowPlayingItem(raw: unknown): NowPlayingItem | null {
 /** Interprets a 200 body of `/v1/me/player/currently-playing`. Never throws. */
 export function parseCurrentlyPlaying(body: unknown): Playback {
   const parsed = currentlyPlayingSchema.safeParse(body);
-  if (!parsed.success) return { kind: 'unknown', isPlaying: false, progressMs: null };
+  if (!parsed.success) return { kind: 'unknown', isPlaying: false, progressMs: null, changedAt: null };
   const cp = parsed.data;
   const isPlaying = cp.is_playing === true;
   const progressMs = typeof cp.progress_ms === 'number' && cp.progress_ms >= 0 ? Math.round(cp.progress_ms) : null;
+  // When playback last changed (play, pause, skip, seek, new item), per Spotify's reference.
+  const changedAt = typeof cp.timestamp === 'number' && Number.isFinite(cp.timestamp) && cp.timestamp > 0 ? Math.round(cp.timestamp) : null;
   const type = cp.currently_playing_type;
-  if (type === 'ad') return { kind: 'ad', isPlaying, progressMs };
+  if (type === 'ad') return { kind: 'ad', isPlaying, progressMs, changedAt };
   if (cp.item == null) {
     // No item and not playing is "nothing"; no item while playing (a private session, a local
     // file the API hides) is something we cannot show.
-    return isPlaying ? { kind: 'unknown', isPlaying, progressMs } : { kind: 'nothing' };
+    return isPlaying ? { kind: 'unknown', isPlaying, progressMs, changedAt } : { kind: 'nothing' };
   }
   const item = toNowPlayingItem(cp.item);
-  if (item) return { kind: 'item', item, isPlaying, progressMs };
-  return { kind: 'unknown', isPlaying, progressMs };
+  if (item) return { kind: 'item', item, isPlaying, progressMs, changedAt };
+  return { kind: 'unknown', isPlaying, progressMs, changedAt };
 }
 
 export const userSchema = z.object({
@@ -121,4 +123,4 @@ export const tokenResponseSchema = z.object({
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
 export const oauthErrorSchema = z.object({ error: z.string(), error_description: z.string().nullish() });
-export const apiErrorSchema = z.object({ error: z.object({ status: z.number().nullish(), message: z.string().nullish() }) });
+export const apiErrorSchema = z.object({ error: z.object({ status: z.number().nullish(), message: z.string().nullish(), reason: z.string().max(64).nullish() }) });

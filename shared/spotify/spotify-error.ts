@@ -21,13 +21,19 @@ export class SpotifyError extends Error {
   readonly code: SpotifyErrorCode;
   readonly status: number | null;
   readonly retryAfterMs: number | null;
+  /** Spotify's machine-readable cause when its error body names one (e.g. `QUOTA_EXCEEDED`). */
+  readonly reason: string | null;
+  /** True when the hub refused the call itself (a 429 deadline in force) and Spotify was not asked. */
+  readonly local: boolean;
 
-  constructor(code: SpotifyErrorCode, message: string, options: { status?: number | null; retryAfterMs?: number | null; cause?: unknown } = {}) {
+  constructor(code: SpotifyErrorCode, message: string, options: { status?: number | null; retryAfterMs?: number | null; reason?: string | null; local?: boolean; cause?: unknown } = {}) {
     super(message, { cause: options.cause });
     this.name = 'SpotifyError';
     this.code = code;
     this.status = options.status ?? null;
     this.retryAfterMs = options.retryAfterMs ?? null;
+    this.reason = options.reason ?? null;
+    this.local = options.local ?? false;
   }
 }
 

@@ -5,6 +5,7 @@
 import { send, parseJson, type FetchLike, type HttpAnswer } from './http.js';
 import { apiErrorSchema, parseCurrentlyPlaying, userSchema, type Playback } from './schemas.js';
 import { SpotifyError, parseRetryAfter } from './spotify-error.js';
+import type { CallGate } from './rate-gate.js';
 
 export interface SpotifyUser {
   id: string;
@@ -14,23 +15,40 @@ export interface SpotifyUser {
 export interface WebApiClientOptions {
   readonly fetch?: FetchLike;
   readonly timeoutMs?: number;
+  /** The app-wide 429 deadline: no call before it, every 429 recorded into it. */
+  readonly gate?: CallGate;
 }
+
+/** The Web API client's request time-out; the poll lock must outlive it. */
+export const WEB_API_TIMEOUT_MS = 5000;
 
 export class WebApiClient {
   readonly #base: string;
   readonly #fetch: FetchLike;
   readonly #timeoutMs: number;
+  readonly #gate: CallGate | null;
 
   constructor(apiUrl: string, options: WebApiClientOptions = {}) {
     this.#base = apiUrl;
     this.#fetch = options.fetch ?? fetch;
-    this.#timeoutMs = options.timeoutMs ?? 5000;
+    this.#timeoutMs = options.timeoutMs ?? WEB_API_TIMEOUT_MS;
+    this.#gate = options.gate ?? null;
+  }
+
+  get timeoutMs(): number {
+    return this.#timeoutMs;
   }
 
   /** GET a `/v1/...` path (with its query) and answer the parsed JSON, or null for 204. */
   async get(pathAndQuery: string, accessToken: string): Promise<unknown> {
+    await this.#gate?.before();
     const answer = await send(this.#fetch, `${this.#base}${pathAndQuery}`, { method: 'GET', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } }, this.#timeoutMs);
-    return interpret(answer);
+    try {
+      return interpret(answer);
+    } catch (err) {
+      if (err instanceof SpotifyError && err.code === 'rate_limited') await this.#gate?.limited(err.retryAfterMs ?? 1000, err.reason);
+      throw err;
+    }
   }
 
   /** https://developer.spotify.com/documentation/web-api/reference/get-current-users-profile */
@@ -59,7 +77,10 @@ function interpret(answer: HttpAnswer): unknown {
   }
   const err = apiErrorSchema.safeParse(parseJson(answer.text));
   const message = err.success ? err.data.error.message ?? '' : answer.text.slice(0, 200);
-  if (status === 429) throw new SpotifyError('rate_limited', 'rate limited', { status, retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')) });
+  if (status === 429) {
+    const reason = err.success ? err.data.error.reason ?? null : null;
+    throw new SpotifyError('rate_limited', reason ? `rate limited (${reason})` : 'rate limited', { status, retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')), reason });
+  }
   if (status === 401) throw new SpotifyError('unauthorized', message || 'access token rejected', { status });
   if (status === 403) {
     // Development Mode answers 403 (sometimes as plain text) for users not on the app's list.

@@ -9,7 +9,7 @@ import type { NowPlaying, NowPlayingItem } from '../../shared/events.js';
 import { Line } from '../../shared/queue/line.js';
 import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
-import { Fanout, type EmitTarget } from '../../shared/realtime/fanout.js';
+import { Fanout, nowPlayingMessages, type EmitTarget } from '../../shared/realtime/fanout.js';
 import { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import { NowPlayingPublisher } from '../../workers/poller/now-playing-publisher.js';
 import { openRedis } from '../helpers/redis-server.js';
@@ -34,11 +34,17 @@ export async function nowPlayingFeed(redisUrl: string): Promise<NowPlayingFeed> 
   const emitter = new Emitter(emitterClient, { key: keys.socketIoChannel() });
   const fanout = new Fanout(emitter as unknown as EmitTarget, line);
   const store = new NowPlayingStore(redis);
-  const publisher = new NowPlayingPublisher(store, fanout);
+  const publisher = new NowPlayingPublisher(store, (payload) => nowPlayingMessages(keys.socketIoChannel(), payload));
   return {
     line,
     async publish(draft) {
-      const sent = await publisher.offer({ ...draft, server_time: draft.server_time ?? Date.now() });
+      // The test plays one driver in one turn; no observation stamp, so the draft always counts.
+      const sent = await publisher.offer((published) => ({
+        draft: { ...draft, server_time: draft.server_time ?? Date.now() },
+        driver: published.driver,
+        turn: published.turn,
+        stamp: null,
+      }));
       // Nothing visible changed (the same state again): what clients have is already the draft.
       return sent ? sent.payload : store.current();
     },

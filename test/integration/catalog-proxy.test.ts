@@ -1,19 +1,26 @@
+import { keys } from '../../shared/redis-keys.js';
+import type { RedisClient } from '../../shared/redis.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;
 let hub: TestHub;
+let direct: RedisClient;
 
 beforeAll(async () => {
   redis = await startTestRedis();
   hub = await startTestHub(redis.url);
+  direct = await openRedis(redis.url);
 });
 afterAll(async () => {
   await hub?.close();
+  await direct?.close();
   await redis?.dispose();
 });
-beforeEach(() => {
+beforeEach(async () => {
   hub.sim.faults = [];
+  // A 429 in one test holds every Spotify call back until its deadline; tests start without one.
+  await direct.del([keys.spotifyRetryAfter(), keys.spotifyRate()]);
 });
 
 const lookUp = (body: unknown, path = '/api/spotify') =>

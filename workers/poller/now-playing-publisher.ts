@@ -1,15 +1,19 @@
 /**
  * Decides when a `now_playing` goes out: only when something a viewer can see changed (item,
  * play/pause, user, turn end, a seek beyond what clients extrapolate) plus a keyframe every 5 s.
- * A change takes the next `seq`; a keyframe repeats it with fresh progress.
+ * A change takes the next `seq`; a keyframe repeats it with fresh progress. The draft is built
+ * against the state just read and published only if that state is still current (optimistic
+ * concurrency, checked by the publish script), so a late worker can never republish the past.
  */
 import type { NowPlaying } from '../../shared/events.js';
-import { extrapolatedProgress, type NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
+import { extrapolatedProgress, type NowPlayingStore, type ObservationStamp, type PublishedState } from '../../shared/realtime/now-playing-store.js';
 
 export const SEEK_TOLERANCE_MS = 1500;
 export const KEYFRAME_MS = 5000;
+const MAX_ATTEMPTS = 5;
 
 export type Draft = Omit<NowPlaying, 'seq'>;
+export type PublishKind = 'change' | 'keyframe';
 
 export function visibleChange(last: NowPlaying, next: Draft): boolean {
   if (last.state !== next.state || last.is_playing !== next.is_playing || last.turn_ends_at !== next.turn_ends_at) return true;
@@ -21,29 +25,57 @@ export function visibleChange(last: NowPlaying, next: Draft): boolean {
   return Math.abs(extrapolatedProgress(last, next.server_time) - next.progress_ms) > SEEK_TOLERANCE_MS;
 }
 
-export interface Emits {
-  nowPlaying(payload: NowPlaying): void;
+/** Whether `draft` goes out after `last` (seq 0: nothing was ever published). */
+export function publishKind(last: NowPlaying, draft: Draft): PublishKind | null {
+  if (last.seq === 0 || visibleChange(last, draft)) return 'change';
+  if (draft.server_time - last.server_time >= KEYFRAME_MS) return 'keyframe';
+  return null;
 }
+
+/** What the caller wants published, built from the freshest published state. */
+export interface Proposal {
+  draft: Draft;
+  driver: string;
+  turn: string;
+  /** The observation the draft shows, if it shows a fresh one. */
+  stamp: ObservationStamp | null;
+}
+
+export type Broadcast = (payload: NowPlaying) => readonly (readonly [string, Buffer])[];
 
 export class NowPlayingPublisher {
   readonly #store: NowPlayingStore;
-  readonly #out: Emits;
+  readonly #broadcast: Broadcast;
 
-  constructor(store: NowPlayingStore, out: Emits) {
+  constructor(store: NowPlayingStore, broadcast: Broadcast) {
     this.#store = store;
-    this.#out = out;
+    this.#broadcast = broadcast;
   }
 
-  /** Publishes `draft` if it differs visibly or a keyframe is due; answers what was sent, if anything. */
-  async offer(draft: Draft): Promise<{ kind: 'change' | 'keyframe'; payload: NowPlaying } | null> {
-    const last = await this.#store.current();
-    let kind: 'change' | 'keyframe' | null = null;
-    if (last.seq === 0 || visibleChange(last, draft)) kind = 'change';
-    else if (draft.server_time - last.server_time >= KEYFRAME_MS) kind = 'keyframe';
-    if (!kind) return null;
-    const payload: NowPlaying = { seq: kind === 'change' ? await this.#store.nextSeq() : last.seq, ...draft };
-    await this.#store.save(payload);
-    this.#out.nowPlaying(payload);
-    return { kind, payload };
+  /**
+   * Reads the published state, lets `propose` build a draft against it and publishes it if it is
+   * visible (or a keyframe is due). A conflict (someone published meanwhile) or a stale observation
+   * means: read again and rebuild.
+   */
+  async offer(propose: (published: PublishedState) => Proposal): Promise<{ kind: PublishKind; payload: NowPlaying } | null> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const published = await this.#store.read();
+      const p = propose(published);
+      const kind = publishKind(published.payload, p.draft);
+      const payload: NowPlaying | null = kind ? { seq: kind === 'change' ? published.seq + 1 : published.seq, ...p.draft } : null;
+      // Nothing to show: still record a fresh observation as seen, so an older answer arriving
+      // later cannot win against it.
+      if (!payload && !(p.stamp && p.driver === published.driver && p.turn === published.turn)) return null;
+      const result = await this.#store.publish({
+        expectedVersion: published.version,
+        payload,
+        driver: p.driver,
+        turn: p.turn,
+        stamp: p.stamp,
+        messages: payload ? this.#broadcast(payload) : [],
+      });
+      if (result === 'ok') return kind && payload ? { kind, payload } : null;
+    }
+    return null;
   }
 }

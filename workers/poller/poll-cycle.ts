@@ -1,20 +1,23 @@
 /**
- * One poll tick: advance the turn rotation, ask Spotify what the active user plays (when the
- * budget allows), publish what changed. Every Spotify answer is handled without a crash and
- * without a wrong event; losing Spotify access ends the turn and tells the user.
+ * One poll tick: advance the turn rotation, ask Spotify what the active user plays (when the policy
+ * and the app-wide rate limit allow), publish what changed. Every Spotify answer is handled without
+ * a crash and without a wrong event; losing Spotify access ends the turn and tells the user.
  */
 import type { Logger } from '../../shared/logger.js';
-import type { NowPlaying, OutReason } from '../../shared/events.js';
-import type { Line, LineSnapshot } from '../../shared/queue/line.js';
-import { extrapolatedProgress, type NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
+import type { OutReason } from '../../shared/events.js';
+import type { Line } from '../../shared/queue/line.js';
+import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import type { Playback } from '../../shared/spotify/schemas.js';
 import { SpotifyError } from '../../shared/spotify/spotify-error.js';
+import type { SpotifyRateGate } from '../../shared/spotify/rate-gate.js';
 import type { TokenRefresher } from '../../shared/spotify/token-refresher.js';
 import type { TokenStore } from '../../shared/spotify/token-store.js';
 import type { WebApiClient } from '../../shared/spotify/web-api-client.js';
 import type { WorkerMetrics } from '../../shared/ops/worker-metrics.js';
-import { shouldCall, type SpotifyBudget } from './spotify-budget.js';
-import type { Draft, NowPlayingPublisher } from './now-playing-publisher.js';
+import type { SpotifyBudget } from './spotify-budget.js';
+import type { NowPlayingPublisher, PublishKind } from './now-playing-publisher.js';
+import { nextPollAt, predictedEnd, seenIn, shouldCallNow, type PollInputs, type PollPolicy } from './poll-policy.js';
+import { propose, turnId, type Observation } from './draft.js';
 
 export interface LineEvents {
   lineChanged(affected?: readonly string[]): Promise<void>;
@@ -28,20 +31,19 @@ export interface PollCycleDeps {
   store: NowPlayingStore;
   publisher: NowPlayingPublisher;
   budget: SpotifyBudget;
+  gate: SpotifyRateGate;
   events: LineEvents;
   metrics: WorkerMetrics;
   log: Logger;
-  intervalMs: number;
-  /** Poll period while paused, idle or between turns. */
-  slowMs: number;
+  policy: PollPolicy;
   now?: () => number;
 }
 
 export interface PollOutcome {
   called: boolean;
-  published: 'change' | 'keyframe' | null;
-  /** When the playing item is predicted to end (for an extra poll right after it). */
-  predictedEnd: number | null;
+  published: PublishKind | null;
+  /** When the next call is due (for scheduling the next job); null when nobody drives. */
+  nextPollAt: number | null;
 }
 
 type CallResult = { kind: 'playback'; playback: Playback } | { kind: 'lost'; reason: OutReason } | { kind: 'failed' };
@@ -62,58 +64,67 @@ export class PollCycle {
     d.metrics.poll();
     const affected = new Set<string>();
     let lineChanged = false;
+    const noteTick = (t: Awaited<ReturnType<Line['tick']>>) => {
+      if (t.ended) affected.add(t.ended.userId);
+      if (t.promoted) affected.add(t.promoted);
+      lineChanged ||= t.ended !== null || t.promoted !== null;
+    };
 
-    const first = await d.line.tick();
-    if (first.ended) affected.add(first.ended.userId);
-    if (first.promoted) affected.add(first.promoted);
-    lineChanged ||= first.ended !== null || first.promoted !== null;
-
+    noteTick(await d.line.tick());
     let snapshot = await d.line.snapshot();
-    const last = await d.store.current();
-    let outcome: PollOutcome = { called: false, published: null, predictedEnd: null };
+    let called = false;
+    let observation: Observation | null = null;
+    let inputs: PollInputs | null = null;
 
     if (snapshot.active) {
-      const userId = snapshot.active.user_id;
-      const now = this.#now();
-      const blocked = await d.budget.blockedUntil(now);
-      const lastCall = await d.budget.lastCall();
-      let playback: Playback | null = null;
-      let playing: boolean | null = lastCall?.userId === userId ? lastCall.playing : null;
+      const driver = snapshot.active.user_id;
+      const turn = turnId(snapshot.active);
+      inputs = await this.#inputs(driver, turn);
+      let playing: boolean | null = inputs.last?.driver === driver && inputs.last.turn === turn ? inputs.last.seen === 'playing' : null;
 
-      if (blocked === null && shouldCall(lastCall, userId, now, d.intervalMs, d.slowMs)) {
-        const result = await this.#call(userId);
-        outcome.called = true;
+      if (shouldCallNow(inputs, d.policy, this.#now())) {
+        called = true;
+        // The fence is taken before the request starts: a later request always carries a larger one.
+        const fence = await d.store.nextFence();
+        const requestedAt = this.#now();
+        await d.budget.callStarted(driver, turn, requestedAt);
+        const result = await this.#call(driver);
         if (result.kind === 'lost') {
-          await d.line.takeOut(userId, result.reason);
-          affected.add(userId);
+          await d.line.takeOut(driver, result.reason);
+          affected.add(driver);
           lineChanged = true;
         } else if (result.kind === 'playback') {
-          playback = result.playback;
-          playing = isPlaying(playback);
-          const at = this.#now();
-          outcome.predictedEnd = predictedEnd(playback, at);
-          await d.budget.succeeded({ at, userId, playing, predictedEnd: outcome.predictedEnd });
+          const answeredAt = this.#now();
+          const pb = result.playback;
+          const seen = seenIn(pb);
+          playing = seen === 'playing';
+          await d.budget.answered(requestedAt, answeredAt, seen, predictedEnd(pb, answeredAt));
+          observation = { driver, turn, playback: pb, answeredAt, stamp: { fence, requestedAt, changedAt: pb.kind === 'nothing' ? null : pb.changedAt } };
         }
       }
 
       // Idle and time limits see what this poll saw (or the last known state when no call was made).
-      const tick = await d.line.tick(userId, playing);
-      if (tick.ended) affected.add(tick.ended.userId);
-      if (tick.promoted) affected.add(tick.promoted);
-      if (tick.ended || tick.promoted) lineChanged = true;
+      noteTick(await d.line.tick(driver, playing));
       if (lineChanged) snapshot = await d.line.snapshot();
-
-      const draft = this.#draft(snapshot, last, playback, userId);
-      const sent = await d.publisher.offer(draft);
-      outcome = { ...outcome, published: sent?.kind ?? null };
-    } else {
-      const sent = await d.publisher.offer(idleDraft(this.#now()));
-      outcome = { ...outcome, published: sent?.kind ?? null };
     }
 
+    const active = snapshot.active;
+    const sent = await d.publisher.offer((published) => propose(this.#now(), active, published, observation));
     if (lineChanged) await d.events.lineChanged([...affected]);
     await d.budget.pollDone(this.#now());
-    return outcome;
+
+    let next: number | null = null;
+    if (active) {
+      const driver = active.user_id;
+      const turn = turnId(active);
+      next = nextPollAt(inputs && inputs.driver === driver && inputs.turn === turn && !called ? inputs : await this.#inputs(driver, turn), d.policy);
+    }
+    return { called, published: sent?.kind ?? null, nextPollAt: next };
+  }
+
+  async #inputs(driver: string, turn: string): Promise<PollInputs> {
+    const [book, rate] = await Promise.all([this.#d.budget.state(), this.#d.gate.status()]);
+    return { driver, turn, last: book.last, forceAt: book.forceAt, notBefore: Math.max(book.backoffUntil, rate.until ?? 0), factor: rate.factor };
   }
 
   /** What the active user plays, refreshing the token first and once more on a 401. */
@@ -145,11 +156,11 @@ export class PollCycle {
           await d.tokens.delete(userId);
           return { kind: 'lost', reason: 'not_registered' };
         case 'rate_limited':
-          await d.budget.rateLimited(now, err.retryAfterMs ?? 1000);
-          this.#log.warn({ retryAfterMs: err.retryAfterMs }, 'Spotify rate limit: no calls until the deadline');
+          // The client already recorded the deadline (or refused to call before it).
+          if (!err.local) this.#log.warn({ retryAfterMs: err.retryAfterMs, reason: err.reason }, 'Spotify rate limit: no calls until the deadline');
           return { kind: 'failed' };
         default: {
-          const delay = await d.budget.failed(now, d.intervalMs);
+          const delay = await d.budget.failed(now, d.policy.intervalMs);
           this.#log.warn({ spotify: { code: err.code, status: err.status, message: err.message }, backoffMs: delay }, 'Spotify call failed; backing off');
           return { kind: 'failed' };
         }
@@ -164,47 +175,10 @@ export class PollCycle {
       this.#d.metrics.spotifyCall('currently-playing', playback.kind === 'nothing' ? 204 : 200, (performance.now() - started) / 1000);
       return playback;
     } catch (err) {
+      if (err instanceof SpotifyError && err.local) throw err;
       const status = err instanceof SpotifyError && err.status !== null ? err.status : 'error';
       this.#d.metrics.spotifyCall('currently-playing', status, (performance.now() - started) / 1000);
       throw err;
     }
   }
-
-  /** The payload this tick stands for; without a fresh answer, the last one carried forward. */
-  #draft(snapshot: LineSnapshot, last: NowPlaying, playback: Playback | null, polledUser: string): Draft {
-    const now = this.#now();
-    const active = snapshot.active;
-    if (!active) return idleDraft(now);
-    const user = { display_name: active.display_name };
-    const turnEndsAt = active.ends_at;
-    if (active.user_id !== polledUser) {
-      // The turn just passed to someone not polled yet: nothing known about their playback.
-      return { state: 'idle', user, item: null, is_playing: false, progress_ms: 0, server_time: now, turn_ends_at: turnEndsAt };
-    }
-    if (!playback) {
-      const sameUser = last.user?.display_name === active.display_name && last.state !== 'no_active_user';
-      if (!sameUser) return { state: 'idle', user, item: null, is_playing: false, progress_ms: 0, server_time: now, turn_ends_at: turnEndsAt };
-      return { state: last.state, user, item: last.item, is_playing: last.is_playing, progress_ms: extrapolatedProgress(last, now), server_time: now, turn_ends_at: turnEndsAt };
-    }
-    if (playback.kind === 'item') {
-      const progress = Math.min(Math.max(0, playback.progressMs ?? 0), playback.item.duration_ms);
-      return { state: playback.isPlaying ? 'playing' : 'paused', user, item: playback.item, is_playing: playback.isPlaying, progress_ms: progress, server_time: now, turn_ends_at: turnEndsAt };
-    }
-    // 204, an ad or an unknown type: nothing the installation can show.
-    return { state: 'idle', user, item: null, is_playing: false, progress_ms: 0, server_time: now, turn_ends_at: turnEndsAt };
-  }
-}
-
-function idleDraft(now: number): Draft {
-  return { state: 'no_active_user', user: null, item: null, is_playing: false, progress_ms: 0, server_time: now, turn_ends_at: null };
-}
-
-/** Ads count as playing for the idle rule: the listener is listening, Spotify just shows no item. */
-function isPlaying(p: Playback): boolean {
-  return p.kind !== 'nothing' && p.isPlaying;
-}
-
-function predictedEnd(p: Playback, at: number): number | null {
-  if (p.kind !== 'item' || !p.isPlaying || p.progressMs === null) return null;
-  return at + Math.max(0, p.item.duration_ms - p.progressMs);
 }

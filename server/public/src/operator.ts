@@ -179,7 +179,10 @@ function renderHealth(): void {
   if (!h) return;
   status('h-redis', t(h.redis ? 'op.reachable' : 'op.unreachable'), h.redis ? 'ok' : 'bad');
   status('h-poll', h.last_poll_age_ms === null ? t('op.never') : agoTime(h.last_poll_age_ms / 1000), h.last_poll_age_ms !== null && h.last_poll_age_ms < 10_000 ? 'ok' : 'bad');
-  status('h-429', h.spotify_retry_after ? t('op.until', { time: clockTime(h.spotify_retry_after) }) : t('op.none'), h.spotify_retry_after ? 'warn' : 'ok');
+  // The app's quota used up is an outage until Spotify lifts it; a short rate limit passes by itself.
+  const quota = h.spotify_limit === 'quota_exceeded';
+  const until = h.spotify_retry_after ? clockTime(h.spotify_retry_after) : '';
+  status('h-429', !h.spotify_retry_after ? t('op.none') : t(quota ? 'op.quotaUntil' : 'op.until', { time: until }), !h.spotify_retry_after ? 'ok' : quota ? 'bad' : 'warn');
   status('h-refresh', String(h.refresh_failures), h.refresh_failures > 0 ? 'warn' : '');
   status('h-audience', String(Math.max(0, h.clients['/'] - h.clients.displays)), '');
   status('h-displays', String(h.clients.displays), '');

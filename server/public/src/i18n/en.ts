@@ -130,6 +130,7 @@ export const en = {
   'op.backoff': 'Spotify 429 back-off',
   'op.none': 'none',
   'op.until': 'until {time}',
+  'op.quotaUntil': 'QUOTA EXHAUSTED until {time}',
   'op.refreshFailures': 'Token refresh failures',
   'op.audience': 'Phones',
   'op.displays': 'Displays',

@@ -128,6 +128,7 @@ export const fr: Catalogue = {
   'op.backoff': 'Attente Spotify (429)',
   'op.none': 'aucune',
   'op.until': 'jusqu’à {time}',
+  'op.quotaUntil': 'QUOTA ÉPUISÉ jusqu’à {time}',
   'op.refreshFailures': 'Échecs de rafraîchissement',
   'op.audience': 'Téléphones',
   'op.displays': 'Écrans',
