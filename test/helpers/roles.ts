@@ -48,7 +48,7 @@ export function spawnRole(name: string, script: string, env: Record<string, stri
     name,
     child,
     lines,
-    waitForLog(match, timeoutMs = 20_000, fromLine = 0) {
+    waitForLog(match, timeoutMs = 60_000, fromLine = 0) {
       return new Promise((resolve, reject) => {
         const check = () => {
           for (const line of lines.slice(fromLine)) {
