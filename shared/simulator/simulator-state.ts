@@ -29,6 +29,8 @@ export interface Playback {
   /** Progress at `anchorTime`. */
   anchorProgress: number;
   anchorTime: number;
+  /** Played by a player command with `uris`: stop (paused) after the last item instead of looping. */
+  stopAtEnd?: boolean;
 }
 
 export interface Listener {
@@ -161,6 +163,11 @@ export class SimulatorState {
     let index = pb.index;
     let duration = this.durationOf(pb.playlist[index]!);
     while (duration > 0 && progress >= duration) {
+      if (pb.stopAtEnd && index === pb.playlist.length - 1) {
+        progress = duration;
+        pb.isPlaying = false;
+        break;
+      }
       progress -= duration;
       index = (index + 1) % pb.playlist.length;
       duration = this.durationOf(pb.playlist[index]!);
