@@ -38,6 +38,8 @@ import { NAMESPACES } from '../shared/realtime/fanout.js';
 import { randomBytes } from 'node:crypto';
 import { buildAssets } from './pages/client-bundle.js';
 import { pagesRoutes } from './pages/pages.routes.js';
+import { connectSimulatorVenue } from '../shared/venue/demo-venue.js';
+import { VenueStore } from '../shared/venue/venue-store.js';
 
 /** At most about four line broadcasts a second per server, always ending on the newest state. */
 const LINE_BROADCAST_INTERVAL_MS = 250;
@@ -141,6 +143,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     routes: [operatorRoutes(deps)],
   });
   appHandler = app;
+  if (simulator) await connectSimulatorVenue(new VenueStore(redis, tokens), simulator);
   io.engine.use(handshakeSession(sessionMiddleware, originAllowed));
   setupRealtime(io, { config, log, line, nowPlaying, health: () => readHealth(redis), clientIp, secretFailures: budgets.secretFailures });
 

@@ -34,6 +34,7 @@ export const ERRORS = {
   picks_locked: { status: 409, message: 'Your turn has started: picks that already played cannot change.' },
   track_cooldown: { status: 409, message: 'That track was played recently. Pick another one for now.' },
   venue_not_connected: { status: 409, message: 'No venue account is connected.' },
+  venue_not_ready: { status: 409, message: 'The venue account’s player is not ready (see problem).' },
   device_not_found: { status: 404, message: 'That device is not available to the venue account.' },
   internal: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -10,6 +10,7 @@ import { SpotifyError } from '../../shared/spotify/spotify-error.js';
 import type { AppDeps } from '../deps.js';
 import { limit } from '../http/rate-limits.js';
 import { logoutConfirmationPage } from './logout-page.js';
+import { completeVenueLogin } from '../venue/venue.routes.js';
 import { destroySession, regenerateSession, requireUser, saveSession } from '../http/session-helpers.js';
 import { SESSION_COOKIE, type PendingLogin } from '../http/session.js';
 
@@ -55,6 +56,8 @@ export function authRoutes(deps: AppDeps): Router {
     const { [state]: _spent, ...rest } = pending;
     req.session.pendingLogins = rest;
     await saveSession(req);
+    // Venue mode: an operator's "Connect venue account" completes here too, told apart by its state.
+    if (entry.venue === true) return void (await completeVenueLogin(req, res, deps, entry));
 
     const error = typeof req.query.error === 'string' ? req.query.error : null;
     if (error) {
