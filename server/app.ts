@@ -15,6 +15,7 @@ import { requestLogger } from './http/request-logger.js';
 import { createSessionMiddleware } from './http/session.js';
 import { localOrToken } from './http/local-or-token.js';
 import { venueRoutes } from './venue/venue.routes.js';
+import { guestRoutes } from './venue/guest.routes.js';
 
 export interface CreatedApp {
   app: Express;
@@ -85,6 +86,7 @@ export function createApp(deps: AppDeps, extensions: AppExtensions = {}): Create
   app.use(meRoutes(deps));
   app.use(catalogProxyRoutes(deps));
   app.use(venueRoutes(deps));
+  app.use(guestRoutes(deps));
   for (const router of extensions.routes ?? []) app.use(router);
 
   app.use(notFound);

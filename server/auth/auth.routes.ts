@@ -11,6 +11,7 @@ import type { AppDeps } from '../deps.js';
 import { limit } from '../http/rate-limits.js';
 import { logoutConfirmationPage } from './logout-page.js';
 import { completeVenueLogin } from '../venue/venue.routes.js';
+import { Bans } from '../../shared/venue/bans.js';
 import { destroySession, regenerateSession, requireUser, saveSession } from '../http/session-helpers.js';
 import { SESSION_COOKIE, type PendingLogin } from '../http/session.js';
 
@@ -98,7 +99,11 @@ export function authRoutes(deps: AppDeps): Router {
     if (remaining && Object.keys(remaining).length > 0) req.session.pendingLogins = remaining;
     await saveSession(req);
 
-    const joined = await line.join(user.id, user.display_name);
+    // A banned member may log in (the session stays usable) but never joins the line again.
+    const banned = await new Bans(deps.redis).isBanned({ userId: user.id });
+    req.session.kind = 'spotify';
+    await saveSession(req);
+    const joined = banned ? false : await line.join(user.id, user.display_name, 'spotify');
     log.info({ userId: user.id, joined }, 'user logged in');
     await notifySafely(req, deps, [user.id]);
     res.redirect(302, '/');
