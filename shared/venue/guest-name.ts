@@ -14,9 +14,12 @@ const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
 /** The name as it will be shown, or null when it breaks the rules (→ 400 `invalid_name`). */
 export function normaliseGuestName(raw: unknown): string | null {
   if (typeof raw !== 'string' || raw.length > 1000) return null;
-  const name = raw.normalize('NFKC').replace(/\s+/gu, ' ').trim();
+  const nfkc = raw.normalize('NFKC');
+  // Checked before spaces are folded: \s would hide U+FEFF, U+2028 and tabs as mere spaces.
+  if (FORBIDDEN.test(nfkc)) return null;
+  const name = nfkc.replace(/\p{Zs}+/gu, ' ').trim();
   if (name.length === 0 || [...name].length > GUEST_NAME_MAX) return null;
-  if (FORBIDDEN.test(name) || !VISIBLE.test(name)) return null;
+  if (!VISIBLE.test(name)) return null;
   return name;
 }
 
