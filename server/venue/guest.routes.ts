@@ -68,6 +68,12 @@ export function guestRoutes(deps: AppDeps): Router {
     };
   }
 
+  /** For the phone page: whether to offer "Join with a name" (GUESTS on and a venue connected). */
+  router.get('/api/guest/status', async (_req, res) => {
+    const venueConnected = (await redis.exists(keys.venue())) === 1;
+    res.set('Cache-Control', 'no-store').json({ enabled: config.venue.guests, venue_connected: venueConnected, picks_per_turn: config.venue.picksPerTurn });
+  });
+
   router.post('/api/guest/join', lineActions, async (req, res) => {
     if (!config.venue.guests) throw new AppError('guests_disabled');
     const { name: raw } = bodyOf(joinBody, req.body, '{"name":"…"}');

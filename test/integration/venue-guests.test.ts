@@ -37,6 +37,11 @@ async function operator(): Promise<CookieClient> {
 const trackUri = (i: number) => `spotify:track:${hub.sim.catalog.trackOrder[i]!}`; // the catalog has 15 tracks
 
 describe('guest join', () => {
+  it('tells the phone page whether guests may join', async () => {
+    const r = JSON.parse((await new CookieClient().request(`${hub.url}/api/guest/status`)).body);
+    expect(r).toEqual({ enabled: true, venue_connected: true, picks_per_turn: 3 });
+  });
+
   it('joins the line with a name: 201 with the /api/me body, kind guest, a new session id', async () => {
     const client = new CookieClient();
     await client.request(`${hub.url}/login`); // a session exists before
@@ -240,5 +245,22 @@ describe('not registered → guest', () => {
     expect(hop.status).toBe(201);
     expect(body.kind).toBe('guest');
     expect(['waiting', 'active']).toContain(body.queue.state);
+  });
+});
+
+describe('GUESTS=off', () => {
+  it('answers 403 guests_disabled and nobody joins', async () => {
+    const off = await startTestHub(redis.url, { env: { GUESTS: 'off' } });
+    try {
+      const length = await db.lLen(keys.line());
+      const c = new CookieClient();
+      const r = await c.request(`${off.url}/api/guest/join`, { json: { name: 'Nope' } });
+      expect(r.status).toBe(403);
+      expect(JSON.parse(r.body).error.code).toBe('guests_disabled');
+      expect(await db.lLen(keys.line())).toBe(length);
+      expect(JSON.parse((await c.request(`${off.url}/api/guest/status`)).body).enabled).toBe(false);
+    } finally {
+      await off.close();
+    }
   });
 });
