@@ -181,6 +181,15 @@ export function guestRoutes(deps: AppDeps): Router {
     res.json({ banned: userId });
   });
 
+  /** The operator's view of one member's picks (to veto from the line view). */
+  router.get('/api/operator/picks', async (req, res) => {
+    await requireOperator(req);
+    const userId = typeof req.query.userId === 'string' && req.query.userId.length > 0 && req.query.userId.length <= 256 ? req.query.userId : null;
+    if (!userId) throw new AppError('bad_request', { message: 'Give ?userId=….' });
+    const mine = await picks.get(userId);
+    res.set('Cache-Control', 'no-store').json({ userId, picks: mine.picks, started: mine.started });
+  });
+
   router.post('/api/operator/veto', async (req, res) => {
     await requireOperator(req);
     const { userId, uri } = bodyOf(vetoBody, req.body, '{"userId":"…","uri":"spotify:track:…"}');

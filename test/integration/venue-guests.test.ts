@@ -226,6 +226,8 @@ describe('moderation', () => {
     const { client, body } = await join('Vetoed');
     await client.request(`${hub.url}/api/picks`, { method: 'PUT', json: { uris: [trackUri(2), trackUri(3)] } });
     const op = await operator();
+    const seen = JSON.parse((await op.request(`${hub.url}/api/operator/picks?userId=${encodeURIComponent(body.user.id)}`)).body);
+    expect(seen.picks.map((p: { uri: string }) => p.uri)).toEqual([trackUri(2), trackUri(3)]);
     const r = await op.request(`${hub.url}/api/operator/veto`, { json: { userId: body.user.id, uri: trackUri(2) } });
     expect(r.status).toBe(200);
     const mine = JSON.parse((await client.request(`${hub.url}/api/picks`)).body);
