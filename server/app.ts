@@ -14,6 +14,8 @@ import { corsMiddleware, originGuard } from './http/origin-guard.js';
 import { requestLogger } from './http/request-logger.js';
 import { createSessionMiddleware } from './http/session.js';
 import { localOrToken } from './http/local-or-token.js';
+import { venueRoutes } from './venue/venue.routes.js';
+import { guestRoutes } from './venue/guest.routes.js';
 
 export interface CreatedApp {
   app: Express;
@@ -83,6 +85,8 @@ export function createApp(deps: AppDeps, extensions: AppExtensions = {}): Create
   app.use(authRoutes(deps));
   app.use(meRoutes(deps));
   app.use(catalogProxyRoutes(deps));
+  app.use(venueRoutes(deps));
+  app.use(guestRoutes(deps));
   for (const router of extensions.routes ?? []) app.use(router);
 
   app.use(notFound);

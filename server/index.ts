@@ -43,6 +43,8 @@ import { databaseOf } from '../shared/ops/redis-database.js';
 import { isDisplay } from './realtime/sockets.js';
 import { createPollTrigger } from '../shared/ops/poll-now.js';
 import { SpotifyRateGate } from '../shared/spotify/rate-gate.js';
+import { connectSimulatorVenue } from '../shared/venue/demo-venue.js';
+import { VenueStore } from '../shared/venue/venue-store.js';
 
 /** At most about four line broadcasts a second per server, always ending on the newest state. */
 const LINE_BROADCAST_INTERVAL_MS = 250;
@@ -150,6 +152,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     routes: [operatorRoutes(deps)],
   });
   appHandler = app;
+  if (simulator) await connectSimulatorVenue(new VenueStore(redis, tokens), simulator);
   io.engine.use(handshakeSession(sessionMiddleware, originAllowed));
   const address = joinAddressReport(config);
   setupRealtime(io, { config, log, line, nowPlaying, health: () => readHealth(redis, Date.now(), address), clientIp, secretFailures: budgets.secretFailures });

@@ -127,6 +127,13 @@ const schema = z.object({
   SIMULATOR_ACCESS_TOKEN_SECONDS: positiveInt(3600, 2, 86400, 'seconds'),
   SIMULATOR_ROTATE_REFRESH_TOKENS: z.enum(['true', 'false', '1', '0']).default('false'),
   VENUE_NAME: z.string().trim().max(80, 'must be at most 80 characters').optional(),
+  GUESTS: z.enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' }).default('on'),
+  PICKS_PER_TURN: positiveInt(3, 1, 20, 'tracks'),
+  TRACK_COOLDOWN_MINUTES: positiveInt(60, 0, 10080, 'minutes'),
+  FALLBACK_PLAYLIST: z
+    .string()
+    .regex(/^spotify:playlist:[0-9A-Za-z]{22}$/, 'must be a Spotify playlist URI like spotify:playlist:37i9dQZF1DXcBWIGoYBM5M, or unset')
+    .optional(),
 });
 
 export type TrustProxy = false | number | readonly string[];
@@ -190,6 +197,15 @@ export interface Config {
   readonly demoCrowd: number;
   /** Shown on the projector's attract screen and the phone page; null when unset. */
   readonly venueName: string | null;
+  /** Venue mode (PROTOCOL.md "Venue mode"). */
+  readonly venue: {
+    /** GUESTS: whether audience members may join with a name only. */
+    readonly guests: boolean;
+    readonly picksPerTurn: number;
+    readonly trackCooldownMinutes: number;
+    /** A `spotify:playlist:…` URI played while nobody drives, or null. */
+    readonly fallbackPlaylist: string | null;
+  };
   readonly bridge: {
     readonly hubUrl: string;
     readonly oscHost: string;
@@ -209,6 +225,8 @@ export const DEMO_CLIENT_ID = 'nowplaying-hub-demo';
 /** Path under the hub where demo mode mounts the simulator, so phones reach its consent page too. */
 export const DEMO_SIMULATOR_PATH = '/sim';
 export const SPOTIFY_SCOPES = ['user-read-currently-playing', 'user-read-playback-state'] as const;
+/** Scopes of the venue account: it plays, so it may steer the player too. */
+export const VENUE_SCOPES = ['user-read-playback-state', 'user-modify-playback-state', 'user-read-currently-playing'] as const;
 
 function applyAliases(env: Environment): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
@@ -349,6 +367,12 @@ export function loadConfig(rawEnv: Environment, options: LoadConfigOptions = {})
     idleSeconds: e.IDLE_SECONDS,
     demoCrowd: e.DEMO_CROWD,
     venueName: e.VENUE_NAME || null,
+    venue: {
+      guests: e.GUESTS === 'on' || truthy(e.GUESTS),
+      picksPerTurn: e.PICKS_PER_TURN,
+      trackCooldownMinutes: e.TRACK_COOLDOWN_MINUTES,
+      fallbackPlaylist: e.FALLBACK_PLAYLIST ?? null,
+    },
     bridge: {
       hubUrl: e.HUB_URL ?? `http://127.0.0.1:${e.PORT}`,
       oscHost,

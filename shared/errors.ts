@@ -26,6 +26,16 @@ export const ERRORS = {
   spotify_not_registered: { status: 403, message: 'This Spotify account is not on the app’s user list yet.' },
   spotify_login_failed: { status: 502, message: 'Spotify login could not be completed. Please try again.' },
   service_unavailable: { status: 503, message: 'The hub is temporarily unavailable. Try again in a moment.' },
+  invalid_name: { status: 400, message: 'Choose a name of 1 to 32 characters, without control or invisible characters.' },
+  invalid_pick: { status: 400, message: 'Picks must be Spotify track URIs (spotify:track:…), within the number allowed per turn.' },
+  not_a_guest: { status: 403, message: 'Only guests choose picks; join with a name first.' },
+  guests_disabled: { status: 403, message: 'Joining with a name is turned off at this show.' },
+  banned: { status: 403, message: 'You cannot join the line at this show.' },
+  picks_locked: { status: 409, message: 'Your turn has started: picks that already played cannot change.' },
+  track_cooldown: { status: 409, message: 'That track was played recently. Pick another one for now.' },
+  venue_not_connected: { status: 409, message: 'No venue account is connected.' },
+  venue_not_ready: { status: 409, message: 'The venue account’s player is not ready (see problem).' },
+  device_not_found: { status: 404, message: 'That device is not available to the venue account.' },
   internal: { status: 500, message: 'Something went wrong on our side.' },
 } as const satisfies Record<string, { status: number; message: string }>;
 

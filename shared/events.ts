@@ -44,6 +44,20 @@ export interface YouStatus {
   length: number;
   eta_seconds: number | null;
   reason: OutReason | null;
+  /** Venue mode: who this member is (a guest has no Spotify login). */
+  kind?: 'spotify' | 'guest';
+  /** Venue mode, guests only: their picks in order. */
+  picks?: GuestPickWire[];
+}
+
+/** A guest's pick as clients see it (`/api/picks`, `/api/me`, `you`). */
+export interface GuestPickWire {
+  uri: string;
+  name: string;
+  artists: { name: string }[];
+  album: { name: string; images: WireImage[] };
+  duration_ms: number;
+  explicit: boolean;
 }
 
 export interface QueueSummary {

@@ -44,6 +44,22 @@ export const keys = {
   metrics: () => `${KEY_PREFIX}:metrics`,
   /** Lock held for the length of one poll, so two workers never poll at once. */
   pollLock: () => `${KEY_PREFIX}:lock:poll`,
+  /** Hash describing the venue account: Spotify id, name, product, chosen device (venue mode). */
+  venue: () => `${KEY_PREFIX}:venue`,
+  /** Hash per guest: name, its normalised form, the session id it joined from. */
+  guest: (guestId: string) => `${KEY_PREFIX}:guest:${guestId}`,
+  /** A guest's picks for the next turn, as JSON (uris with display metadata). */
+  picks: (userId: string) => `${KEY_PREFIX}:picks:${userId}`,
+  /** Sorted set: track URI → epoch ms it last played (for TRACK_COOLDOWN_MINUTES). */
+  played: () => `${KEY_PREFIX}:played`,
+  /** Set of banned user ids (guests and Spotify users). */
+  bannedUsers: () => `${KEY_PREFIX}:banned:users`,
+  /** Set of banned guest names (normalised, case-folded) for the rest of the show. */
+  bannedNames: () => `${KEY_PREFIX}:banned:names`,
+  /** Set of banned browser session ids. */
+  bannedSessions: () => `${KEY_PREFIX}:banned:sessions`,
+  /** Cached catalog search answer for one normalised query. */
+  catalogSearch: (query: string) => `${KEY_PREFIX}:search:${query}`,
   /** rate-limiter-flexible counters of one budget (`nph:rl:<name>:<client>`). */
   rateLimitPrefix: (name: string) => `${KEY_PREFIX}:rl:${name}`,
   /** express-session records (connect-redis prefix). */

@@ -11,6 +11,8 @@ import type { AppDeps } from '../deps.js';
 import { limit } from '../http/rate-limits.js';
 import { logoutConfirmationPage } from './logout-page.js';
 import { pageLanguage } from '../pages/page-language.js';
+import { completeVenueLogin } from '../venue/venue.routes.js';
+import { Bans } from '../../shared/venue/bans.js';
 import { destroySession, regenerateSession, requireUser, saveSession } from '../http/session-helpers.js';
 import { SESSION_COOKIE, type PendingLogin } from '../http/session.js';
 
@@ -56,6 +58,8 @@ export function authRoutes(deps: AppDeps): Router {
     const { [state]: _spent, ...rest } = pending;
     req.session.pendingLogins = rest;
     await saveSession(req);
+    // Venue mode: an operator's "Connect venue account" completes here too, told apart by its state.
+    if (entry.venue === true) return void (await completeVenueLogin(req, res, deps, entry));
 
     const error = typeof req.query.error === 'string' ? req.query.error : null;
     if (error) {
@@ -106,7 +110,11 @@ export function authRoutes(deps: AppDeps): Router {
     if (remaining && Object.keys(remaining).length > 0) req.session.pendingLogins = remaining;
     await saveSession(req);
 
-    const joined = await line.join(user.id, user.display_name);
+    // A banned member may log in (the session stays usable) but never joins the line again.
+    const banned = await new Bans(deps.redis).isBanned({ userId: user.id });
+    req.session.kind = 'spotify';
+    await saveSession(req);
+    const joined = banned ? false : await line.join(user.id, user.display_name, 'spotify');
     log.info({ userId: user.id, joined }, 'user logged in');
     await notifySafely(req, deps, [user.id]);
     await pollNowIfDriving(req, deps, user.id);

@@ -24,6 +24,10 @@ export interface RateLimits {
   readonly lineActionsPerSessionPerMinute: number;
   /** Join/leave per client IP per minute; generous, a venue's phones often share one NAT address. */
   readonly lineActionsPerIpPerMinute: number;
+  /** Venue mode: catalog searches per session per minute (each may cost a Spotify call). */
+  readonly searchPerSessionPerMinute: number;
+  /** Venue mode: catalog searches per client IP per minute (shared NAT: generous). */
+  readonly searchPerIpPerMinute: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimits = {
@@ -32,6 +36,8 @@ export const DEFAULT_RATE_LIMITS: RateLimits = {
   secretFailuresPer15Minutes: 10,
   lineActionsPerSessionPerMinute: 12,
   lineActionsPerIpPerMinute: 240,
+  searchPerSessionPerMinute: 30,
+  searchPerIpPerMinute: 600,
 };
 
 /** A verdict: go ahead, or wait this many seconds. */
@@ -107,6 +113,8 @@ export interface Budgets {
   readonly secretFailures: Budget;
   readonly lineActionsPerSession: Budget;
   readonly lineActionsPerIp: Budget;
+  readonly searchPerSession: Budget;
+  readonly searchPerIp: Budget;
 }
 
 export function createBudgets(redis: RedisClient, limits: RateLimits): Budgets {
@@ -116,5 +124,7 @@ export function createBudgets(redis: RedisClient, limits: RateLimits): Budgets {
     secretFailures: new Budget(redis, 'secret-failures', limits.secretFailuresPer15Minutes, 15 * 60),
     lineActionsPerSession: new Budget(redis, 'line-session', limits.lineActionsPerSessionPerMinute, 60),
     lineActionsPerIp: new Budget(redis, 'line-ip', limits.lineActionsPerIpPerMinute, 60),
+    searchPerSession: new Budget(redis, 'search-session', limits.searchPerSessionPerMinute, 60),
+    searchPerIp: new Budget(redis, 'search-ip', limits.searchPerIpPerMinute, 60),
   };
 }

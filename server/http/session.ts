@@ -14,6 +14,8 @@ import { StoreUnavailableError } from '../../shared/errors.js';
 export interface PendingLogin {
   verifier: string;
   createdAt: number;
+  /** Started by an operator at /operator/venue/connect: completes as the venue account. */
+  venue?: boolean;
 }
 
 declare module 'express-session' {
@@ -22,6 +24,8 @@ declare module 'express-session' {
     userId: string;
     displayName: string;
     operator: boolean;
+    /** Venue mode: what kind of audience member this session is. */
+    kind: 'spotify' | 'guest';
   }
 }
 

@@ -64,10 +64,11 @@ export function operatorRoutes(deps: AppDeps): Router {
     const { token } = parse(loginBody, req.body);
     if (!(await checkToken(req, token))) throw new AppError('invalid_operator_token');
     // A new session id for the raised privilege; an audience login in the same browser is kept.
-    const { userId, displayName } = req.session;
+    const { userId, displayName, kind } = req.session;
     await regenerateSession(req);
     if (userId) req.session.userId = userId;
     if (displayName) req.session.displayName = displayName;
+    if (kind) req.session.kind = kind;
     req.session.operator = true;
     await saveSession(req);
     req.log.info('operator signed in');

@@ -61,9 +61,13 @@ local function take_out(id, reason)
 end
 `;
 
-/** ARGV[5] user id, ARGV[6] display name. Answers 1 when the user was added. */
+/**
+ * ARGV[5] user id, ARGV[6] display name, ARGV[7] (optional) kind: 'spotify' or 'guest' (venue mode).
+ * Answers 1 when the user was added.
+ */
 export const JOIN = `${PRELUDE}
 local id, name = ARGV[5], ARGV[6]
+if ARGV[7] and ARGV[7] ~= '' then redis.call('HSET', ukey(id), 'kind', ARGV[7]) end
 local state = redis.call('HGET', ukey(id), 'state')
 if state == 'waiting' or state == 'active' then
   redis.call('HSET', ukey(id), 'display_name', name)

@@ -52,7 +52,11 @@ export interface UserRecord {
   reason: OutReason | null;
   joined_at: number | null;
   updated_at: number | null;
+  /** Venue mode: a guest (no Spotify login) or a member with their own Spotify; absent means spotify. */
+  kind?: UserKind;
 }
+
+export type UserKind = 'spotify' | 'guest';
 
 const OUT_REASONS: readonly OutReason[] = ['turn_over', 'idle', 'left', 'removed', 'revoked', 'not_registered'];
 
@@ -72,8 +76,8 @@ export class Line {
   }
 
   /** Adds the user at the end of the line; a user already waiting or active is left where they are. */
-  async join(userId: string, displayName: string): Promise<boolean> {
-    return (await this.#run(lua.JOIN, userId, displayName)) === 1;
+  async join(userId: string, displayName: string, kind?: UserKind): Promise<boolean> {
+    return (await this.#run(lua.JOIN, userId, displayName, ...(kind ? [kind] : []))) === 1;
   }
 
   /** Takes the user out of the line (leaving, logging out, losing Spotify access). */
@@ -157,6 +161,7 @@ function toUserRecord(h: Record<string, string>): UserRecord {
     reason: state === 'out' ? reason : null,
     joined_at: h.joined_at ? Number(h.joined_at) : null,
     updated_at: h.updated_at ? Number(h.updated_at) : null,
+    kind: h.kind === 'guest' ? 'guest' : 'spotify',
   };
 }
 
@@ -176,10 +181,12 @@ export function etaSeconds(s: LineSnapshot, position: number): number {
 export function youStatus(s: LineSnapshot, user: UserRecord | null): YouStatus | null {
   if (!user) return null;
   const length = s.waiting.length;
-  if (s.active?.user_id === user.id) return { state: 'active', position: null, length, eta_seconds: 0, reason: null };
+  // Venue mode: the kind travels with the status once it is known (records read from Redis).
+  const kind = user.kind ? { kind: user.kind } : {};
+  if (s.active?.user_id === user.id) return { state: 'active', position: null, length, eta_seconds: 0, reason: null, ...kind };
   const index = s.waiting.findIndex((w) => w.id === user.id);
-  if (index >= 0) return { state: 'waiting', position: index + 1, length, eta_seconds: etaSeconds(s, index + 1), reason: null };
-  return { state: 'out', position: null, length, eta_seconds: null, reason: user.reason ?? 'left' };
+  if (index >= 0) return { state: 'waiting', position: index + 1, length, eta_seconds: etaSeconds(s, index + 1), reason: null, ...kind };
+  return { state: 'out', position: null, length, eta_seconds: null, reason: user.reason ?? 'left', ...kind };
 }
 
 /** How many waiting people the `queue` event names (the projector shows them as next up). */

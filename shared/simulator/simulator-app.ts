@@ -10,6 +10,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { codeChallengeS256, safeEqual, CHALLENGE_PATTERN, VERIFIER_PATTERN } from '../spotify/pkce.js';
 import { CatalogRenderer } from './catalog.js';
 import { albumArtPng } from './png.js';
+import { createPlayerRouter } from './player-routes.js';
 import type { FaultTarget, Listener, PlaybackMode, SimulatorState } from './simulator-state.js';
 
 export interface SimulatorAppOptions {
@@ -412,6 +413,7 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     if (types.includes('episode')) out.episodes = r.paging(href('episode'), [...c.episodes.values()].filter((e) => hit(e.name)).map((e) => r.episode(e.id)), offset, limit);
     res.json(out);
   });
+  router.use(createPlayerRouter(state, mount));
   router.use('/api', (_req, res) => apiError(res, 404, 'Service not found'));
 
   // ---------- images ----------

@@ -31,6 +31,8 @@ export interface Playback {
   anchorTime: number;
   /** When playback last changed (play, pause, skip, seek, a new item): Spotify's `timestamp`. */
   changedAt: number;
+  /** Played by a player command with `uris`: stop (paused) after the last item instead of looping. */
+  stopAtEnd?: boolean;
 }
 
 export interface Listener {
@@ -176,6 +178,11 @@ export class SimulatorState {
     let index = pb.index;
     let duration = this.durationOf(pb.playlist[index]!);
     while (duration > 0 && progress >= duration) {
+      if (pb.stopAtEnd && index === pb.playlist.length - 1) {
+        progress = duration;
+        pb.isPlaying = false;
+        break;
+      }
       progress -= duration;
       index = (index + 1) % pb.playlist.length;
       duration = this.durationOf(pb.playlist[index]!);

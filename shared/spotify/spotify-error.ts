@@ -15,7 +15,13 @@ export type SpotifyErrorCode =
   | 'rate_limited'
   | 'server_error'
   | 'unreachable'
-  | 'bad_response';
+  | 'bad_response'
+  // Player commands (venue mode): 404 NO_ACTIVE_DEVICE, 404 unknown device, 403 PREMIUM_REQUIRED,
+  // 403 restriction violated.
+  | 'no_active_device'
+  | 'device_not_found'
+  | 'premium_required'
+  | 'restriction_violated';
 
 export class SpotifyError extends Error {
   readonly code: SpotifyErrorCode;

@@ -1,0 +1,61 @@
+/**
+ * A guest's picks: an ordered list of tracks with what the phone shows (title, artists, art,
+ * length). `started` counts the picks the worker already sent to the player in the current turn;
+ * those cannot change any more.
+ */
+import { keys } from '../redis-keys.js';
+import type { RedisClient } from '../redis.js';
+import type { WireImage } from '../events.js';
+
+export interface GuestPick {
+  uri: string;
+  name: string;
+  artists: { name: string }[];
+  album: { name: string; images: WireImage[] };
+  duration_ms: number;
+  explicit: boolean;
+}
+
+export interface PicksRecord {
+  picks: GuestPick[];
+  /** How many picks (from the start) the current turn already started. */
+  started: number;
+}
+
+const EMPTY: PicksRecord = { picks: [], started: 0 };
+/** Picks outlive a session by a little, never the show. */
+const TTL_SECONDS = 24 * 3600;
+
+export class PicksStore {
+  readonly #redis: RedisClient;
+
+  constructor(redis: RedisClient) {
+    this.#redis = redis;
+  }
+
+  async get(userId: string): Promise<PicksRecord> {
+    const raw = await this.#redis.get(keys.picks(userId));
+    if (!raw) return { ...EMPTY, picks: [] };
+    try {
+      const parsed = JSON.parse(raw) as PicksRecord;
+      return { picks: Array.isArray(parsed.picks) ? parsed.picks : [], started: Number(parsed.started) || 0 };
+    } catch {
+      return { ...EMPTY, picks: [] };
+    }
+  }
+
+  async set(userId: string, record: PicksRecord): Promise<void> {
+    await this.#redis.set(keys.picks(userId), JSON.stringify(record), { EX: TTL_SECONDS });
+  }
+
+  /** The worker marks the first `count` picks as started (locked for the rest of the turn). */
+  async markStarted(userId: string, count: number): Promise<void> {
+    const r = await this.get(userId);
+    await this.set(userId, { picks: r.picks, started: Math.max(r.started, Math.min(count, r.picks.length)) });
+  }
+
+  /** After a turn: the picks are spent, the guest chooses anew for the next one. */
+  async clear(userId: string): Promise<void> {
+    await this.#redis.del(keys.picks(userId));
+  }
+}
