@@ -107,6 +107,17 @@ describe('TouchDesigner bridge', () => {
     await until(() => osc.last('/np/changed')?.value, (v) => v === 0, 1000, 'the pulse to end');
   });
 
+  it('sends /np/changed only as a pulse, 1 then 0 once per new item, and not every second', async () => {
+    const quiet = Date.now();
+    await measureFor(2500);
+    expect(osc.of('/np/changed', quiet)).toHaveLength(0);
+    const t = Date.now();
+    await control('next');
+    await until(() => osc.of('/np/changed', t).length, (n) => n >= 2, 3000, 'the pulse');
+    await measureFor(1500);
+    expect(osc.of('/np/changed', t).map((m) => m.value)).toEqual([1, 0]);
+  });
+
   it('serves a plain WebSocket: the current state at once, then one JSON message per event', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${bridge.wsPort}`);
     const messages: { event: string; data: { seq?: number; item?: { id: string } | null } }[] = [];
@@ -147,6 +158,16 @@ describe('TouchDesigner bridge', () => {
     } finally {
       await wrong.close();
     }
+  });
+
+  it('does not log "lost the hub" when it is itself stopping', async () => {
+    const own = captureLog('info');
+    const stopping = await startBridge({ hubUrl: hub.url, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: own.log });
+    await until(() => stopping.status(), (s) => s === 'connected', 5000, 'connected');
+    await stopping.close();
+    const messages = own.lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages).toContain('connected to the hub');
+    expect(messages.filter((m) => m.startsWith('lost the hub'))).toEqual([]);
   });
 
   it('keeps sending the last state while the hub is down and recovers by itself when it returns', async () => {
