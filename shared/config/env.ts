@@ -37,9 +37,14 @@ export function withoutEmpty(env: Environment): Record<string, string | undefine
   return out;
 }
 
-/** Turns zod's issues into `NAME what it must be` lines, one per variable. */
+/** Turns zod's issues into `NAME what it must be` lines: the first problem of each variable only. */
 export function problemsOf(error: z.ZodError): string[] {
-  return [...new Set(error.issues.map((issue) => `${String(issue.path[0] ?? 'environment')} ${issue.message}`))];
+  const byName = new Map<string, string>();
+  for (const issue of error.issues) {
+    const name = String(issue.path[0] ?? 'environment');
+    if (!byName.has(name)) byName.set(name, `${name} ${issue.message}`);
+  }
+  return [...byName.values()];
 }
 
 export const logLevelField = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
