@@ -35,6 +35,8 @@ export const keys = {
   metrics: () => `${KEY_PREFIX}:metrics`,
   /** Lock held for the length of one poll, so two workers never poll at once. */
   pollLock: () => `${KEY_PREFIX}:lock:poll`,
+  /** The palette of one album image, as JSON (or "none" for a while after it failed); `urlHash` is its URL's SHA-256. */
+  palette: (urlHash: string) => `${KEY_PREFIX}:palette:${urlHash}`,
   /** express-session records (connect-redis prefix). */
   sessionPrefix: () => `${KEY_PREFIX}:sess:`,
   /** BullMQ's own prefix. */

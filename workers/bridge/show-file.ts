@@ -5,16 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { NowPlaying, QueueSummary } from '../../shared/events.js';
-
-const hex = z.string().regex(/^#[0-9a-fA-F]{6}$/).nullable();
-const paletteSchema = z.object({
-  vibrant: hex,
-  dark_vibrant: hex,
-  light_vibrant: hex,
-  muted: hex,
-  dark_muted: hex,
-  light_muted: hex,
-});
+import { paletteSchema } from '../palette/palette-schema.js';
 
 const itemSchema = z.object({
   type: z.enum(['track', 'episode']),
@@ -79,7 +70,7 @@ export function parseShow(text: string, name = 'show'): ShowLine[] {
       const issue = parsed.error.issues[0];
       throw new ShowFileError(`${name}:${index + 1} is not a recorded event (${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'})`);
     }
-    lines.push(parsed.data as ShowLine);
+    lines.push(parsed.data);
   });
   if (lines.length === 0) throw new ShowFileError(`${name} holds no events`);
   return lines.sort((a, b) => a.t - b.t);
