@@ -31,6 +31,11 @@ export class PaletteDecoder {
     this.#timeoutMs = options.timeoutMs ?? 10_000;
   }
 
+  /** The running thread's id, null while none runs (it starts on the first decode). */
+  get threadId(): number | null {
+    return this.#worker?.threadId ?? null;
+  }
+
   decode(image: Uint8Array): Promise<Palette> {
     const worker = this.#ensureWorker();
     const id = this.#nextId++;
