@@ -158,6 +158,17 @@ describe('PaletteService', () => {
     });
   });
 
+  it('warm() starts the decoding thread ahead of the first track', async () => {
+    const cold = new PaletteDecoder();
+    try {
+      expect(cold.threadId).toBeNull();
+      await cold.warm();
+      expect(cold.threadId).not.toBeNull();
+    } finally {
+      await cold.close();
+    }
+  });
+
   it('answers null, not an error, when Redis is unreachable and still computes', async () => {
     const down = createClient({ url: 'redis://127.0.0.1:1', socket: { reconnectStrategy: false } }) as unknown as RedisClient;
     down.on('error', () => undefined);

@@ -15,6 +15,9 @@ const reply = z.union([
   z.object({ id: z.number(), error: z.string() }),
 ]);
 
+/** A 1 × 1 grey PNG: enough to load sharp and the quantizer in the thread. */
+const WARM_UP_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==', 'base64');
+
 interface Pending {
   resolve(p: Palette): void;
   reject(e: PaletteError): void;
@@ -34,6 +37,18 @@ export class PaletteDecoder {
   /** The running thread's id, null while none runs (it starts on the first decode). */
   get threadId(): number | null {
     return this.#worker?.threadId ?? null;
+  }
+
+  /**
+   * Starts the thread and loads the image libraries now (about 2 s cold on this machine: tsx
+   * compiles the thread's modules), so the first track's palette is as quick as every other one.
+   */
+  async warm(): Promise<void> {
+    try {
+      await this.decode(WARM_UP_PNG);
+    } catch {
+      // A failed warm-up only means the first real decode starts the thread again.
+    }
   }
 
   decode(image: Uint8Array): Promise<Palette> {

@@ -61,6 +61,11 @@ export class PaletteService {
     this.#failureTtlSeconds = options.failureTtlSeconds ?? 600;
   }
 
+  /** Starts the decoding thread ahead of the first track; call once at start-up. */
+  warm(): Promise<void> {
+    return this.#decoder.warm();
+  }
+
   /**
    * The palette of the item's largest album image, computing it if needed (a fetch and a decode:
    * typically tens of milliseconds, at most the fetch timeout plus the decode deadline).
