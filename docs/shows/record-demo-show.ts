@@ -34,7 +34,23 @@ const worker = await startPollWorker(hub.config, quiet);
 const crowd = startDemoCrowd(hub.sim, hub.url, 3, quiet);
 const bridge = await startBridge({ hubUrl: hub.url, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: 7999, oscRateHz: 30, wsPort: 0, wsHost: '127.0.0.1', log: quiet, recordFile: OUT });
 log.info({ seconds: SECONDS, file: OUT }, 'recording');
-await new Promise((r) => setTimeout(r, SECONDS * 1000));
+
+/** Steers whoever is driving through the simulator's control API, so the show has more than one track per turn. */
+async function steerDriver(action: 'next' | 'pause' | 'play'): Promise<void> {
+  const now = (await (await fetch(`${hub.url}/api/now-playing`)).json()) as { user: { display_name: string } | null };
+  const listener = [...hub.sim.listeners.values()].find((l) => l.displayName === now.user?.display_name);
+  if (!listener) return;
+  await fetch(`${hub.url}/sim/control/listeners/${listener.id}/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
+  log.info({ action, driver: listener.displayName }, 'steered');
+}
+// Seconds into the show → what the driver does then.
+const SCRIPT: [number, 'next' | 'pause' | 'play'][] = [[20, 'next'], [30, 'pause'], [36, 'play'], [62, 'next'], [102, 'next'], [125, 'pause'], [129, 'play'], [145, 'next'], [168, 'next']];
+const startedAt = Date.now();
+for (const [at, action] of SCRIPT.filter(([at]) => at < SECONDS)) {
+  await new Promise((r) => setTimeout(r, Math.max(0, startedAt + at * 1000 - Date.now())));
+  await steerDriver(action);
+}
+await new Promise((r) => setTimeout(r, Math.max(0, startedAt + SECONDS * 1000 - Date.now())));
 await bridge.close();
 
 const client = createClient({ url: redis.url }) as unknown as RedisClient;

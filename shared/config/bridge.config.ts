@@ -77,6 +77,14 @@ function demoBridgeToken(file: string | null): string | null {
   }
 }
 
+/**
+ * A file named on the command line, relative to where the user typed it: `npm run` moves into the
+ * package folder first and leaves the caller's folder in INIT_CWD.
+ */
+function fromCaller(env: Environment, file: string): string {
+  return path.resolve(env.INIT_CWD ?? '.', file);
+}
+
 export interface LoadBridgeConfigOptions {
   /** A demo hub's secrets file to take BRIDGE_TOKEN from when it is unset; null: never. */
   readonly demoSecretsFile?: string | null;
@@ -104,7 +112,7 @@ export function loadBridgeConfig(rawEnv: Environment, argv: readonly string[] = 
     hubUrl: e.HUB_URL,
     bridgeToken: token,
     tokenSource: e.BRIDGE_TOKEN === undefined ? 'demo-secrets' : 'environment',
-    recordFile: record === undefined ? null : path.resolve(record),
+    recordFile: record === undefined ? null : fromCaller(rawEnv, record),
   });
 }
 
@@ -120,5 +128,5 @@ export function loadReplayConfig(rawEnv: Environment, argv: readonly string[]): 
   const speed = Number(speedText);
   if (!/^\d+(\.\d+)?$/.test(speedText) || !(speed >= 0.1 && speed <= 20)) problems.push('--speed must be a number from 0.1 to 20, like --speed 2');
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
-  return deepFreeze({ ...outputsOf(parsed.data), file: path.resolve(args.positionals[0]!), loop: args.values.loop, speed });
+  return deepFreeze({ ...outputsOf(parsed.data), file: fromCaller(rawEnv, args.positionals[0]!), loop: args.values.loop, speed });
 }

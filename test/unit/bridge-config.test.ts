@@ -52,6 +52,8 @@ describe('bridge config', () => {
   it('takes --record FILE and refuses unknown arguments', () => {
     expect(loadBridgeConfig({ BRIDGE_TOKEN: TOKEN }, ['--record', 'show.jsonl'], { demoSecretsFile: null }).recordFile).toBe(path.resolve('show.jsonl'));
     expect(problemsOf(() => loadBridgeConfig({ BRIDGE_TOKEN: TOKEN }, ['--recrod', 'x'], { demoSecretsFile: null }))[0]).toMatch(/^arguments: .*--recrod/);
+    // `npm run` starts in the package folder; the file is where the user typed the command.
+    expect(loadBridgeConfig({ BRIDGE_TOKEN: TOKEN, INIT_CWD: '/home/crew/show' }, ['--record', 'a.jsonl'], { demoSecretsFile: null }).recordFile).toBe('/home/crew/show/a.jsonl');
   });
 });
 
@@ -59,6 +61,7 @@ describe('replay config', () => {
   it('takes the file, --loop and --speed, and needs no hub or token', () => {
     expect(loadReplayConfig({}, ['show.jsonl', '--loop', '--speed', '2'])).toMatchObject({ file: path.resolve('show.jsonl'), loop: true, speed: 2, oscPort: 7000, wsPort: 9980 });
     expect(loadReplayConfig({}, ['show.jsonl'])).toMatchObject({ loop: false, speed: 1 });
+    expect(loadReplayConfig({ INIT_CWD: '/home/crew' }, ['show.jsonl']).file).toBe('/home/crew/show.jsonl');
   });
 
   it('refuses a missing file name and a silly speed', () => {
