@@ -6,6 +6,8 @@ import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
 import { PaletteDecoder } from '../../workers/palette/palette-decoder.js';
 import { PaletteService } from '../../workers/palette/palette-service.js';
+import { followUpWithPalette } from '../../workers/palette/palette-follow-up.js';
+import type { NowPlaying } from '../../shared/events.js';
 import { startArtServer, type ArtServer } from '../helpers/art-server.js';
 import { distance, halvesPng, rgbOf, solidPng } from '../helpers/images.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -175,5 +177,27 @@ describe('PaletteService', () => {
     const offline = new PaletteService({ redis: down, log: createLogger({ level: 'silent' }), policy: { extraPrefixes: [`${art.url}/art/`] }, decoder });
     const p = await offline.forUrl(`${art.url}/art/halves.png`);
     expect(distance(rgbOf(p!.vibrant), RED)).toBeLessThanOrEqual(25);
+  });
+});
+
+describe('the follow-up now_playing with the palette', () => {
+  const sent = (url: string, id = 't1'): NowPlaying => ({ seq: 7, state: 'playing', user: null, item: { ...item(url), id, palette: null }, is_playing: true, progress_ms: 0, server_time: Date.now(), turn_ends_at: null });
+
+  it('publishes the palette for the item still playing', async () => {
+    const first = sent(`${art.url}/art/halves.png`);
+    const published: Palette[] = [];
+    const ok = await followUpWithPalette(service, first, { current: async () => first, publish: async (p) => void published.push(p) });
+    expect(ok).toBe(true);
+    expect(distance(rgbOf(published[0]!.vibrant), RED)).toBeLessThanOrEqual(25);
+  });
+
+  it('publishes nothing when the track moved on, or when there is no palette to be had', async () => {
+    const published: Palette[] = [];
+    const publish = async (p: Palette) => void published.push(p);
+    const first = sent(`${art.url}/art/halves.png`);
+    expect(await followUpWithPalette(service, first, { current: async () => sent(`${art.url}/art/red.png`, 't2'), publish })).toBe(false);
+    const broken = sent(`${art.url}/art/not-an-image`);
+    expect(await followUpWithPalette(service, broken, { current: async () => broken, publish })).toBe(false);
+    expect(published).toEqual([]);
   });
 });

@@ -1,8 +1,9 @@
 import { loadConfig } from '../../shared/config.js';
-import { PALETTE_SWATCHES } from '../../shared/events.js';
+import { PALETTE_SWATCHES, type NowPlayingItem } from '../../shared/events.js';
 import { artUrlPolicyFor, isAllowedArtUrl, type ArtUrlPolicy } from '../../workers/palette/art-url-policy.js';
 import { computePalette } from '../../workers/palette/palette-compute.js';
 import { largestImageUrl } from '../../workers/palette/palette-service.js';
+import { carryPalette } from '../../workers/palette/palette-follow-up.js';
 import { hexToUnitRgb } from '../../workers/bridge/osc-output.js';
 import { distance, halvesPng, rgbOf, solidPng } from '../helpers/images.js';
 
@@ -87,5 +88,21 @@ describe('art URL policy', () => {
     expect(artUrlPolicyFor(standalone).extraPrefixes).toEqual(['http://127.0.0.1:4001/images/']);
     const real = loadConfig({ SPOTIFY_CLIENT_ID: 'abcdef0123456789abcdef0123456789', ...secrets }, { dataDir: null });
     expect(artUrlPolicyFor(real).extraPrefixes).toEqual([]);
+  });
+});
+
+describe('carrying a palette to the next payload', () => {
+  const palette = { vibrant: '#ff0000', dark_vibrant: null, light_vibrant: null, muted: null, dark_muted: null, light_muted: null };
+  const item = (id: string, url = `https://i.scdn.co/image/${id}`): NowPlayingItem => ({ type: 'track', id, uri: null, name: id, artists: [], album: { id: null, name: 'a', images: [{ url, width: 640, height: 640 }] }, duration_ms: 1 });
+
+  it('keeps the palette while the item and its cover stay the same', () => {
+    expect(carryPalette({ item: { ...item('x'), palette } }, { item: item('x') }).item?.palette).toEqual(palette);
+  });
+
+  it('drops it for a new item or a new cover, and leaves a draft without an item alone', () => {
+    expect(carryPalette({ item: { ...item('x'), palette } }, { item: item('y') }).item?.palette).toBeUndefined();
+    expect(carryPalette({ item: { ...item('x'), palette } }, { item: item('x', 'https://i.scdn.co/image/other') }).item?.palette).toBeUndefined();
+    expect(carryPalette({ item: { ...item('x'), palette } }, { item: null }).item).toBeNull();
+    expect(carryPalette(null, { item: item('x') }).item?.palette).toBeUndefined();
   });
 });
