@@ -99,6 +99,17 @@ describe('record', () => {
   });
 });
 
+describe('the demo show in the repo', () => {
+  it('is a valid recording of a few minutes with several tracks, drivers and palettes', async () => {
+    const demo = await readShow('docs/shows/demo-show.jsonl');
+    expect(demo.at(-1)!.t).toBeGreaterThan(120_000);
+    const items = demo.flatMap((l) => (l.event === 'now_playing' && l.data.item ? [l.data.item] : []));
+    expect(new Set(items.map((i) => i.id)).size).toBeGreaterThanOrEqual(5);
+    expect(new Set(demo.flatMap((l) => (l.event === 'now_playing' && l.data.user ? [l.data.user.display_name] : []))).size).toBeGreaterThanOrEqual(3);
+    expect(items.every((i) => i.palette && /^#[0-9a-f]{6}$/.test(i.palette.vibrant ?? ''))).toBe(true);
+  });
+});
+
 describe('replay', () => {
   it('plays the same OSC sequence with the recording’s timing and values', async () => {
     const { osc, replay, outputs } = await replayInto(show, 1);
