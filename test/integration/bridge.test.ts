@@ -108,6 +108,8 @@ describe('TouchDesigner bridge', () => {
   });
 
   it('sends /np/changed only as a pulse, 1 then 0 once per new item, and not every second', async () => {
+    // Let any pulse still running (an earlier test's change) end first.
+    await until(() => osc.last('/np/changed')?.value, (v) => v !== 1, 3000, 'no pulse running');
     const quiet = Date.now();
     await measureFor(2500);
     expect(osc.of('/np/changed', quiet)).toHaveLength(0);
