@@ -66,10 +66,6 @@ export class BridgeOutputs {
     return this.#wsPort;
   }
 
-  current(): NowPlaying | null {
-    return this.#nowPlaying;
-  }
-
   /** Takes a `now_playing` unless it is older than the one held (a late keyframe after a change). */
   nowPlaying(p: NowPlaying): boolean {
     const last = this.#nowPlaying;

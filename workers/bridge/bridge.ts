@@ -65,7 +65,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     hubNow: () => clock.hubNow(),
   });
   const recorder = options.recordFile ? await ShowRecorder.open(options.recordFile, log) : null;
-  if (recorder && options.recordFile) log.info({ file: options.recordFile }, 'recording every event for npm run replay');
+  if (recorder) log.info({ file: options.recordFile }, 'recording every event for npm run replay');
 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${options.hubUrl.replace(/\/+$/, '')}/bridge`, {
     auth: { token: options.token },

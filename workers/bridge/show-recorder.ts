@@ -13,7 +13,6 @@ export class ShowRecorder {
   readonly #log: Logger;
   readonly startedAt: number;
   #failed = false;
-  #lines = 0;
 
   private constructor(file: string, now: () => number, log: Logger) {
     this.#now = now;
@@ -35,14 +34,9 @@ export class ShowRecorder {
     });
   }
 
-  get lines(): number {
-    return this.#lines;
-  }
-
   record(e: ShowEvent): void {
     if (this.#failed) return;
     this.#stream.write(`${JSON.stringify({ t: this.#now() - this.startedAt, event: e.event, data: e.data })}\n`);
-    this.#lines++;
   }
 
   /** Flushes and closes the file. */
