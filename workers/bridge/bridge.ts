@@ -84,12 +84,19 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   };
   const pinger = setInterval(ping, PING_EVERY_MS);
 
+  let everConnected = false;
   const setStatus = (next: BridgeStatus, detail: Record<string, unknown> = {}) => {
     if (status === next) return;
     status = next;
     if (closing) return;
-    if (next === 'connected') log.info({ hub: options.hubUrl, ...detail }, 'connected to the hub');
-    else if (next === 'disconnected') log.warn({ hub: options.hubUrl, ...detail }, 'lost the hub; still sending the last known state and reconnecting with backoff');
+    if (next === 'connected') {
+      everConnected = true;
+      log.info({ hub: options.hubUrl, ...detail }, 'connected to the hub');
+    } else if (next === 'disconnected') {
+      // Never having reached the hub is a different problem (a wrong HUB_URL, the hub not started).
+      if (everConnected) log.warn({ hub: options.hubUrl, ...detail }, 'lost the hub; still sending the last known state and reconnecting with backoff');
+      else log.warn({ hub: options.hubUrl, ...detail }, 'cannot reach the hub yet (is HUB_URL right and the hub running?); retrying with backoff');
+    }
   };
 
   socket.on('connect', () => {
