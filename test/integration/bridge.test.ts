@@ -172,6 +172,19 @@ describe('TouchDesigner bridge', () => {
     expect(messages.filter((m) => m.startsWith('lost the hub'))).toEqual([]);
   });
 
+  it('says it cannot reach a hub it never reached, rather than that it lost it', async () => {
+    const own = captureLog('info');
+    const nowhere = await startBridge({ hubUrl: `http://127.0.0.1:${await freePort()}`, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: own.log });
+    try {
+      await until(() => nowhere.status(), (s) => s === 'disconnected', 5000, 'disconnected');
+      const messages = own.lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+      expect(messages.filter((m) => m.startsWith('cannot reach the hub yet'))).toHaveLength(1);
+      expect(messages.filter((m) => m.startsWith('lost the hub'))).toEqual([]);
+    } finally {
+      await nowhere.close();
+    }
+  });
+
   it('keeps sending the last state while the hub is down and recovers by itself when it returns', async () => {
     await until(() => bridge.status(), (s) => s === 'connected', 3000, 'connected');
     const port = server.port;
