@@ -7,7 +7,7 @@ import { startPollWorker, type RunningPollWorker } from '../../workers/poll.work
 import { startBridge, type RunningBridge } from '../../workers/bridge/bridge.js';
 import { BridgeOutputs } from '../../workers/bridge/bridge-outputs.js';
 import { parseShow, readShow, type ShowLine } from '../../workers/bridge/show-file.js';
-import { LOOP_GAP_MS, startReplay, type RunningReplay } from '../../workers/bridge/show-replay.js';
+import { LOOP_GAP_MS, hubClockAtStart, restamp, startReplay, type RunningReplay } from '../../workers/bridge/show-replay.js';
 import { CookieClient } from '../helpers/cookie-client.js';
 import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
 import { spawnIsolated } from '../helpers/isolated-process.js';
@@ -166,6 +166,21 @@ describe('replay', () => {
     replay.stop();
     await outputs.close();
     osc.close();
+  });
+
+  it('keeps each event’s recorded delivery delay behind server_time, and turn_ends_at ahead', () => {
+    const np = show.find((l) => l.event === 'now_playing')!;
+    if (np.event !== 'now_playing') throw new Error('no now_playing');
+    const lines: ShowLine[] = [
+      { ...np, t: 100, data: { ...np.data, server_time: 1000, turn_ends_at: 61_000 } },
+      { ...np, t: 2000, data: { ...np.data, server_time: 2500, turn_ends_at: 61_000 } },
+    ];
+    // The quicker delivery (the first) sets the hub's clock at t = 0: 900.
+    expect(hubClockAtStart(lines)).toBe(900);
+    const late = restamp(lines[1]!, 900 + 2000, 50_000, 1);
+    expect(late.event === 'now_playing' && [late.data.server_time, late.data.turn_ends_at]).toEqual([50_000 - 400, 50_000 + 58_100]);
+    const fast = restamp(lines[1]!, 900 + 2000, 50_000, 2);
+    expect(fast.event === 'now_playing' && [fast.data.server_time, fast.data.turn_ends_at]).toEqual([50_000 - 200, 50_000 + 29_050]);
   });
 
   it('--speed 2 halves the time and moves progress twice as fast', async () => {

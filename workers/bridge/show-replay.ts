@@ -1,8 +1,7 @@
 /**
  * Plays a recorded show into the bridge's outputs with its original timing (divided by `speed`),
- * so a crew can rehearse with no hub, Redis or Spotify. Each event is re-stamped as it goes out:
- * `server_time` becomes now, and `turn_ends_at` keeps its distance from it, so progress and turn
- * clocks move as they did live.
+ * so a crew can rehearse with no hub, Redis or Spotify. Each event is re-stamped as it goes out
+ * (`restamp`), so progress and turn clocks move as they did live.
  */
 import type { NowPlaying, QueueSummary } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
@@ -35,24 +34,27 @@ export interface RunningReplay {
   stop(): void;
 }
 
-/** The hub's clock at each line, as recorded: `server_time` of now_playing, carried across queue lines. */
-function recordedHubTimes(lines: readonly ShowLine[]): (number | null)[] {
-  const anchors = lines.flatMap((l) => (l.event === 'now_playing' ? [{ t: l.t, hub: l.data.server_time }] : []));
-  let anchor = anchors[0] ?? null;
-  return lines.map((l) => {
-    if (l.event === 'now_playing') {
-      anchor = { t: l.t, hub: l.data.server_time };
-      return l.data.server_time;
-    }
-    return anchor ? anchor.hub + (l.t - anchor.t) : null;
-  });
+/**
+ * The hub's clock when the recording began, estimated from the file alone: a `now_playing`
+ * reaches the bridge `server_time` plus its delivery delay, so `server_time − t` is largest for
+ * the quickest delivery, which stands in for none. Null without any `now_playing`.
+ */
+export function hubClockAtStart(lines: readonly ShowLine[]): number | null {
+  let best: number | null = null;
+  for (const l of lines) if (l.event === 'now_playing' && (best === null || l.data.server_time - l.t > best)) best = l.data.server_time - l.t;
+  return best;
 }
 
-/** The event as it goes out at local time `at`. */
-export function restamp(line: ShowLine, recordedHub: number | null, at: number, speed: number): ShowEvent {
-  const shift = (time: number | null) => (time === null || recordedHub === null ? time : at + (time - recordedHub) / speed);
+/**
+ * The event as it goes out at local time `at`. `hubAtReceipt` is the hub's clock when the bridge
+ * received it live; `server_time` keeps its distance behind that (the delivery delay and the age of
+ * a state sent on connect), so progress extrapolated from it is what it was live, and
+ * `turn_ends_at` keeps its distance ahead. Both distances shrink by `speed`.
+ */
+export function restamp(line: ShowLine, hubAtReceipt: number | null, at: number, speed: number): ShowEvent {
+  const shift = (time: number | null) => (time === null || hubAtReceipt === null ? time : at + (time - hubAtReceipt) / speed);
   if (line.event === 'now_playing') {
-    return { event: 'now_playing', data: { ...line.data, server_time: at, turn_ends_at: shift(line.data.turn_ends_at) } };
+    return { event: 'now_playing', data: { ...line.data, server_time: shift(line.data.server_time) ?? at, turn_ends_at: shift(line.data.turn_ends_at) } };
   }
   const active = line.data.active;
   return { event: 'queue', data: { ...line.data, active: active && { ...active, turn_ends_at: shift(active.turn_ends_at) } } };
@@ -61,7 +63,7 @@ export function restamp(line: ShowLine, recordedHub: number | null, at: number, 
 export function startReplay(options: ReplayOptions): RunningReplay {
   const now = options.now ?? Date.now;
   const { lines, speed, target } = options;
-  const hubTimes = recordedHubTimes(lines);
+  const hubStart = hubClockAtStart(lines);
   const passLength = (lines.at(-1)?.t ?? 0) + LOOP_GAP_MS;
   const startedAt = now();
   let passStart = startedAt;
@@ -74,7 +76,8 @@ export function startReplay(options: ReplayOptions): RunningReplay {
 
   const emit = (i: number) => {
     const at = now();
-    const e = restamp(lines[i]!, hubTimes[i]!, at, speed);
+    const line = lines[i]!;
+    const e = restamp(line, hubStart === null ? null : hubStart + line.t, at, speed);
     if (e.event === 'now_playing') target.nowPlaying(e.data);
     else target.queue(e.data);
   };
