@@ -9,7 +9,11 @@ import json
 FIELDS = [
     'state', 'is_playing', 'track', 'artists', 'album', 'art', 'id', 'uri',
     'duration_ms', 'progress_ms', 'server_time', 'user', 'turn_ends_at', 'queue_length', 'seq',
+    'color_vibrant', 'color_dark_vibrant', 'color_light_vibrant',
+    'color_muted', 'color_dark_muted', 'color_light_muted',
 ]
+
+SWATCHES = ['vibrant', 'dark_vibrant', 'light_vibrant', 'muted', 'dark_muted', 'light_muted']
 
 
 def _table():
@@ -51,6 +55,12 @@ def onReceiveText(dat, rowIndex, message):
         _set(table, 'user', user.get('display_name'))
         _set(table, 'turn_ends_at', data.get('turn_ends_at'))
         _set(table, 'seq', data.get('seq'))
+        # Colours of the album art as '#rrggbb'. A new track's first message may have none yet
+        # (a second one follows within a second); keep the last colour until then, as OSC does.
+        palette = item.get('palette') or {}
+        for swatch in SWATCHES:
+            if palette.get(swatch):
+                _set(table, 'color_' + swatch, palette[swatch])
     elif event.get('event') == 'queue':
         _set(table, 'queue_length', data.get('length'))
     return

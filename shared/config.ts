@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
+import { ConfigError } from './config/env.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -23,14 +24,8 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
 /** Where demo mode keeps its generated secrets and `npm start` its private Redis. */
 export const DATA_DIR = path.resolve('.data');
 
-export class ConfigError extends Error {
-  readonly problems: readonly string[];
-  constructor(problems: readonly string[]) {
-    super(problems.join('\n'));
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
+// One ConfigError class for every role; the bridge's own schema lives in shared/config/.
+export { ConfigError };
 
 const port = (fallback: number) =>
   z

@@ -17,7 +17,15 @@ export interface NowPlayingItem {
   artists: { id: string | null; name: string }[];
   album: { id: string | null; name: string; images: WireImage[] };
   duration_ms: number;
+  /** Colours of the album art; null (or absent) until computed, then a follow-up `now_playing` carries them. */
+  palette?: Palette | null;
 }
+
+/** The six classic "Vibrant" swatches, in the order OSC and the docs list them. */
+export const PALETTE_SWATCHES = ['vibrant', 'dark_vibrant', 'light_vibrant', 'muted', 'dark_muted', 'light_muted'] as const;
+export type SwatchName = (typeof PALETTE_SWATCHES)[number];
+/** Each swatch as "#rrggbb", or null when the image has no colour of that kind. */
+export type Palette = Record<SwatchName, string | null>;
 
 export type PlaybackState = 'playing' | 'paused' | 'idle' | 'no_active_user';
 

@@ -62,6 +62,8 @@ export const keys = {
   catalogSearch: (query: string) => `${KEY_PREFIX}:search:${query}`,
   /** rate-limiter-flexible counters of one budget (`nph:rl:<name>:<client>`). */
   rateLimitPrefix: (name: string) => `${KEY_PREFIX}:rl:${name}`,
+  /** The palette of one album image, as JSON (or "none" for a while after it failed); `urlHash` is its URL's SHA-256. */
+  palette: (urlHash: string) => `${KEY_PREFIX}:palette:${urlHash}`,
   /** express-session records (connect-redis prefix). */
   sessionPrefix: () => `${KEY_PREFIX}:sess:`,
   /** BullMQ's own prefix. */

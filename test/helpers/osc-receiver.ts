@@ -6,6 +6,8 @@ export interface ReceivedOsc {
   address: string;
   type: string;
   value: number | string;
+  /** Every argument, for messages with several (`/np/color/*` carries r, g, b). */
+  values: (number | string)[];
   at: number;
 }
 
@@ -19,7 +21,7 @@ export class OscReceiver {
     this.#udp = new osc.UDPPort({ localAddress: '127.0.0.1', localPort: port, metadata: true });
     this.#udp.on('message', (msg: { address: string; args: { type: string; value: number | string }[] }) => {
       const arg = msg.args[0];
-      if (arg) this.messages.push({ address: msg.address, type: arg.type, value: arg.value, at: Date.now() });
+      if (arg) this.messages.push({ address: msg.address, type: arg.type, value: arg.value, values: msg.args.map((a) => a.value), at: Date.now() });
     });
   }
 

@@ -107,6 +107,19 @@ describe('TouchDesigner bridge', () => {
     await until(() => osc.last('/np/changed')?.value, (v) => v === 0, 1000, 'the pulse to end');
   });
 
+  it('sends /np/changed only as a pulse, 1 then 0 once per new item, and not every second', async () => {
+    // Let any pulse still running (an earlier test's change) end first.
+    await until(() => osc.last('/np/changed')?.value, (v) => v !== 1, 3000, 'no pulse running');
+    const quiet = Date.now();
+    await measureFor(2500);
+    expect(osc.of('/np/changed', quiet)).toHaveLength(0);
+    const t = Date.now();
+    await control('next');
+    await until(() => osc.of('/np/changed', t).length, (n) => n >= 2, 3000, 'the pulse');
+    await measureFor(1500);
+    expect(osc.of('/np/changed', t).map((m) => m.value)).toEqual([1, 0]);
+  });
+
   it('serves a plain WebSocket: the current state at once, then one JSON message per event', async () => {
     const ws = new WebSocket(`ws://127.0.0.1:${bridge.wsPort}`);
     const messages: { event: string; data: { seq?: number; item?: { id: string } | null } }[] = [];
@@ -146,6 +159,29 @@ describe('TouchDesigner bridge', () => {
       expect(wrong.status()).not.toBe('connected');
     } finally {
       await wrong.close();
+    }
+  });
+
+  it('does not log "lost the hub" when it is itself stopping', async () => {
+    const own = captureLog('info');
+    const stopping = await startBridge({ hubUrl: hub.url, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: own.log });
+    await until(() => stopping.status(), (s) => s === 'connected', 5000, 'connected');
+    await stopping.close();
+    const messages = own.lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages).toContain('connected to the hub');
+    expect(messages.filter((m) => m.startsWith('lost the hub'))).toEqual([]);
+  });
+
+  it('says it cannot reach a hub it never reached, rather than that it lost it', async () => {
+    const own = captureLog('info');
+    const nowhere = await startBridge({ hubUrl: `http://127.0.0.1:${await freePort()}`, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: own.log });
+    try {
+      await until(() => nowhere.status(), (s) => s === 'disconnected', 5000, 'disconnected');
+      const messages = own.lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+      expect(messages.filter((m) => m.startsWith('cannot reach the hub yet'))).toHaveLength(1);
+      expect(messages.filter((m) => m.startsWith('lost the hub'))).toEqual([]);
+    } finally {
+      await nowhere.close();
     }
   });
 

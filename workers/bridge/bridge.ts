@@ -5,11 +5,11 @@
  * each state change once. A wrong token is fatal, not a retry loop.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, NowPlaying, QueueSummary, ServerToClientEvents } from '../../shared/events.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
+import { BridgeOutputs } from './bridge-outputs.js';
 import { ClockSync } from './clock-sync.js';
-import { OscOutput } from './osc-output.js';
-import { WsOutput, type BridgeEvent } from './ws-output.js';
+import { ShowRecorder } from './show-recorder.js';
 
 export interface BridgeOptions {
   hubUrl: string;
@@ -22,6 +22,8 @@ export interface BridgeOptions {
   log: Logger;
   /** The bridge's clock; tests inject a skewed one. */
   now?: () => number;
+  /** `--record FILE`: also write every event received there, for `npm run replay`. */
+  recordFile?: string | null;
 }
 
 export class BridgeAuthError extends Error {
@@ -39,6 +41,8 @@ export interface RunningBridge {
   clock: ClockSync;
   /** Resolves when the hub refuses the token (fatal); never resolves otherwise. */
   readonly fatal: Promise<BridgeAuthError>;
+  /** The recording, when `recordFile` was given. */
+  readonly recorder: ShowRecorder | null;
   close(): Promise<void>;
 }
 
@@ -47,34 +51,21 @@ const PING_EVERY_MS = 5000;
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
   const log = options.log.child({ module: 'bridge' });
   const clock = new ClockSync(options.now ?? Date.now);
-  let nowPlaying: NowPlaying | null = null;
-  let queue: QueueSummary | null = null;
   let status: BridgeStatus = 'connecting';
+  // Set first thing in close(): the disconnect our own close causes is not "lost the hub".
+  let closing = false;
 
-  const view = {
-    nowPlaying: () => nowPlaying,
-    queueLength: () => queue?.length ?? 0,
-    progressMs: () => {
-      const p = nowPlaying;
-      if (!p?.item) return 0;
-      const moving = p.is_playing ? Math.max(0, clock.hubNow() - p.server_time) : 0;
-      return Math.min(p.item.duration_ms, p.progress_ms + moving);
-    },
-  };
-  const osc = new OscOutput({ host: options.oscHost, port: options.oscPort, rateHz: options.oscRateHz, view, log });
-  const ws = new WsOutput({
-    port: options.wsPort,
-    ...(options.wsHost ? { host: options.wsHost } : {}),
+  const outputs = await BridgeOutputs.start({
+    oscHost: options.oscHost,
+    oscPort: options.oscPort,
+    oscRateHz: options.oscRateHz,
+    wsPort: options.wsPort,
+    ...(options.wsHost ? { wsHost: options.wsHost } : {}),
     log,
-    current: () => {
-      const out: BridgeEvent[] = [];
-      if (nowPlaying) out.push({ event: 'now_playing', data: nowPlaying });
-      if (queue) out.push({ event: 'queue', data: queue });
-      return out;
-    },
+    hubNow: () => clock.hubNow(),
   });
-  const wsPort = await ws.listening();
-  await osc.start();
+  const recorder = options.recordFile ? await ShowRecorder.open(options.recordFile, log) : null;
+  if (recorder) log.info({ file: options.recordFile }, 'recording every event for npm run replay');
 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${options.hubUrl.replace(/\/+$/, '')}/bridge`, {
     auth: { token: options.token },
@@ -93,11 +84,19 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   };
   const pinger = setInterval(ping, PING_EVERY_MS);
 
+  let everConnected = false;
   const setStatus = (next: BridgeStatus, detail: Record<string, unknown> = {}) => {
     if (status === next) return;
     status = next;
-    if (next === 'connected') log.info({ hub: options.hubUrl, ...detail }, 'connected to the hub');
-    else if (next === 'disconnected') log.warn({ hub: options.hubUrl, ...detail }, 'lost the hub; still sending the last known state and reconnecting with backoff');
+    if (closing) return;
+    if (next === 'connected') {
+      everConnected = true;
+      log.info({ hub: options.hubUrl, ...detail }, 'connected to the hub');
+    } else if (next === 'disconnected') {
+      // Never having reached the hub is a different problem (a wrong HUB_URL, the hub not started).
+      if (everConnected) log.warn({ hub: options.hubUrl, ...detail }, 'lost the hub; still sending the last known state and reconnecting with backoff');
+      else log.warn({ hub: options.hubUrl, ...detail }, 'cannot reach the hub yet (is HUB_URL right and the hub running?); retrying with backoff');
+    }
   };
 
   socket.on('connect', () => {
@@ -108,20 +107,16 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   });
   socket.on('pong_time', ({ client_time, server_time }) => clock.record(client_time, server_time));
   socket.on('now_playing', (p) => {
-    if (nowPlaying && p.seq < nowPlaying.seq && p.server_time <= nowPlaying.server_time) return;
-    nowPlaying = p;
-    osc.update();
-    ws.broadcast({ event: 'now_playing', data: p });
+    if (outputs.nowPlaying(p)) recorder?.record({ event: 'now_playing', data: p });
   });
   socket.on('queue', (q) => {
-    queue = q;
-    osc.sendMetadata();
-    ws.broadcast({ event: 'queue', data: q });
+    outputs.queue(q);
+    recorder?.record({ event: 'queue', data: q });
   });
   socket.on('disconnect', (reason) => {
     setStatus('disconnected', { reason });
     // The hub closed the connection itself (restart): socket.io-client will not retry on its own.
-    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000);
+    if (reason === 'io server disconnect' && !closing) setTimeout(() => socket.connect(), 1000);
   });
   socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
     const code = err.data?.code;
@@ -135,19 +130,21 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     setStatus('disconnected', { error: err.message });
   });
 
-  let closed = false;
   return {
-    wsPort,
+    get wsPort() {
+      return outputs.wsPort;
+    },
     clock,
     fatal,
+    recorder,
     status: () => status,
     async close() {
-      if (closed) return;
-      closed = true;
+      if (closing) return;
+      closing = true;
       clearInterval(pinger);
       socket.close();
-      osc.close();
-      await ws.close();
+      await outputs.close();
+      await recorder?.close();
     },
   };
 }

@@ -1,14 +1,24 @@
 /**
  * OSC over UDP for TouchDesigner (PROTOCOL.md addresses). Progress is interpolated locally and
  * sent at `rateHz`; metadata goes out on every change and once a second, because UDP may drop.
- * Numbers for the OSC In CHOP (i, f); strings for the OSC In DAT.
+ * Numbers for the OSC In CHOP (i, f); strings for the OSC In DAT. Colours of the album art go out
+ * as `/np/color/<swatch>` with three floats each, on change and once a second.
  */
-import osc, { type UDPPort } from 'osc';
-import type { NowPlaying } from '../../shared/events.js';
+import osc, { type OscArgument, type UDPPort } from 'osc';
+import { PALETTE_SWATCHES, type NowPlaying } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
 
 export const NUMERIC_ADDRESSES = ['/np/playing', '/np/progress', '/np/position', '/np/duration', '/np/changed', '/np/queue'] as const;
 export const STRING_ADDRESSES = ['/np/track', '/np/artist', '/np/album', '/np/art', '/np/id', '/np/user'] as const;
+/** `/np/color/<swatch>` with three floats (r, g, b in 0..1), one per palette swatch. */
+export const COLOR_ADDRESSES = PALETTE_SWATCHES.map((swatch) => `/np/color/${swatch}` as const);
+
+/** "#rrggbb" → [r, g, b] in 0..1; null for anything else. */
+export function hexToUnitRgb(hex: string | null | undefined): [number, number, number] | null {
+  const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex ?? '');
+  if (!m) return null;
+  return [parseInt(m[1]!, 16) / 255, parseInt(m[2]!, 16) / 255, parseInt(m[3]!, 16) / 255];
+}
 
 export interface BridgeView {
   /** The latest now_playing, or null before the first. */
@@ -53,8 +63,12 @@ export class OscOutput {
   }
 
   #send(address: string, type: 'i' | 'f' | 's', value: number | string): void {
+    this.#sendArgs(address, [{ type, value }]);
+  }
+
+  #sendArgs(address: string, args: OscArgument[]): void {
     try {
-      this.#port.send({ address, args: [{ type, value }] });
+      this.#port.send({ address, args });
     } catch (err) {
       if (!this.#errorLogged) this.#log.warn({ err: { message: (err as Error).message } }, 'OSC send failed');
       this.#errorLogged = true;
@@ -68,7 +82,8 @@ export class OscOutput {
     this.#send('/np/progress', 'f', duration > 0 ? Math.min(1, progress / duration) : 0);
     this.#send('/np/position', 'f', progress / 1000);
     if (this.#changedPending) {
-      // `/np/changed` is a pulse: 1 with the new item's metadata, back to 0 on the next frame.
+      // `/np/changed` is a pulse: 1 with the new item's metadata, back to 0 on the next frame, and
+      // nothing in between, so a Trigger CHOP sees exactly one rising edge per new item.
       this.#changedPending = false;
       this.#send('/np/changed', 'i', 0);
     }
@@ -100,7 +115,17 @@ export class OscOutput {
     this.#send('/np/id', 's', item?.id ?? '');
     this.#send('/np/user', 's', p?.user?.display_name ?? '');
     this.#send('/np/queue', 'i', this.#view.queueLength());
-    if (!this.#changedPending) this.#send('/np/changed', 'i', 0);
+    this.#sendColors();
+  }
+
+  /** A swatch that is null (or a palette not computed yet) sends nothing: the last colour holds. */
+  #sendColors(): void {
+    const palette = this.#view.nowPlaying()?.item?.palette;
+    if (!palette) return;
+    for (const swatch of PALETTE_SWATCHES) {
+      const rgb = hexToUnitRgb(palette[swatch]);
+      if (rgb) this.#sendArgs(`/np/color/${swatch}`, rgb.map((value) => ({ type: 'f' as const, value })));
+    }
   }
 
   close(): void {
