@@ -29,6 +29,8 @@ import { WorkerMetrics } from '../shared/ops/worker-metrics.js';
 import { POLL_QUEUE } from '../shared/ops/poll-now.js';
 import { PollCycle, type PollOutcome } from './poller/poll-cycle.js';
 import { NowPlayingPublisher } from './poller/now-playing-publisher.js';
+import { PaletteService } from './palette/palette-service.js';
+import { artUrlPolicyFor } from './palette/art-url-policy.js';
 import { pollPolicy } from './poller/poll-policy.js';
 import { SpotifyBudget } from './poller/spotify-budget.js';
 import { watchdogVerdict } from './poller/watchdog.js';
@@ -84,7 +86,10 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
   const channel = keys.socketIoChannel(databaseOf(redisUrl));
   const emitter = new Emitter(emitterClient, { key: channel });
   const fanout = new Fanout(emitter as unknown as EmitTarget, line);
-  const publisher = new NowPlayingPublisher(store, (payload) => nowPlayingMessages(channel, payload));
+  // Album-art colours follow a track change in a second now_playing; decoding runs in a thread.
+  const palettes = new PaletteService({ redis, log, policy: artUrlPolicyFor(config) });
+  void palettes.warm().catch(() => undefined);
+  const publisher = new NowPlayingPublisher(store, (payload) => nowPlayingMessages(channel, payload), palettes);
   const budget = new SpotifyBudget(redis);
   const cycle = new PollCycle({ line, tokens, refresher, webApi, store, publisher, budget, gate, events: fanout, metrics, log, policy });
 
@@ -207,6 +212,7 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
       // Finish the poll in hand, then stop taking jobs.
       await worker.close().catch(() => undefined);
       await queue.close().catch(() => undefined);
+      await palettes.close().catch(() => undefined);
       await Promise.all([closeRedis(redis), closeRedis(queueConnection), closeRedis(emitterClient)]);
       log.info('poll worker stopped');
     },

@@ -5,7 +5,8 @@
  * against the state just read and published only if that state is still current (optimistic
  * concurrency, checked by the publish script), so a late worker can never republish the past.
  */
-import type { NowPlaying } from '../../shared/events.js';
+import type { NowPlaying, NowPlayingItem, Palette } from '../../shared/events.js';
+import { carryPalette, sameArt } from '../palette/palette-follow-up.js';
 import { extrapolatedProgress, type NowPlayingStore, type ObservationStamp, type PublishedState } from '../../shared/realtime/now-playing-store.js';
 
 export const SEEK_TOLERANCE_MS = 1500;
@@ -22,6 +23,8 @@ export function visibleChange(last: NowPlaying, next: Draft): boolean {
   const b = next.item;
   if ((a === null) !== (b === null)) return true;
   if (a && b && (a.id !== b.id || a.name !== b.name || a.duration_ms !== b.duration_ms)) return true;
+  // The album art's colours arriving (the follow-up after a track change) is worth a new seq.
+  if (a && b && JSON.stringify(a.palette ?? null) !== JSON.stringify(b.palette ?? null)) return true;
   return Math.abs(extrapolatedProgress(last, next.server_time) - next.progress_ms) > SEEK_TOLERANCE_MS;
 }
 
@@ -43,13 +46,59 @@ export interface Proposal {
 
 export type Broadcast = (payload: NowPlaying) => readonly (readonly [string, Buffer])[];
 
+/** Where the publisher gets album-art colours (workers/palette/palette-service.ts). */
+export interface PaletteSource {
+  /** A palette already known for the item's art: one cache read, never a fetch. */
+  cachedForItem(item: NowPlayingItem): Promise<Palette | null>;
+  /** Computes the palette (fetch and decode, bounded); null when it cannot be had. */
+  forItem(item: NowPlayingItem): Promise<Palette | null>;
+}
+
 export class NowPlayingPublisher {
   readonly #store: NowPlayingStore;
   readonly #broadcast: Broadcast;
+  readonly #palettes: PaletteSource | null;
+  readonly #now: () => number;
 
-  constructor(store: NowPlayingStore, broadcast: Broadcast) {
+  constructor(store: NowPlayingStore, broadcast: Broadcast, palettes: PaletteSource | null = null, now: () => number = Date.now) {
     this.#store = store;
     this.#broadcast = broadcast;
+    this.#palettes = palettes;
+    this.#now = now;
+  }
+
+  /**
+   * The draft with the colours it may carry: those of the published payload when the art did not
+   * change (Spotify's answer never has them), or a cached palette for new art.
+   */
+  async #withPalette(published: PublishedState, draft: Draft): Promise<Draft> {
+    const carried = carryPalette(published.payload, draft);
+    if (!this.#palettes || !carried.item || carried.item.palette || sameArt(published.payload.item, carried.item)) return carried;
+    const cached = await this.#palettes.cachedForItem(carried.item).catch(() => null);
+    return cached ? { ...carried, item: { ...carried.item, palette: cached } } : carried;
+  }
+
+  /**
+   * After a track change went out without colours: compute them beside it (never delaying it) and
+   * publish a follow-up for the same item, if it is still the one playing. Never rejects.
+   */
+  #followUpWithPalette(sent: NowPlaying): void {
+    const palettes = this.#palettes;
+    const item = sent.item;
+    if (!palettes || !item || item.palette) return;
+    void (async () => {
+      const palette = await palettes.forItem(item).catch(() => null);
+      if (!palette) return;
+      await this.offer((published) => {
+        const { seq: _seq, ...current } = published.payload;
+        const still = sameArt(current.item, item) && !current.item?.palette;
+        const now = this.#now();
+        const draft: Draft = still && current.item
+          ? { ...current, item: { ...current.item, palette }, server_time: now, progress_ms: extrapolatedProgress(published.payload, now) }
+          : current;
+        return { draft, driver: published.driver, turn: published.turn, stamp: null };
+      });
+    })().catch(() => undefined);
   }
 
   /**
@@ -60,7 +109,8 @@ export class NowPlayingPublisher {
   async offer(propose: (published: PublishedState) => Proposal): Promise<{ kind: PublishKind; payload: NowPlaying } | null> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const published = await this.#store.read();
-      const p = propose(published);
+      const proposed = propose(published);
+      const p = { ...proposed, draft: await this.#withPalette(published, proposed.draft) };
       const kind = publishKind(published.payload, p.draft);
       const payload: NowPlaying | null = kind ? { seq: kind === 'change' ? published.seq + 1 : published.seq, ...p.draft } : null;
       // Nothing to show: still record a fresh observation as seen, so an older answer arriving
@@ -74,7 +124,10 @@ export class NowPlayingPublisher {
         stamp: p.stamp,
         messages: payload ? this.#broadcast(payload) : [],
       });
-      if (result === 'ok') return kind && payload ? { kind, payload } : null;
+      if (result === 'ok') {
+        if (kind === 'change' && payload) this.#followUpWithPalette(payload);
+        return kind && payload ? { kind, payload } : null;
+      }
     }
     return null;
   }
