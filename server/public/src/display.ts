@@ -4,6 +4,7 @@
  * the venue's name, a large QR code, one line on how to join, and recently played tracks.
  */
 import type { NowPlaying, QueueSummary } from '../../../shared/events.js';
+import { themeFor } from './palette-theme.js';
 import { driverKind, driverName, shownName } from './driver.js';
 import { fitText } from './fit-text.js';
 import { agoTime, currentLang, onLanguage, startI18n, t, tn } from './i18n.js';
@@ -128,8 +129,19 @@ function render(): void {
   fitText($('artists'), ARTIST_SIZES);
 }
 
+/** The cover's colours as the page's accent and background (CSSOM, allowed by the CSP). */
+function applyTheme(p: NowPlaying | null): void {
+  const theme = isAttract(p) ? null : themeFor(p?.item?.palette);
+  const root = document.documentElement.style;
+  for (const [name, value] of [['--bg', theme?.bg], ['--panel', theme?.panel], ['--accent', theme?.accent], ['--text', theme?.text]] as const) {
+    if (value) root.setProperty(name, value);
+    else root.removeProperty(name);
+  }
+}
+
 socket.on('now_playing', (p) => {
   np.update(p);
+  applyTheme(p);
   recent.note(p, clock.now());
   render();
 });
