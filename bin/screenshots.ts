@@ -12,6 +12,10 @@ import { CookieClient } from '../test/helpers/cookie-client.js';
 import { loginThroughSimulator, startTestHub } from '../test/helpers/hub.js';
 import { startTestRedis } from '../test/helpers/redis-server.js';
 import { nowPlayingFeed, trackItem } from '../test/browser/now-playing-feed.js';
+import { createLogger } from '../shared/logger.js';
+import { openRedis } from '../test/helpers/redis-server.js';
+import { PaletteService } from '../workers/palette/palette-service.js';
+import { artUrlPolicyFor } from '../workers/palette/art-url-policy.js';
 
 const OUT = path.resolve('docs/screenshots');
 
@@ -27,7 +31,14 @@ async function main(): Promise<void> {
     const images = [640, 300, 64].map((size) => ({ url: `${hub.url}/sim/images/${album.id}/${size}.png`, width: size, height: size }));
     const track = hub.sim.catalog.tracks.get(album.trackIds[1]!)!;
     const artists = track.artistIds.map((id) => hub.sim.catalog.artists.get(id)!.name);
-    await feed.publish({ state: 'playing', user: { display_name: 'Ada Lovelace' }, item: { ...trackItem(track.name, artists, images, track.durationMs), album: { id: album.id, name: album.name, images } }, is_playing: true, progress_ms: 83_000, turn_ends_at: Date.now() + 131_000 });
+    const item = { ...trackItem(track.name, artists, images, track.durationMs), album: { id: album.id, name: album.name, images } };
+    // The cover's colours, as the worker adds them in its follow-up now_playing.
+    const paletteRedis = await openRedis(redis.url);
+    const palettes = new PaletteService({ redis: paletteRedis, log: createLogger({ level: 'silent' }), policy: artUrlPolicyFor(hub.config) });
+    const palette = await palettes.forItem(item);
+    await palettes.close();
+    await paletteRedis.close();
+    await feed.publish({ state: 'playing', user: { display_name: 'Ada Lovelace' }, item: { ...item, palette }, is_playing: true, progress_ms: 83_000, turn_ends_at: Date.now() + 131_000 });
 
     const phoneContext = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
     const phone = await phoneContext.newPage();
