@@ -2,26 +2,51 @@
  * Prometheus metrics (prom-client): this process's sockets per namespace, the line length, and
  * the poll workers' counters, which the workers keep in Redis so any server reports the fleet.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues, type MetricObjectWithValues, type MetricValueWithName, type MetricType } from 'prom-client';
 import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
 import { LATENCY_BUCKETS_SECONDS, METRIC_FIELDS } from '../../shared/ops/poll-status.js';
 import { NAMESPACES, type NamespaceName } from '../../shared/realtime/fanout.js';
 
-/** A histogram whose numbers come from elsewhere: prom-client has no setter, so we rebuild it. */
-class ExternalHistogram extends Histogram<never> {
-  load(buckets: Map<number, number>, sum: number, count: number): void {
-    this.reset();
-    const h = this as unknown as { hashMap: Record<string, { value: number; labels: object; bucketValues: Record<number, number>; count: number; sum: number }> };
-    const bucketValues: Record<number, number> = {};
+/** The fleet's latency histogram as the workers keep it in Redis: cumulative buckets, sum, count. */
+interface FleetLatency {
+  buckets: Map<number, number>;
+  sum: number;
+  count: number;
+}
+
+/**
+ * A histogram whose numbers come from elsewhere (the workers' Redis counters). prom-client has no
+ * setter for bucket counts, so this overrides the public `get()` that the registry reads.
+ */
+class FleetHistogram extends Histogram<never> {
+  readonly #name: string;
+  readonly #help: string;
+  readonly #load: () => Promise<FleetLatency>;
+
+  constructor(config: { name: string; help: string; buckets: number[]; registers: Registry[]; load: () => Promise<FleetLatency> }) {
+    const { load, ...histogram } = config;
+    super(histogram);
+    this.#name = config.name;
+    this.#help = config.help;
+    this.#load = load;
+  }
+
+  override async get(): Promise<MetricObjectWithValues<MetricValueWithName<never>>> {
+    const data = await this.#load();
+    const values: MetricValueWithName<never>[] = [];
     let previous = 0;
     for (const le of LATENCY_BUCKETS_SECONDS) {
-      // Stored buckets are cumulative already; prom-client stores per-bucket counts.
-      const cumulative = buckets.get(le) ?? previous;
-      bucketValues[le] = cumulative - previous;
-      previous = cumulative;
+      // Stored buckets are cumulative already; a bucket never seen holds the one below it.
+      previous = data.buckets.get(le) ?? previous;
+      values.push({ metricName: `${this.#name}_bucket`, labels: { le } as LabelValues<never>, value: previous });
     }
-    h.hashMap[''] = { value: 0, labels: {}, bucketValues, count, sum };
+    values.push({ metricName: `${this.#name}_bucket`, labels: { le: '+Inf' } as LabelValues<never>, value: data.count });
+    values.push({ metricName: `${this.#name}_sum`, labels: {}, value: data.sum });
+    values.push({ metricName: `${this.#name}_count`, labels: {}, value: data.count });
+    // prom-client declares MetricType as a numeric enum but writes and reads the string at run time.
+    const type = 'histogram' as unknown as MetricType;
+    return { name: this.#name, help: this.#help, type, aggregator: 'sum', collect: () => undefined, values };
   }
 }
 
@@ -49,40 +74,78 @@ export function createMetrics(deps: { redis: RedisClient; socketCount: (nsp: Nam
     },
   });
 
-  const fleet = async () => redis.hGetAll(keys.metrics()).catch(() => ({}) as Record<string, string>);
-  let snapshot: Record<string, string> = {};
-
-  const polls = new Counter({ name: 'nph_polls_total', help: 'Poll jobs run by the workers', registers: [registry] });
-  const refreshes = new Counter({ name: 'nph_token_refreshes_total', help: 'Spotify token refreshes by result', labelNames: ['result'], registers: [registry] });
-  const limited = new Counter({ name: 'nph_spotify_rate_limited_total', help: 'Spotify 429 answers', registers: [registry] });
-  const statuses = new Counter({ name: 'nph_spotify_responses_total', help: 'Spotify Web API answers by endpoint and status', labelNames: ['endpoint', 'status'], registers: [registry] });
-  const latency = new ExternalHistogram({ name: 'nph_spotify_request_duration_seconds', help: 'Spotify Web API latency', buckets: [...LATENCY_BUCKETS_SECONDS], registers: [registry] });
-
-  // Before each scrape, load the fleet's counters from Redis.
-  const originalMetrics = registry.metrics.bind(registry);
-  registry.metrics = async () => {
-    snapshot = await fleet();
-    const n = (field: string) => Number(snapshot[field] ?? 0);
-    polls.reset();
-    polls.inc(n(METRIC_FIELDS.polls));
-    refreshes.reset();
-    refreshes.inc({ result: 'ok' }, n(METRIC_FIELDS.refreshOk));
-    refreshes.inc({ result: 'invalid_grant' }, n(METRIC_FIELDS.refreshInvalidGrant));
-    refreshes.inc({ result: 'error' }, n(METRIC_FIELDS.refreshError));
-    limited.reset();
-    limited.inc(n(METRIC_FIELDS.rateLimited));
-    statuses.reset();
-    const buckets = new Map<number, number>();
-    for (const [field, value] of Object.entries(snapshot)) {
-      if (field.startsWith(METRIC_FIELDS.statusPrefix)) {
-        const [endpoint, status] = field.slice(METRIC_FIELDS.statusPrefix.length).split(':');
-        statuses.inc({ endpoint: endpoint ?? 'unknown', status: status ?? 'unknown' }, Number(value));
-      } else if (field.startsWith(`${METRIC_FIELDS.latencyPrefix}bucket:`)) {
-        buckets.set(Number(field.split(':')[1]), Number(value));
-      }
+  // The workers' counters, read once per scrape however many metrics need them.
+  let fleetRead: { at: number; data: Promise<Record<string, string>> } | null = null;
+  const fleet = (): Promise<Record<string, string>> => {
+    const now = Date.now();
+    if (!fleetRead || now - fleetRead.at > 500) {
+      fleetRead = { at: now, data: redis.hGetAll(keys.metrics()).catch(() => ({}) as Record<string, string>) };
     }
-    latency.load(buckets, n(`${METRIC_FIELDS.latencyPrefix}sum`), n(`${METRIC_FIELDS.latencyPrefix}count`));
-    return originalMetrics();
+    return fleetRead.data;
   };
+  const count = (snapshot: Record<string, string>, field: string) => Number(snapshot[field] ?? 0);
+
+  new Counter({
+    name: 'nph_polls_total',
+    help: 'Poll jobs run by the workers',
+    registers: [registry],
+    async collect() {
+      const snapshot = await fleet();
+      this.reset();
+      this.inc(count(snapshot, METRIC_FIELDS.polls));
+    },
+  });
+  new Counter({
+    name: 'nph_token_refreshes_total',
+    help: 'Spotify token refreshes by result',
+    labelNames: ['result'],
+    registers: [registry],
+    async collect() {
+      const snapshot = await fleet();
+      this.reset();
+      this.inc({ result: 'ok' }, count(snapshot, METRIC_FIELDS.refreshOk));
+      this.inc({ result: 'invalid_grant' }, count(snapshot, METRIC_FIELDS.refreshInvalidGrant));
+      this.inc({ result: 'error' }, count(snapshot, METRIC_FIELDS.refreshError));
+    },
+  });
+  new Counter({
+    name: 'nph_spotify_rate_limited_total',
+    help: 'Spotify 429 answers',
+    registers: [registry],
+    async collect() {
+      const snapshot = await fleet();
+      this.reset();
+      this.inc(count(snapshot, METRIC_FIELDS.rateLimited));
+    },
+  });
+  new Counter({
+    name: 'nph_spotify_responses_total',
+    help: 'Spotify Web API answers by endpoint and status',
+    labelNames: ['endpoint', 'status'],
+    registers: [registry],
+    async collect() {
+      const snapshot = await fleet();
+      this.reset();
+      for (const [field, value] of Object.entries(snapshot)) {
+        if (!field.startsWith(METRIC_FIELDS.statusPrefix)) continue;
+        const [endpoint, status] = field.slice(METRIC_FIELDS.statusPrefix.length).split(':');
+        this.inc({ endpoint: endpoint ?? 'unknown', status: status ?? 'unknown' }, Number(value));
+      }
+    },
+  });
+  new FleetHistogram({
+    name: 'nph_spotify_request_duration_seconds',
+    help: 'Spotify Web API latency',
+    buckets: [...LATENCY_BUCKETS_SECONDS],
+    registers: [registry],
+    async load() {
+      const snapshot = await fleet();
+      const buckets = new Map<number, number>();
+      for (const [field, value] of Object.entries(snapshot)) {
+        if (field.startsWith(`${METRIC_FIELDS.latencyPrefix}bucket:`)) buckets.set(Number(field.split(':')[1]), Number(value));
+      }
+      return { buckets, sum: count(snapshot, `${METRIC_FIELDS.latencyPrefix}sum`), count: count(snapshot, `${METRIC_FIELDS.latencyPrefix}count`) };
+    },
+  });
   return registry;
 }

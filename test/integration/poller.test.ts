@@ -262,6 +262,11 @@ describe('operator', () => {
     expect(metrics).toMatch(/nph_polls_total \d+/);
     expect(metrics).toMatch(/nph_spotify_responses_total\{endpoint="currently-playing",status="200"\} \d+/);
     expect(metrics).toMatch(/nph_spotify_request_duration_seconds_bucket\{le="0.1"\} \d+/);
+    // The fleet's histogram: the +Inf bucket holds every request, as the count says.
+    const inf = /nph_spotify_request_duration_seconds_bucket\{le="\+Inf"\} (\d+)/.exec(metrics)?.[1];
+    const total = /nph_spotify_request_duration_seconds_count (\d+)/.exec(metrics)?.[1];
+    expect(Number(total)).toBeGreaterThan(0);
+    expect(inf).toBe(total);
     expect(metrics).toMatch(/nph_sockets\{namespace="\/operator"\} 1/);
     expect(metrics).toMatch(/nph_line_length \d+/);
   });
