@@ -2,7 +2,7 @@
  * Prometheus metrics (prom-client): this process's sockets per namespace, the line length, and
  * the poll workers' counters, which the workers keep in Redis so any server reports the fleet.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type LabelValues, type MetricObjectWithValues, type MetricValueWithName, type MetricType } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics, type Histogram, type MetricObjectWithValues, type MetricValueWithName, type MetricType } from 'prom-client';
 import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
 import { LATENCY_BUCKETS_SECONDS, METRIC_FIELDS } from '../../shared/ops/poll-status.js';
@@ -16,37 +16,41 @@ interface FleetLatency {
 }
 
 /**
- * A histogram whose numbers come from elsewhere (the workers' Redis counters). prom-client has no
- * setter for bucket counts, so this overrides the public `get()` that the registry reads.
+ * A histogram whose numbers come from elsewhere (the workers' Redis counters). prom-client's
+ * Histogram can only observe, so this is a metric of its own: the registry accepts any metric
+ * with a `name` and an async `get()` answering the metric object (the public contract its own
+ * metrics follow).
  */
-class FleetHistogram extends Histogram<never> {
-  readonly #name: string;
-  readonly #help: string;
+class FleetHistogram {
+  readonly name: string;
+  readonly help: string;
   readonly #load: () => Promise<FleetLatency>;
 
-  constructor(config: { name: string; help: string; buckets: number[]; registers: Registry[]; load: () => Promise<FleetLatency> }) {
-    const { load, ...histogram } = config;
-    super(histogram);
-    this.#name = config.name;
-    this.#help = config.help;
-    this.#load = load;
+  constructor(config: { name: string; help: string; load: () => Promise<FleetLatency> }) {
+    this.name = config.name;
+    this.help = config.help;
+    this.#load = config.load;
   }
 
-  override async get(): Promise<MetricObjectWithValues<MetricValueWithName<never>>> {
+  async get(): Promise<MetricObjectWithValues<MetricValueWithName<string>>> {
     const data = await this.#load();
-    const values: MetricValueWithName<never>[] = [];
+    const values: MetricValueWithName<string>[] = [];
     let previous = 0;
     for (const le of LATENCY_BUCKETS_SECONDS) {
       // Stored buckets are cumulative already; a bucket never seen holds the one below it.
       previous = data.buckets.get(le) ?? previous;
-      values.push({ metricName: `${this.#name}_bucket`, labels: { le } as LabelValues<never>, value: previous });
+      values.push({ metricName: `${this.name}_bucket`, labels: { le }, value: previous });
     }
-    values.push({ metricName: `${this.#name}_bucket`, labels: { le: '+Inf' } as LabelValues<never>, value: data.count });
-    values.push({ metricName: `${this.#name}_sum`, labels: {}, value: data.sum });
-    values.push({ metricName: `${this.#name}_count`, labels: {}, value: data.count });
+    values.push({ metricName: `${this.name}_bucket`, labels: { le: '+Inf' }, value: data.count });
+    values.push({ metricName: `${this.name}_sum`, labels: {}, value: data.sum });
+    values.push({ metricName: `${this.name}_count`, labels: {}, value: data.count });
     // prom-client declares MetricType as a numeric enum but writes and reads the string at run time.
     const type = 'histogram' as unknown as MetricType;
-    return { name: this.#name, help: this.#help, type, aggregator: 'sum', collect: () => undefined, values };
+    return { name: this.name, help: this.help, type, aggregator: 'sum', collect: () => undefined, values };
+  }
+
+  reset(): void {
+    // Nothing kept here: every scrape reads the fleet's counters afresh.
   }
 }
 
@@ -133,11 +137,9 @@ export function createMetrics(deps: { redis: RedisClient; socketCount: (nsp: Nam
       }
     },
   });
-  new FleetHistogram({
+  const latency = new FleetHistogram({
     name: 'nph_spotify_request_duration_seconds',
     help: 'Spotify Web API latency',
-    buckets: [...LATENCY_BUCKETS_SECONDS],
-    registers: [registry],
     async load() {
       const snapshot = await fleet();
       const buckets = new Map<number, number>();
@@ -147,5 +149,8 @@ export function createMetrics(deps: { redis: RedisClient; socketCount: (nsp: Nam
       return { buckets, sum: count(snapshot, `${METRIC_FIELDS.latencyPrefix}sum`), count: count(snapshot, `${METRIC_FIELDS.latencyPrefix}count`) };
     },
   });
+  // The registry's TypeScript signature names its four metric classes; at run time it takes any
+  // metric with a name and get(), which is what FleetHistogram is.
+  registry.registerMetric(latency as unknown as Histogram);
   return registry;
 }
