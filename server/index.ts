@@ -121,7 +121,7 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     allowRequest: (req, done) => done(originAllowed(req.headers) ? null : 'origin not allowed', originAllowed(req.headers)),
   });
   const fanout = new Fanout(io, line);
-  const pollTrigger = createPollTrigger(redis);
+  const pollTrigger = createPollTrigger(redis, (err) => log.debug({ err: { message: err.message } }, 'poll trigger queue error'));
   const notify = new CoalescedLineNotifier(fanout, LINE_BROADCAST_INTERVAL_MS, log);
 
   const deps: AppDeps = {

@@ -15,6 +15,7 @@ export class CoalescedLineNotifier implements LineNotifier {
   #lastSentAt = 0;
   #pending: Set<string> | null = null;
   #timer: NodeJS.Timeout | null = null;
+  #closed = false;
 
   constructor(inner: LineNotifier, intervalMs: number, log: Logger) {
     this.#inner = inner;
@@ -23,6 +24,9 @@ export class CoalescedLineNotifier implements LineNotifier {
   }
 
   async lineChanged(affected: readonly string[] = []): Promise<void> {
+    // After shutdown began the Redis clients are closing: a broadcast now would fail unobserved
+    // inside the adapter. Clients catch up from Redis when they reconnect elsewhere.
+    if (this.#closed) return;
     const wait = this.#lastSentAt + this.#intervalMs - Date.now();
     if (wait <= 0 && this.#pending === null) {
       this.#lastSentAt = Date.now();
@@ -44,8 +48,9 @@ export class CoalescedLineNotifier implements LineNotifier {
     });
   }
 
-  /** Sends what is still pending now (shutdown). */
+  /** Sends what is still pending now and broadcasts nothing after (shutdown). */
   async flush(): Promise<void> {
+    this.#closed = true;
     if (this.#timer === null) return;
     clearTimeout(this.#timer);
     const affected = [...(this.#pending ?? [])];

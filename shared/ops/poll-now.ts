@@ -24,8 +24,11 @@ export interface PollTrigger {
 }
 
 /** A trigger for processes that do not run a poll worker (the HTTP server). */
-export function createPollTrigger(redis: RedisClient): PollTrigger {
+export function createPollTrigger(redis: RedisClient, onError: (err: Error) => void = () => undefined): PollTrigger {
   const queue = new Queue(POLL_QUEUE, { connection: redis, prefix: keys.bullPrefix() });
+  // An 'error' event without a listener would throw and end the process (Redis timing out, say);
+  // a failed trigger only costs the immediate poll.
+  queue.on('error', onError);
   return {
     pollNow: () => requestPollNow(queue, redis),
     close: () => queue.close(),

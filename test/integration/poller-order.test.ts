@@ -76,7 +76,7 @@ describe('ordered observations', () => {
     const v = await drive('ada');
     const oldId = received(v).at(-1)!.item!.id!;
     hub.sim.latencies.push({ target: 'currently-playing', ms: 6000, remaining: 1 });
-    await until(() => hub.sim.latencies.length, (n) => n === 0, 5000, 'the slow call to start');
+    await until(() => hub.sim.latencies.length, (n) => n === 0, 20_000, 'the slow call to start');
     await control('ada', { action: 'next' });
     const newId = hub.sim.listeners.get('ada')!.playback.playlist[hub.sim.listeners.get('ada')!.playback.index]!;
     await v.next('now_playing', (p) => p.item?.id === newId, 20_000);
@@ -91,7 +91,7 @@ describe('ordered observations', () => {
     const v = await drive('grace');
     const oldId = received(v).at(-1)!.item!.id!;
     hub.sim.latencies.push({ target: 'currently-playing', ms: 3000, remaining: 1 });
-    await until(() => hub.sim.latencies.length, (n) => n === 0, 5000, 'the slow call to start');
+    await until(() => hub.sim.latencies.length, (n) => n === 0, 20_000, 'the slow call to start');
     await control('grace', { action: 'next' });
     const newId = hub.sim.listeners.get('grace')!.playback.playlist[hub.sim.listeners.get('grace')!.playback.index]!;
     // As if the holder had frozen past the lock's lifetime: the other worker polls meanwhile.
