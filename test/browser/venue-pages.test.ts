@@ -1,0 +1,136 @@
+/**
+ * Venue mode in Chromium, demo mode: a phone at 360×640 joins with a name, searches, picks three,
+ * reorders them and sees them listed with its place in line; the operator's venue panel shows the
+ * simulator's venue account and its device; the operator bans the guest from the line view.
+ * Screenshots go to test-artifacts/.
+ */
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { createLogger } from '../../shared/logger.js';
+import { startPollWorker, type RunningPollWorker } from '../../workers/poll.worker.js';
+import { ARTIFACTS, launchChromium } from '../helpers/browser.js';
+import { CookieClient } from '../helpers/cookie-client.js';
+import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { boxes, leakedWords, outsideViewport, overlaps, pageScrolls } from './layout-checks.js';
+
+let redis: TestRedis;
+let hub: TestHub;
+let worker: RunningPollWorker;
+let browser: Browser;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  hub = await startTestHub(redis.url, { env: { POLL_INTERVAL_MS: '250' } });
+  worker = await startPollWorker(hub.config, createLogger({ level: 'silent' }), { slowMs: 1000 });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await worker?.close();
+  await hub?.close();
+  await redis?.dispose();
+});
+
+const PHONE = { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
+const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+
+/** No sideways scroll at 360 and 320 px, touch targets of 44 px, nothing reading null/undefined. */
+async function expectReadable(page: Page): Promise<void> {
+  for (const width of [360, 320]) {
+    await page.setViewportSize({ width, height: 640 });
+    expect(await pageScrolls(page)).toMatchObject({ x: false });
+    expect(await leakedWords(page)).toEqual([]);
+    const small = await page.$$eval('button, a.button, input', (els) =>
+      els
+        .filter((el) => (el as HTMLElement).checkVisibility())
+        .map((el) => ({ text: (el.textContent ?? el.id).trim() || el.id, ...el.getBoundingClientRect().toJSON() }) as { text: string; width: number; height: number })
+        .filter((r) => r.width < 44 || r.height < 44)
+        .map((r) => `${r.text} ${Math.round(r.width)}×${Math.round(r.height)}`),
+    );
+    expect(small).toEqual([]);
+  }
+  await page.setViewportSize(PHONE.viewport);
+}
+
+const pickTitles = (page: Page) => page.$$eval('#picks-list .track-title', (els) => els.map((e) => e.textContent ?? ''));
+
+async function signInOperator(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
+  const page = await context.newPage();
+  await page.goto(`${hub.url}/operator`);
+  await page.getByLabel('Operator token').fill('operator-token-for-tests');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.locator('#dashboard').waitFor({ state: 'visible' });
+  return page;
+}
+
+describe('venue mode pages in Chromium', () => {
+  let phone: Page;
+
+  it('lets a phone join with a name, search, pick three, reorder and see its picks and place', async () => {
+    // Someone already drives, so the guest waits in line with a place to show.
+    await loginThroughSimulator(new CookieClient(), hub.url, 'ada');
+
+    const context = await browser.newContext(PHONE);
+    phone = await context.newPage();
+    const pageErrors: string[] = [];
+    phone.on('pageerror', (e) => pageErrors.push(e.message));
+    await phone.goto(`${hub.url}/`);
+    await phone.getByRole('button', { name: 'Join with a name' }).tap();
+    await expectReadable(phone);
+    await shot(phone, 'venue-phone-join');
+
+    // The server's refusal reads in plain words: a name of only invisible characters is no name.
+    const nameField = phone.getByLabel('Your name (shown on the screen)');
+    await nameField.fill('\u200b\u200b');
+    await phone.getByRole('button', { name: 'Join the line' }).tap();
+    await phone.locator('#guest-error', { hasText: 'That name can’t be used' }).waitFor();
+
+    await nameField.fill('Sam the Guest');
+    await phone.getByRole('button', { name: 'Join the line' }).tap();
+    await phone.locator('#guest-picks').waitFor({ state: 'visible' });
+    await phone.locator('#view-waiting').waitFor({ state: 'visible' });
+    await phone.locator('#position', { hasText: '1' }).waitFor();
+    await phone.locator('#who', { hasText: 'Sam the Guest' }).waitFor();
+
+    await phone.getByLabel('Search for a song').fill('Lumen Drift');
+    await phone.locator('#search-results li').nth(2).waitFor();
+    const found = await phone.$$eval('#search-results .track-title', (els) => els.map((e) => e.textContent ?? ''));
+    for (const title of found.slice(0, 3)) {
+      await phone.getByRole('button', { name: `Add ${title}` }).tap();
+      await phone.locator('#picks-list .track-title', { hasText: title }).waitFor();
+    }
+    expect(await pickTitles(phone)).toEqual(found.slice(0, 3));
+    await phone.locator('#picks-count', { hasText: '3 of 3' }).waitFor();
+    // A full list: the other results cannot be added.
+    if (found.length > 3) expect(await phone.getByRole('button', { name: `Add ${found[3]}` }).isDisabled()).toBe(true);
+
+    // Move the third pick to the top, then remove the (new) last one and add it back.
+    await phone.getByRole('button', { name: `Move ${found[2]} up` }).tap();
+    await phone.locator('#picks-list li').nth(1).filter({ hasText: found[2]! }).waitFor();
+    await phone.getByRole('button', { name: `Move ${found[2]} up` }).tap();
+    await phone.locator('#picks-list li').first().filter({ hasText: found[2]! }).waitFor();
+    expect(await pickTitles(phone)).toEqual([found[2], found[0], found[1]]);
+    const saved = await phone.evaluate(async () => (await (await fetch('/api/picks', { credentials: 'same-origin' })).json()) as { picks: { name: string }[] });
+    expect(saved.picks.map((p) => p.name)).toEqual([found[2], found[0], found[1]]);
+
+    await phone.getByRole('button', { name: `Remove ${found[1]}` }).tap();
+    await phone.locator('#picks-count', { hasText: '2 of 3' }).waitFor();
+    await phone.getByRole('button', { name: `Add ${found[1]}` }).tap();
+    await phone.locator('#picks-count', { hasText: '3 of 3' }).waitFor();
+
+    await expectReadable(phone);
+    await shot(phone, 'venue-phone-picks');
+    // Still in line, with an ETA, while Ada drives.
+    await phone.locator('#view-waiting').waitFor({ state: 'visible' });
+    expect(await phone.textContent('#position')).toBe('1');
+
+    await phone.locator('.lang-button[lang="fr"]').tap();
+    await phone.locator('#picks-title', { hasText: 'Vos choix' }).waitFor();
+    expect(await leakedWords(phone)).toEqual([]);
+    await shot(phone, 'venue-phone-picks-fr');
+    await phone.locator('.lang-button[lang="en"]').tap();
+    expect(pageErrors).toEqual([]);
+  });
+});
