@@ -133,4 +133,52 @@ describe('venue mode pages in Chromium', () => {
     await phone.locator('.lang-button[lang="en"]').tap();
     expect(pageErrors).toEqual([]);
   });
+
+  it('shows the venue account and its device to the operator, a guest’s picks with a veto, and bans the guest', async () => {
+    const operator = await signInOperator();
+    const pageErrors: string[] = [];
+    operator.on('pageerror', (e) => pageErrors.push(e.message));
+    const venue = await operator.evaluate(async () => (await (await fetch('/api/operator/venue', { credentials: 'same-origin' })).json()) as { account: { display_name: string }; devices: { id: string; name: string }[] });
+    expect(venue.devices.length).toBeGreaterThan(0);
+    await operator.locator('#venue-account', { hasText: `Connected: ${venue.account.display_name}` }).waitFor();
+    await operator.locator('#venue-device option', { hasText: venue.devices[0]!.name }).waitFor({ state: 'attached' });
+    expect(await operator.locator('#venue-problem').isHidden()).toBe(true);
+    expect(await operator.getByRole('link', { name: 'Connect again' }).getAttribute('href')).toBe('/operator/venue/connect');
+
+    // The guest's picks open under their row; a veto takes one out.
+    const row = operator.locator('#line-body tr', { hasText: 'Sam the Guest' });
+    await row.waitFor();
+    await operator.getByRole('button', { name: 'Show Sam the Guest’s picks' }).click();
+    const picks = operator.locator('tr.picks-row li');
+    await picks.nth(2).waitFor();
+    const first = (await picks.first().locator('.one-line').textContent())!.split(' — ')[0]!;
+    const cards = await boxes(operator, ['now', 'turn', 'venue', 'line', 'health']);
+    expect(cards.filter((b) => !b.visible).map((b) => b.id)).toEqual([]);
+    expect(await outsideViewport(operator, cards)).toEqual([]);
+    expect(overlaps(cards)).toEqual([]);
+    expect(await pageScrolls(operator)).toEqual({ x: false, y: false });
+    expect(await leakedWords(operator)).toEqual([]);
+    await operator.screenshot({ path: path.join(ARTIFACTS, 'venue-operator-1366x768.png') });
+
+    await operator.getByRole('button', { name: `Veto ${first}` }).click();
+    await operator.locator('tr.picks-row li').nth(1).waitFor();
+    await operator.waitForFunction(() => document.querySelectorAll('tr.picks-row li').length === 2);
+    const left = await phone.evaluate(async () => (await (await fetch('/api/picks', { credentials: 'same-origin' })).json()) as { picks: { name: string }[] });
+    expect(left.picks.map((p) => p.name)).not.toContain(first);
+
+    // Ban waits with Undo like remove; "Do it now" sends it.
+    await operator.getByRole('button', { name: 'Ban Sam the Guest for this show' }).click();
+    await operator.locator('#pending li', { hasText: 'Banning Sam the Guest' }).waitFor();
+    await operator.locator('#pending li').getByRole('button', { name: 'Do it now' }).click();
+    await row.waitFor({ state: 'detached' });
+    await phone.locator('#view-out').waitFor({ state: 'visible' });
+    await shot(phone, 'venue-phone-banned');
+
+    // Banned means banned: joining again is refused in plain words.
+    await phone.getByRole('button', { name: 'Join the line again' }).tap();
+    await phone.locator('#notice', { hasText: 'The crew has closed the line to you for this show.' }).waitFor();
+    await shot(phone, 'venue-phone-banned-rejoin');
+    expect(pageErrors).toEqual([]);
+    await operator.context().close();
+  });
 });

@@ -48,6 +48,9 @@ const guestJoin = guestJoinView((body) => {
   notice(null);
   void guestPicks.load();
   setYou(me.queue);
+  // Joining regenerates the session id: the socket opened before speaks for the old session and
+  // would never hear this guest's `you` events until it reconnects with the new cookie.
+  socket.disconnect().connect();
 });
 const guestPicks = guestPicksView();
 const isGuest = () => me?.logged_in === true && me.kind === 'guest';
@@ -162,13 +165,13 @@ async function loadMe(): Promise<void> {
 }
 
 async function queueAction(path: '/api/queue/join' | '/api/queue/leave'): Promise<void> {
-  const res = await api<Me>(path, { method: 'POST', body: '{}' });
+  const res = await api<Me & { error?: { code?: string } }>(path, { method: 'POST', body: '{}' });
   if (res.ok) {
     me = res.body;
     notice(null);
     setYou(me.queue);
   } else {
-    notice('phone.failed');
+    notice(res.body?.error?.code === 'banned' ? 'guest.error.banned' : 'phone.failed');
     if (res.status === 401) await loadMe();
   }
 }
