@@ -7,6 +7,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '../../shared/logger.js';
+import { VENUE_DEVICE_ID, VENUE_LISTENER_ID } from '../../shared/simulator/player-state.js';
 import { startPollWorker, type RunningPollWorker } from '../../workers/poll.worker.js';
 import { ARTIFACTS, launchChromium } from '../helpers/browser.js';
 import { CookieClient } from '../helpers/cookie-client.js';
@@ -51,6 +52,12 @@ async function expectReadable(page: Page): Promise<void> {
     expect(small).toEqual([]);
   }
   await page.setViewportSize(PHONE.viewport);
+}
+
+/** The simulator's control API: devices appear and disappear as on a real venue computer. */
+async function control(method: string, route: string, body?: unknown): Promise<void> {
+  const res = await fetch(`${hub.url}/sim/control${route}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  expect(res.status).toBeLessThan(300);
 }
 
 const pickTitles = (page: Page) => page.$$eval('#picks-list .track-title', (els) => els.map((e) => e.textContent ?? ''));
@@ -179,6 +186,25 @@ describe('venue mode pages in Chromium', () => {
     await phone.locator('#notice', { hasText: 'The crew has closed the line to you for this show.' }).waitFor();
     await shot(phone, 'venue-phone-banned-rejoin');
     expect(pageErrors).toEqual([]);
+    await operator.context().close();
+  });
+
+  it('lets the operator move the venue to another device and says what to do when none is left', async () => {
+    await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, { id: 'bar-speaker-1', name: 'Bar', type: 'Speaker' });
+    const operator = await signInOperator();
+    // The card asks again every few seconds: the new device appears without a reload.
+    await operator.locator('#venue-device option', { hasText: 'Bar' }).waitFor({ state: 'attached' });
+    await operator.getByLabel('Plays on').selectOption('bar-speaker-1');
+    await operator.locator('#venue-device option', { hasText: 'Bar (active)' }).waitFor({ state: 'attached' });
+    expect(await operator.locator('#venue-device').inputValue()).toBe('bar-speaker-1');
+
+    await control('DELETE', `/listeners/${VENUE_LISTENER_ID}/devices/bar-speaker-1`);
+    await control('DELETE', `/listeners/${VENUE_LISTENER_ID}/devices/${VENUE_DEVICE_ID}`);
+    await operator.locator('#venue-problem', { hasText: 'Open Spotify on the venue computer' }).waitFor();
+    await operator.screenshot({ path: path.join(ARTIFACTS, 'venue-operator-no-device.png') });
+    await operator.locator('.lang-button[lang="fr"]').click();
+    await operator.locator('#venue-problem', { hasText: 'Ouvrez Spotify sur l’ordinateur du lieu' }).waitFor();
+    expect(await leakedWords(operator)).toEqual([]);
     await operator.context().close();
   });
 });

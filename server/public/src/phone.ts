@@ -214,7 +214,11 @@ socket.on('queue', (q) => {
 socket.on('you', (status) => {
   if (!me?.logged_in) return;
   me.queue = status;
-  if (isGuest() && status.picks) guestPicks.set(status.picks);
+  // The `you` event may not carry picks yet (a ban or veto changes them too): ask for them then.
+  if (isGuest()) {
+    if (status.picks) guestPicks.set(status.picks);
+    else void guestPicks.load();
+  }
   setYou(status);
 });
 // After a reconnect the server may have a newer session view (e.g. logged out elsewhere).
