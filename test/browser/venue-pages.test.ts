@@ -189,6 +189,19 @@ describe('venue mode pages in Chromium', () => {
     await operator.context().close();
   });
 
+  it('offers the name form at once when Spotify refused the account (not_registered)', async () => {
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    await page.goto(`${hub.url}/?login_error=not_registered`);
+    await page.locator('#notice', { hasText: 'Development Mode' }).waitFor();
+    await page.locator('#guest-form').waitFor({ state: 'visible' });
+    await page.locator('#guest-offer', { hasText: 'You can still take part' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('guest-name');
+    await expectReadable(page);
+    await shot(page, 'venue-phone-not-registered');
+    await context.close();
+  });
+
   it('lets the operator move the venue to another device and says what to do when none is left', async () => {
     await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, { id: 'bar-speaker-1', name: 'Bar', type: 'Speaker' });
     const operator = await signInOperator();

@@ -159,6 +159,7 @@ async function loadMe(): Promise<void> {
   }
   if (noticeKey === 'phone.busy') notice(null);
   me = res.body;
+  if (!me.logged_in) void offerGuestWay();
   if (isGuest()) guestPicks.set(me.picks ?? []);
   if (isGuest()) void guestPicks.load();
   setYou(me.queue);
@@ -193,6 +194,7 @@ async function logOut(): Promise<void> {
   you = null;
   notice('phone.loggedOut');
   render();
+  void offerGuestWay();
   socket.disconnect().connect();
 }
 
@@ -233,10 +235,19 @@ if (loginError) {
   notice(`phone.loginError.${known}`);
   history.replaceState(null, '', '/');
 }
-// Spotify refused the account (Development Mode's 5-user list): offer the guest way at once.
-void guestJoin.refresh().then((open) => {
-  if (open !== null && loginError === 'not_registered') guestJoin.offerNow();
-});
+let offeredAfterLoginError = false;
+/**
+ * Asked only once the page knows nobody is signed in: a request still running while a signed-in
+ * person logs out could save their session again after the logout ended it.
+ */
+async function offerGuestWay(): Promise<void> {
+  const open = await guestJoin.refresh();
+  // Spotify refused the account (Development Mode's 5-user list): offer the guest way at once.
+  if (open !== null && loginError === 'not_registered' && !offeredAfterLoginError) {
+    offeredAfterLoginError = true;
+    guestJoin.offerNow();
+  }
+}
 onLanguage(() => {
   render();
   guestJoin.render();
