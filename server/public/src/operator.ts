@@ -10,6 +10,8 @@ import { $, HubClock, api, connect, connectionBanner, formatTime, show, type Hub
 import { nowPlayingView, type NowPlayingView } from './now-playing-view.js';
 import { PendingActions } from './pending-actions.js';
 import { renderJoinAddress } from './join-address-view.js';
+import { venuePanel } from './venue-panel.js';
+import { LinePicks, isGuestId } from './line-picks.js';
 
 startI18n('op.docTitle');
 languageSwitch($('lang'));
@@ -78,6 +80,11 @@ function askRemove(userId: string, name: string): void {
   pending.schedule({ key: `remove:${userId}`, describe: () => t('op.pendingRemove', { name }), run: () => command('remove', { userId }) });
 }
 
+/** A ban also closes the line to the guest's name for the rest of the show: it waits with Undo too. */
+function askBan(userId: string, name: string): void {
+  pending.schedule({ key: `ban:${userId}`, describe: () => t('op.pendingBan', { name }), run: () => command('ban', { userId }) });
+}
+
 function askSkip(): void {
   const active = queue?.active;
   if (!active) return;
@@ -123,7 +130,7 @@ function renderQueue(): void {
       const name = nameOf(w.display_name);
       const tr = document.createElement('tr');
       tr.dataset.userId = w.user_id;
-      if (pending.has(`remove:${w.user_id}`)) tr.className = 'pending-row';
+      if (pending.has(`remove:${w.user_id}`) || pending.has(`ban:${w.user_id}`)) tr.className = 'pending-row';
       tr.append(cell(String(i + 1), 'num'), nameCell(name), cell('', 'num waited'), cell(w.eta_seconds === null ? '' : inTime(w.eta_seconds), 'eta'));
       const actions = document.createElement('td');
       actions.className = 'actions';
@@ -133,11 +140,18 @@ function renderQueue(): void {
         actionButton('↑', t('op.moveUp', { name }), () => void command('move', { userId: w.user_id, position: i }), i === 0),
         actionButton('↓', t('op.moveDown', { name }), () => void command('move', { userId: w.user_id, position: i + 2 }), i === q.waiting.length - 1),
         actionButton(t('op.remove'), t('op.removeName', { name }), () => askRemove(w.user_id, name), pending.has(`remove:${w.user_id}`)),
+        actionButton(t('op.ban'), t('op.banName', { name }), () => askBan(w.user_id, name), pending.has(`ban:${w.user_id}`)),
       );
+      if (isGuestId(w.user_id)) {
+        const toggle = actionButton(t('op.picks'), t('op.picksName', { name }), () => linePicks.toggle(w.user_id));
+        toggle.setAttribute('aria-expanded', String(linePicks.isOpen(w.user_id)));
+        buttons.prepend(toggle);
+      }
       tr.append(actions);
-      return tr;
-    }),
+      return linePicks.isOpen(w.user_id) ? [tr, linePicks.row(w.user_id, 5)] : [tr];
+    }).flat(),
   );
+  linePicks.keepOnly(q.waiting.map((w) => w.user_id));
   show($('line-empty'), q.waiting.length === 0);
   $('out-summary').textContent = tn('op.recentlyOut', q.out.length);
   $('out-list').replaceChildren(
@@ -159,9 +173,10 @@ function tick(): void {
   renderPending();
   if (!queue) return;
   const now = clock.now();
-  const rows = $('line-body').children;
-  queue.waiting.forEach((w, i) => {
-    const waited = rows[i]?.children[2];
+  // Rows are found by user id: an open guest's picks add rows of their own in between.
+  const rows = new Map([...$('line-body').querySelectorAll<HTMLTableRowElement>('tr[data-user-id]')].map((tr) => [tr.dataset.userId, tr]));
+  queue.waiting.forEach((w) => {
+    const waited = rows.get(w.user_id)?.children[2];
     if (waited) waited.textContent = w.joined_at ? formatTime(now - w.joined_at) : '';
   });
   const a = queue.active;
@@ -191,7 +206,20 @@ function renderHealth(): void {
   status('h-bridge', t(h.bridge_connected ? 'op.connected' : 'op.notConnected'), h.bridge_connected ? 'ok' : 'warn');
 }
 
+const linePicks = new LinePicks({
+  changed: () => renderQueue(),
+  signedOut: () => signedOut(),
+  failed: (text) => error('op.failed', text),
+  button: actionButton,
+});
+
+const venue = venuePanel({
+  signedOut: () => signedOut(),
+  confirmDisconnect: (run) => pending.schedule({ key: 'venue:disconnect', describe: () => t('venue.pendingDisconnect'), run }),
+});
+
 function signedOut(): void {
+  venue.stop();
   socket?.close();
   socket = null;
   show($('dashboard'), false);
@@ -204,6 +232,7 @@ function signedIn(): void {
   show($('signin'), false);
   show($('dashboard'), true);
   show($('sign-out'), true);
+  venue.start();
   socket = connect('/operator');
   clock.attach(socket);
   connectionBanner(socket, $('banner'));
@@ -252,6 +281,7 @@ $('settings').addEventListener('submit', (ev) => {
 });
 onLanguage(() => {
   renderQueue();
+  venue.render();
   renderHealth();
   const p = np?.current();
   if (p) $('driver').textContent = drivingLine(p);

@@ -4,16 +4,21 @@
  * (turn over, idle, left, removed, Spotify access ended), login problems, logged out, and a
  * banner while the hub is unreachable.
  */
-import type { NowPlaying, YouStatus } from '../../../shared/events.js';
+import type { GuestPickWire, NowPlaying, YouStatus } from '../../../shared/events.js';
 import { drivingLine, shownName } from './driver.js';
 import { inTime, languageSwitch, onLanguage, startI18n, t, tn, type TextKey } from './i18n.js';
 import { $, HubClock, api, connect, connectionBanner, formatTime, show } from './lib.js';
 import { nowPlayingView } from './now-playing-view.js';
+import { guestJoinView } from './guest-join-view.js';
+import { guestPicksView } from './guest-picks-view.js';
 
 interface Me {
   logged_in: boolean;
   user: { id: string; display_name: string } | null;
   queue: YouStatus | null;
+  /** Venue mode: a guest joined with a name and has picks instead of a Spotify login. */
+  kind?: 'spotify' | 'guest';
+  picks?: GuestPickWire[];
 }
 
 /** What the page shows; also written to `body[data-you]` for styling and tests. */
@@ -38,6 +43,17 @@ let youAt = Date.now();
 let turnEndsAt: number | null | undefined;
 let noticeKey: TextKey | null = null;
 let lastView: View | null = null;
+const guestJoin = guestJoinView((body) => {
+  me = body as Me;
+  notice(null);
+  void guestPicks.load();
+  setYou(me.queue);
+  // Joining regenerates the session id: the socket opened before speaks for the old session and
+  // would never hear this guest's `you` events until it reconnects with the new cookie.
+  socket.disconnect().connect();
+});
+const guestPicks = guestPicksView();
+const isGuest = () => me?.logged_in === true && me.kind === 'guest';
 
 function notice(key: TextKey | null): void {
   noticeKey = key;
@@ -70,11 +86,13 @@ function render(): void {
   show($('view-out'), view === 'out');
   show($('account'), me?.logged_in === true);
   show($('leave'), view !== 'welcome' && view !== 'out' && view !== 'loading');
+  show($('guest-picks'), isGuest());
   if (me?.user) $('who').textContent = t('phone.signedInAs', { name: shownName(me.user.display_name) ?? me.user.id });
 
   if ((view === 'waiting' || view === 'next') && you) {
     $('waiting-title').textContent = t(view === 'next' ? 'phone.nextTitle' : 'phone.waitingTitle');
-    $('waiting-fine').textContent = t(view === 'next' ? 'phone.nextLead' : 'phone.waitingFine');
+    const guest = isGuest();
+    $('waiting-fine').textContent = t(view === 'next' ? (guest ? 'guest.nextLead' : 'phone.nextLead') : guest ? 'guest.waitingFine' : 'phone.waitingFine');
     $('position').textContent = String(you.position ?? '');
     $('place-of').textContent = tn('phone.of', you.length);
   }
@@ -87,7 +105,7 @@ function render(): void {
     const reason = you?.reason ?? 'left';
     $('out-title').textContent = t(outTitle(reason));
     $('out-text').textContent = t(`phone.out.${reason}`);
-    const mustReconnect = reason === 'revoked' || reason === 'not_registered';
+    const mustReconnect = !isGuest() && (reason === 'revoked' || reason === 'not_registered');
     show($('rejoin'), !mustReconnect);
     show($('reconnect'), mustReconnect);
   }
@@ -113,7 +131,13 @@ function tick(): void {
     $('turn-left').textContent = typeof turnEndsAt === 'number' ? formatTime(turnEndsAt - clock.now()) : '';
   }
   const current = np.current();
-  show($('live-hint'), you?.state === 'active' && current !== null && current.state === 'idle');
+  // The hint asks to press play in Spotify: a guest has no Spotify to press, the venue plays.
+  show($('live-hint'), !isGuest() && you?.state === 'active' && current !== null && current.state === 'idle');
+  // A guest's turn: say which of their picks the venue is playing.
+  const playing = isGuest() && you?.state === 'active' && current?.item ? guestPicks.picks().find((p) => p.uri === current.item?.uri) : undefined;
+  const livePick = $('live-pick');
+  livePick.textContent = playing ? t('guest.livePick', { title: playing.name }) : '';
+  show(livePick, playing !== undefined);
 }
 
 function renderNowPlaying(p: NowPlaying): void {
@@ -135,17 +159,20 @@ async function loadMe(): Promise<void> {
   }
   if (noticeKey === 'phone.busy') notice(null);
   me = res.body;
+  if (!me.logged_in) void offerGuestWay();
+  if (isGuest()) guestPicks.set(me.picks ?? []);
+  if (isGuest()) void guestPicks.load();
   setYou(me.queue);
 }
 
 async function queueAction(path: '/api/queue/join' | '/api/queue/leave'): Promise<void> {
-  const res = await api<Me>(path, { method: 'POST', body: '{}' });
+  const res = await api<Me & { error?: { code?: string } }>(path, { method: 'POST', body: '{}' });
   if (res.ok) {
     me = res.body;
     notice(null);
     setYou(me.queue);
   } else {
-    notice('phone.failed');
+    notice(res.body?.error?.code === 'banned' ? 'guest.error.banned' : 'phone.failed');
     if (res.status === 401) await loadMe();
   }
 }
@@ -167,6 +194,7 @@ async function logOut(): Promise<void> {
   you = null;
   notice('phone.loggedOut');
   render();
+  void offerGuestWay();
   socket.disconnect().connect();
 }
 
@@ -188,6 +216,11 @@ socket.on('queue', (q) => {
 socket.on('you', (status) => {
   if (!me?.logged_in) return;
   me.queue = status;
+  // The `you` event may not carry picks yet (a ban or veto changes them too): ask for them then.
+  if (isGuest()) {
+    if (status.picks) guestPicks.set(status.picks);
+    else void guestPicks.load();
+  }
   setYou(status);
 });
 // After a reconnect the server may have a newer session view (e.g. logged out elsewhere).
@@ -202,8 +235,23 @@ if (loginError) {
   notice(`phone.loginError.${known}`);
   history.replaceState(null, '', '/');
 }
+let offeredAfterLoginError = false;
+/**
+ * Asked only once the page knows nobody is signed in: a request still running while a signed-in
+ * person logs out could save their session again after the logout ended it.
+ */
+async function offerGuestWay(): Promise<void> {
+  const open = await guestJoin.refresh();
+  // Spotify refused the account (Development Mode's 5-user list): offer the guest way at once.
+  if (open !== null && loginError === 'not_registered' && !offeredAfterLoginError) {
+    offeredAfterLoginError = true;
+    guestJoin.offerNow();
+  }
+}
 onLanguage(() => {
   render();
+  guestJoin.render();
+  guestPicks.render();
   const p = np.current();
   if (p) renderNowPlaying(p);
 });
