@@ -19,12 +19,19 @@ export interface NowPlayingItem {
   duration_ms: number;
 }
 
+/** Who drives in `now_playing.user.kind`. */
+export type DriverKind = 'spotify' | 'guest' | 'house';
+
 export type PlaybackState = 'playing' | 'paused' | 'idle' | 'no_active_user';
 
 export interface NowPlaying {
   seq: number;
   state: PlaybackState;
-  user: { display_name: string } | null;
+  /**
+   * Who drives. `kind` (venue mode): a member with their own Spotify, a guest playing through the
+   * venue account, or the house (fallback playlist). Optional so payloads stored before it parse.
+   */
+  user: { display_name: string; kind?: DriverKind } | null;
   item: NowPlayingItem | null;
   is_playing: boolean;
   /** Valid at `server_time`. */

@@ -4,7 +4,7 @@
  * a crash and without a wrong event; losing Spotify access ends the turn and tells the user.
  */
 import type { Logger } from '../../shared/logger.js';
-import type { OutReason } from '../../shared/events.js';
+import type { DriverKind, OutReason } from '../../shared/events.js';
 import type { Line } from '../../shared/queue/line.js';
 import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import type { Playback } from '../../shared/spotify/schemas.js';
@@ -109,7 +109,9 @@ export class PollCycle {
     }
 
     const active = snapshot.active;
-    const sent = await d.publisher.offer((published) => propose(this.#now(), active, published, observation));
+    // The line's user record says whether the driver is a guest (venue mode) or a member.
+    const kind: DriverKind = active && (await d.line.user(active.user_id))?.kind === 'guest' ? 'guest' : 'spotify';
+    const sent = await d.publisher.offer((published) => propose(this.#now(), active, published, observation, kind));
     if (lineChanged) await d.events.lineChanged([...affected]);
     await d.budget.pollDone(this.#now());
 
