@@ -18,6 +18,8 @@ import type { SpotifyBudget } from './spotify-budget.js';
 import type { NowPlayingPublisher, PublishKind } from './now-playing-publisher.js';
 import { nextPollAt, predictedEnd, seenIn, shouldCallNow, type PollInputs, type PollPolicy } from './poll-policy.js';
 import { propose, turnId, type Observation } from './draft.js';
+import type { GuestTurns } from './guest-turns.js';
+import { VENUE_ACCOUNT_ID, type VenueStore } from '../../shared/venue/venue-store.js';
 
 export interface LineEvents {
   lineChanged(affected?: readonly string[]): Promise<void>;
@@ -36,6 +38,9 @@ export interface PollCycleDeps {
   metrics: WorkerMetrics;
   log: Logger;
   policy: PollPolicy;
+  /** Venue mode: guests' turns play through the venue account (absent: members only). */
+  guests?: GuestTurns | null;
+  venue?: VenueStore | null;
   now?: () => number;
 }
 
@@ -64,21 +69,38 @@ export class PollCycle {
     d.metrics.poll();
     const affected = new Set<string>();
     let lineChanged = false;
-    const noteTick = (t: Awaited<ReturnType<Line['tick']>>) => {
+    const kindOf = async (userId: string): Promise<DriverKind> => ((await d.line.user(userId))?.kind === 'guest' ? 'guest' : 'spotify');
+    const noteTick = async (t: Awaited<ReturnType<Line['tick']>>) => {
       if (t.ended) affected.add(t.ended.userId);
       if (t.promoted) affected.add(t.promoted);
       lineChanged ||= t.ended !== null || t.promoted !== null;
+      // A guest's turn that ran out (time, idle): their picks are spent, the venue stops.
+      if (t.ended && d.guests && (await kindOf(t.ended.userId)) === 'guest') await d.guests.ended(t.ended.userId, true);
     };
 
-    noteTick(await d.line.tick());
+    await noteTick(await d.line.tick());
     let snapshot = await d.line.snapshot();
     let called = false;
     let observation: Observation | null = null;
     let inputs: PollInputs | null = null;
 
+    // A guest's turn: its play goes to the venue device first (once per turn, retried while the
+    // venue's player is not ready); a turn that ended there is polled no more.
+    let kind: DriverKind = snapshot.active ? await kindOf(snapshot.active.user_id) : 'spotify';
+    if (snapshot.active && kind === 'guest' && d.guests) {
+      const prepared = await d.guests.prepare(snapshot.active, turnId(snapshot.active));
+      if (prepared.lineChanged || prepared.ended) {
+        affected.add(snapshot.active.user_id);
+        lineChanged = true;
+        snapshot = await d.line.snapshot();
+        kind = snapshot.active ? await kindOf(snapshot.active.user_id) : 'spotify';
+      }
+    }
+
     if (snapshot.active) {
       const driver = snapshot.active.user_id;
       const turn = turnId(snapshot.active);
+      const guest = kind === 'guest';
       inputs = await this.#inputs(driver, turn);
       let playing: boolean | null = inputs.last?.driver === driver && inputs.last.turn === turn ? inputs.last.seen === 'playing' : null;
 
@@ -88,29 +110,43 @@ export class PollCycle {
         const fence = await d.store.nextFence();
         const requestedAt = this.#now();
         await d.budget.callStarted(driver, turn, requestedAt);
-        const result = await this.#call(driver);
+        // Guests have no tokens: their turn is what the venue account plays.
+        const result = await this.#call(guest ? VENUE_ACCOUNT_ID : driver);
         if (result.kind === 'lost') {
-          await d.line.takeOut(driver, result.reason);
+          if (guest) {
+            // The venue's access is gone, not the guest's: the crew sees it, the guest's turn ends.
+            this.#log.warn({ userId: driver }, 'the venue account cannot be polled; the guest’s turn ends');
+            await d.venue?.setProblem('revoked');
+            await d.line.takeOut(driver, 'turn_over');
+            await d.guests?.ended(driver, false);
+          } else {
+            await d.line.takeOut(driver, result.reason);
+          }
           affected.add(driver);
           lineChanged = true;
         } else if (result.kind === 'playback') {
           const answeredAt = this.#now();
           const pb = result.playback;
           const seen = seenIn(pb);
-          playing = seen === 'playing';
+          // A guest's turn is playing only once its own play went out (not the house music before it).
+          playing = seen === 'playing' && (!guest || !d.guests || (await d.guests.playSent(turn)));
           await d.budget.answered(requestedAt, answeredAt, seen, predictedEnd(pb, answeredAt));
           observation = { driver, turn, playback: pb, answeredAt, stamp: { fence, requestedAt, changedAt: pb.kind === 'nothing' ? null : pb.changedAt } };
+          if (guest && d.guests && (await d.guests.observed(snapshot.active, turn, pb))) {
+            affected.add(driver);
+            lineChanged = true;
+          }
         }
       }
 
       // Idle and time limits see what this poll saw (or the last known state when no call was made).
-      noteTick(await d.line.tick(driver, playing));
+      await noteTick(await d.line.tick(driver, playing));
       if (lineChanged) snapshot = await d.line.snapshot();
     }
 
     const active = snapshot.active;
     // The line's user record says whether the driver is a guest (venue mode) or a member.
-    const kind: DriverKind = active && (await d.line.user(active.user_id))?.kind === 'guest' ? 'guest' : 'spotify';
+    if (active && lineChanged) kind = await kindOf(active.user_id);
     const sent = await d.publisher.offer((published) => propose(this.#now(), active, published, observation, kind));
     if (lineChanged) await d.events.lineChanged([...affected]);
     await d.budget.pollDone(this.#now());
