@@ -140,3 +140,37 @@ describe('guest turns', () => {
     }
   });
 });
+
+describe('holding one turn’s clock (line HOLD/RELEASE)', () => {
+  it('stops only that turn’s clock, survives pause/resume and the tick, and runs on from where it held', async () => {
+    // A database of its own: the workers above tick the main one.
+    const other = await openRedis(`${redis.url}/5`);
+    let now = 1_000_000;
+    const l = new Line(other, { turnSeconds: 60, idleSeconds: 10 }, () => now);
+    try {
+      await l.join('g1', 'G1', 'guest');
+      await l.tick();
+      expect(await l.holdTurn('someone-else')).toBe(false);
+      now += 5_000;
+      expect(await l.holdTurn('g1')).toBe(true);
+      expect(await l.holdTurn('g1')).toBe(false);
+      let s = await l.snapshot();
+      expect(s.active).toMatchObject({ user_id: 'g1', ends_at: null, remaining_ms: 55_000 });
+      // Far beyond both the turn and the idle limit: a held turn does not end.
+      now += 120_000;
+      expect((await l.tick('g1', false)).ended).toBeNull();
+      await l.pause();
+      await l.resume();
+      expect((await l.snapshot()).active?.ends_at).toBeNull();
+      expect(await l.releaseTurn('g1')).toBe(true);
+      s = await l.snapshot();
+      expect(s.active?.ends_at).toBe(now + 55_000);
+      expect(s.active?.remaining_ms).toBeNull();
+      now += 55_000;
+      expect((await l.tick()).ended).toEqual({ userId: 'g1', reason: 'turn_over' });
+    } finally {
+      await other.flushDb();
+      await other.close();
+    }
+  });
+});
