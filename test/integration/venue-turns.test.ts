@@ -11,6 +11,7 @@ import { RecordingSocket } from '../helpers/socket-client.js';
 import { until } from '../helpers/wait.js';
 
 const DEVICE = 'venue-speakers-0001';
+const PLAYLIST = 'spotify:playlist:37i9dQZF1DXcBWIGoYBM5M';
 let redis: TestRedis;
 let hub: TestHub;
 let db: RedisClient;
@@ -21,7 +22,7 @@ const sockets: RecordingSocket[] = [];
 beforeAll(async () => {
   redis = await startTestRedis();
   db = await openRedis(redis.url);
-  hub = await startTestHub(redis.url, { env: { POLL_INTERVAL_MS: '250', TURN_SECONDS: '600', IDLE_SECONDS: '600', PICKS_PER_TURN: '3' } });
+  hub = await startTestHub(redis.url, { env: { POLL_INTERVAL_MS: '250', TURN_SECONDS: '600', IDLE_SECONDS: '600', PICKS_PER_TURN: '3', FALLBACK_PLAYLIST: PLAYLIST } });
   const log = createLogger({ level: 'silent' });
   // Two workers: the play of a turn must still go out exactly once.
   workers = [await startPollWorker(hub.config, log, { slowMs: 1000 }), await startPollWorker(hub.config, log, { slowMs: 1000 })];
@@ -138,6 +139,28 @@ describe('guest turns', () => {
     } finally {
       await simControl('PUT', '/listeners/venue/product', { product: 'premium' });
     }
+  });
+});
+
+describe('house music', () => {
+  it('plays the fallback playlist while nobody drives (kind house), yields to a guest’s turn, and returns when the line empties', async () => {
+    const viewer = socket();
+    const house = await viewer.next('now_playing', (p) => p.user?.kind === 'house' && p.state === 'playing');
+    expect(house.user?.display_name).toEqual(expect.any(String));
+    const housePlays = async () => (await commands()).filter((c) => c.command === 'play' && c.contextUri === PLAYLIST).length;
+    const before = await housePlays();
+    expect(before).toBeGreaterThanOrEqual(1);
+
+    const picks = tracks(1);
+    const { userId } = await guestWithPicks('Guest Four', picks);
+    const turn = await viewer.next('now_playing', (p) => p.user?.kind === 'guest' && p.item?.uri === picks[0] && p.state === 'playing');
+    expect(turn.user?.display_name).toBe('Guest Four');
+    expect(await plays(picks)).toHaveLength(1);
+
+    const emptied = Date.now();
+    await line.takeOut(userId, 'removed');
+    await viewer.next('now_playing', (p) => p.user?.kind === 'house' && p.state === 'playing', 15_000, emptied);
+    expect(await housePlays()).toBe(before + 1);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { Logger } from '../../shared/logger.js';
 import type { DriverKind, OutReason } from '../../shared/events.js';
-import type { Line } from '../../shared/queue/line.js';
+import type { ActiveTurn, Line } from '../../shared/queue/line.js';
 import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import type { Playback } from '../../shared/spotify/schemas.js';
 import { SpotifyError } from '../../shared/spotify/spotify-error.js';
@@ -19,6 +19,7 @@ import type { NowPlayingPublisher, PublishKind } from './now-playing-publisher.j
 import { nextPollAt, predictedEnd, seenIn, shouldCallNow, type PollInputs, type PollPolicy } from './poll-policy.js';
 import { propose, turnId, type Observation } from './draft.js';
 import type { GuestTurns } from './guest-turns.js';
+import type { HouseMusic } from './house-music.js';
 import { VENUE_ACCOUNT_ID, type VenueStore } from '../../shared/venue/venue-store.js';
 
 export interface LineEvents {
@@ -41,6 +42,8 @@ export interface PollCycleDeps {
   /** Venue mode: guests' turns play through the venue account (absent: members only). */
   guests?: GuestTurns | null;
   venue?: VenueStore | null;
+  /** Venue mode: the fallback playlist while nobody drives (absent: silence). */
+  house?: HouseMusic | null;
   now?: () => number;
 }
 
@@ -97,10 +100,19 @@ export class PollCycle {
       }
     }
 
-    if (snapshot.active) {
-      const driver = snapshot.active.user_id;
-      const turn = turnId(snapshot.active);
-      const guest = kind === 'guest';
+    // Nobody drives: the house music (FALLBACK_PLAYLIST) plays on the venue account and is polled
+    // like a turn; a turn takes over from it.
+    let house: ActiveTurn | null = null;
+    if (d.house) {
+      if (!snapshot.active) house = await d.house.whileIdle();
+      else await d.house.yieldTo(kind);
+    }
+
+    const driving = snapshot.active ?? house;
+    if (driving) {
+      const driver = driving.user_id;
+      const turn = turnId(driving);
+      const guest = kind === 'guest' && house === null;
       inputs = await this.#inputs(driver, turn);
       let playing: boolean | null = inputs.last?.driver === driver && inputs.last.turn === turn ? inputs.last.seen === 'playing' : null;
 
@@ -111,8 +123,10 @@ export class PollCycle {
         const requestedAt = this.#now();
         await d.budget.callStarted(driver, turn, requestedAt);
         // Guests have no tokens: their turn is what the venue account plays.
-        const result = await this.#call(guest ? VENUE_ACCOUNT_ID : driver);
-        if (result.kind === 'lost') {
+        const result = await this.#call(guest || house ? VENUE_ACCOUNT_ID : driver);
+        if (result.kind === 'lost' && house) {
+          await d.venue?.setProblem('revoked');
+        } else if (result.kind === 'lost') {
           if (guest) {
             // The venue's access is gone, not the guest's: the crew sees it, the guest's turn ends.
             this.#log.warn({ userId: driver }, 'the venue account cannot be polled; the guest’s turn ends');
@@ -132,7 +146,7 @@ export class PollCycle {
           playing = seen === 'playing' && (!guest || !d.guests || (await d.guests.playSent(turn)));
           await d.budget.answered(requestedAt, answeredAt, seen, predictedEnd(pb, answeredAt));
           observation = { driver, turn, playback: pb, answeredAt, stamp: { fence, requestedAt, changedAt: pb.kind === 'nothing' ? null : pb.changedAt } };
-          if (guest && d.guests && (await d.guests.observed(snapshot.active, turn, pb))) {
+          if (guest && d.guests && snapshot.active && (await d.guests.observed(snapshot.active, turn, pb))) {
             affected.add(driver);
             lineChanged = true;
           }
@@ -140,13 +154,15 @@ export class PollCycle {
       }
 
       // Idle and time limits see what this poll saw (or the last known state when no call was made).
-      await noteTick(await d.line.tick(driver, playing));
+      if (!house) await noteTick(await d.line.tick(driver, playing));
       if (lineChanged) snapshot = await d.line.snapshot();
     }
 
-    const active = snapshot.active;
+    // Someone joined while the house music played: they drive now, the next poll yields.
+    const active = snapshot.active ?? house;
     // The line's user record says whether the driver is a guest (venue mode) or a member.
-    if (active && lineChanged) kind = await kindOf(active.user_id);
+    if (snapshot.active && lineChanged) kind = await kindOf(snapshot.active.user_id);
+    if (!snapshot.active && house) kind = 'house';
     const sent = await d.publisher.offer((published) => propose(this.#now(), active, published, observation, kind));
     if (lineChanged) await d.events.lineChanged([...affected]);
     await d.budget.pollDone(this.#now());
