@@ -53,6 +53,8 @@ export const keys = {
    * the next retry is due while the venue's player is not ready.
    */
   venueTurn: (turn: string) => `${KEY_PREFIX}:venue:turn:${turn}`,
+  /** Venue mode: the guest turn whose play the venue is playing (`{"userId","turn"}`), if any. */
+  venueGuestTurn: () => `${KEY_PREFIX}:venue:guest-turn`,
   /** Venue mode: the fallback playlist the worker started (while nobody drives), if any. */
   venueHouse: () => `${KEY_PREFIX}:venue:house`,
   /** A guest's picks for the next turn, as JSON (uris with display metadata). */

@@ -142,6 +142,19 @@ describe('guest turns', () => {
   });
 });
 
+describe('a guest turn ended by the crew', () => {
+  it('skip mid-turn: the picks are spent and the venue pauses the guest’s music', async () => {
+    const viewer = socket();
+    const picks = tracks(2);
+    const { userId } = await guestWithPicks('Guest Five', picks);
+    await viewer.next('now_playing', (p) => p.user?.kind === 'guest' && p.item?.uri === picks[0] && p.state === 'playing');
+    const skippedAt = Date.now();
+    expect(await line.skip()).toBe(userId);
+    await until(() => commands(), (c) => c.some((x) => x.command === 'pause' && x.at >= skippedAt - 1000), 15_000, 'the venue to pause');
+    await until(() => db.get(keys.picks(userId)), (v) => v === null, 15_000, 'the picks to be cleared');
+  });
+});
+
 describe('house music', () => {
   it('plays the fallback playlist while nobody drives (kind house), yields to a guest’s turn, and returns when the line empties', async () => {
     const viewer = socket();

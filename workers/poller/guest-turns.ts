@@ -108,6 +108,8 @@ export class GuestTurns {
       return this.#failed(userId, key, state.attempt, err);
     }
     this.#log.info({ userId, picks: start.uris.length }, 'guest turn: play sent to the venue device');
+    // Remembered so that a turn ended elsewhere (operator skip or remove, leaving) is noticed.
+    await d.redis.set(keys.venueGuestTurn(), JSON.stringify({ userId, turn }), { EX: TURN_STATE_TTL_SECONDS });
     await d.redis.hDel(key, ['attempt', 'retry_at']);
     if (account?.problem) await d.venue.setProblem(null);
     // The house music (if it played) is replaced by this play.
@@ -168,9 +170,29 @@ export class GuestTurns {
     return this.#end(userId, reason, verdict.reason !== 'picks_done');
   }
 
+  /**
+   * Whichever way a guest's turn ended (picks done here, time or idle in the line's tick, an
+   * operator's skip or remove, leaving), the next poll sees that someone else drives now: the
+   * picks are spent and the venue stops the guest's music.
+   */
+  async settle(active: ActiveTurn | null, activeTurn: string | null): Promise<void> {
+    const raw = await this.#d.redis.get(keys.venueGuestTurn());
+    if (!raw) return;
+    let current: { userId?: unknown; turn?: unknown } = {};
+    try {
+      current = JSON.parse(raw) as typeof current;
+    } catch {
+      current = {};
+    }
+    if (active && current.userId === active.user_id && current.turn === activeTurn) return;
+    await this.#d.redis.del(keys.venueGuestTurn());
+    if (typeof current.userId === 'string') await this.ended(current.userId, true);
+  }
+
   /** Ends the guest's turn through the line (targeted at this user, so a newer turn is safe). */
   async #end(userId: string, reason: OutReason, stopMusic: boolean): Promise<boolean> {
     const where = await this.#d.line.takeOut(userId, reason);
+    await this.#d.redis.del(keys.venueGuestTurn());
     await this.ended(userId, stopMusic);
     return where !== null;
   }

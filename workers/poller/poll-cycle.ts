@@ -77,12 +77,13 @@ export class PollCycle {
       if (t.ended) affected.add(t.ended.userId);
       if (t.promoted) affected.add(t.promoted);
       lineChanged ||= t.ended !== null || t.promoted !== null;
-      // A guest's turn that ran out (time, idle): their picks are spent, the venue stops.
-      if (t.ended && d.guests && (await kindOf(t.ended.userId)) === 'guest') await d.guests.ended(t.ended.userId, true);
     };
+    // A guest's turn that ended anywhere (time, idle, skip, remove): picks spent, the venue stops.
+    const settleGuests = (s: Awaited<ReturnType<Line['snapshot']>>) => d.guests?.settle(s.active, s.active ? turnId(s.active) : null);
 
     await noteTick(await d.line.tick());
     let snapshot = await d.line.snapshot();
+    await settleGuests(snapshot);
     let called = false;
     let observation: Observation | null = null;
     let inputs: PollInputs | null = null;
@@ -155,7 +156,10 @@ export class PollCycle {
 
       // Idle and time limits see what this poll saw (or the last known state when no call was made).
       if (!house) await noteTick(await d.line.tick(driver, playing));
-      if (lineChanged) snapshot = await d.line.snapshot();
+      if (lineChanged) {
+        snapshot = await d.line.snapshot();
+        await settleGuests(snapshot);
+      }
     }
 
     // Someone joined while the house music played: they drive now, the next poll yields.
