@@ -73,7 +73,7 @@ export class PollCycle {
     const affected = new Set<string>();
     let lineChanged = false;
     const kindOf = async (userId: string): Promise<DriverKind> => ((await d.line.user(userId))?.kind === 'guest' ? 'guest' : 'spotify');
-    const noteTick = async (t: Awaited<ReturnType<Line['tick']>>) => {
+    const noteTick = (t: Awaited<ReturnType<Line['tick']>>) => {
       if (t.ended) affected.add(t.ended.userId);
       if (t.promoted) affected.add(t.promoted);
       lineChanged ||= t.ended !== null || t.promoted !== null;
@@ -81,7 +81,7 @@ export class PollCycle {
     // A guest's turn that ended anywhere (time, idle, skip, remove): picks spent, the venue stops.
     const settleGuests = (s: Awaited<ReturnType<Line['snapshot']>>) => d.guests?.settle(s.active, s.active ? turnId(s.active) : null);
 
-    await noteTick(await d.line.tick());
+    noteTick(await d.line.tick());
     let snapshot = await d.line.snapshot();
     await settleGuests(snapshot);
     let called = false;
@@ -155,7 +155,7 @@ export class PollCycle {
       }
 
       // Idle and time limits see what this poll saw (or the last known state when no call was made).
-      if (!house) await noteTick(await d.line.tick(driver, playing));
+      if (!house) noteTick(await d.line.tick(driver, playing));
       if (lineChanged) {
         snapshot = await d.line.snapshot();
         await settleGuests(snapshot);
