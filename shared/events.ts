@@ -26,13 +26,19 @@ export const PALETTE_SWATCHES = ['vibrant', 'dark_vibrant', 'light_vibrant', 'mu
 export type SwatchName = (typeof PALETTE_SWATCHES)[number];
 /** Each swatch as "#rrggbb", or null when the image has no colour of that kind. */
 export type Palette = Record<SwatchName, string | null>;
+/** Who drives in `now_playing.user.kind`. */
+export type DriverKind = 'spotify' | 'guest' | 'house';
 
 export type PlaybackState = 'playing' | 'paused' | 'idle' | 'no_active_user';
 
 export interface NowPlaying {
   seq: number;
   state: PlaybackState;
-  user: { display_name: string } | null;
+  /**
+   * Who drives. `kind` (venue mode): a member with their own Spotify, a guest playing through the
+   * venue account, or the house (fallback playlist). Optional so payloads stored before it parse.
+   */
+  user: { display_name: string; kind?: DriverKind } | null;
   item: NowPlayingItem | null;
   is_playing: boolean;
   /** Valid at `server_time`. */

@@ -48,6 +48,15 @@ export const keys = {
   venue: () => `${KEY_PREFIX}:venue`,
   /** Hash per guest: name, its normalised form, the session id it joined from. */
   guest: (guestId: string) => `${KEY_PREFIX}:guest:${guestId}`,
+  /**
+   * Venue mode, one guest turn (by turn id): whether its `play` was sent, retry attempts and when
+   * the next retry is due while the venue's player is not ready.
+   */
+  venueTurn: (turn: string) => `${KEY_PREFIX}:venue:turn:${turn}`,
+  /** Venue mode: the guest turn whose play the venue is playing (`{"userId","turn"}`), if any. */
+  venueGuestTurn: () => `${KEY_PREFIX}:venue:guest-turn`,
+  /** Venue mode: the fallback playlist the worker started (while nobody drives), if any. */
+  venueHouse: () => `${KEY_PREFIX}:venue:house`,
   /** A guest's picks for the next turn, as JSON (uris with display metadata). */
   picks: (userId: string) => `${KEY_PREFIX}:picks:${userId}`,
   /** Sorted set: track URI → epoch ms it last played (for TRACK_COOLDOWN_MINUTES). */

@@ -34,6 +34,11 @@ import { artUrlPolicyFor } from './palette/art-url-policy.js';
 import { pollPolicy } from './poller/poll-policy.js';
 import { SpotifyBudget } from './poller/spotify-budget.js';
 import { watchdogVerdict } from './poller/watchdog.js';
+import { GuestTurns } from './poller/guest-turns.js';
+import { HouseMusic } from './poller/house-music.js';
+import { PlayerClient } from '../shared/spotify/player-client.js';
+import { PicksStore } from '../shared/venue/picks-store.js';
+import { VenueStore } from '../shared/venue/venue-store.js';
 
 export { POLL_QUEUE } from '../shared/ops/poll-now.js';
 const SCHEDULER_ID = 'poll-active-user';
@@ -91,7 +96,13 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
   void palettes.warm().catch(() => undefined);
   const publisher = new NowPlayingPublisher(store, (payload) => nowPlayingMessages(channel, payload), palettes);
   const budget = new SpotifyBudget(redis);
-  const cycle = new PollCycle({ line, tokens, refresher, webApi, store, publisher, budget, gate, events: fanout, metrics, log, policy });
+  // Venue mode: guests' turns play through the venue account, refreshed like any user's tokens.
+  const venue = new VenueStore(redis, tokens);
+  const playerGate = { before: () => gate.before(), limited: (ms: number, reason?: string) => gate.limited(ms, reason ?? null) };
+  const player = new PlayerClient({ apiUrl: config.spotify.apiUrl, tokens: refresher, gate: playerGate, timeoutMs: webApi.timeoutMs });
+  const guests = new GuestTurns({ redis, line, picks: new PicksStore(redis), venue, player, idleSeconds: () => config.idleSeconds, log });
+  const house = new HouseMusic({ redis, venue, player, playlist: config.venue.fallbackPlaylist, log });
+  const cycle = new PollCycle({ line, tokens, refresher, webApi, store, publisher, budget, gate, events: fanout, metrics, log, policy, guests, venue, house });
 
   const queue = new Queue(POLL_QUEUE, { connection: queueConnection, prefix: keys.bullPrefix() });
   queue.on('error', (err) => log.debug({ err: { message: err.message } }, 'queue connection error'));

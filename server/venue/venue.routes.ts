@@ -13,6 +13,7 @@ import { PlayerClient, type PlayerDevice } from '../../shared/spotify/player-cli
 import { SpotifyError } from '../../shared/spotify/spotify-error.js';
 import { userSchema } from '../../shared/spotify/schemas.js';
 import { VENUE_ACCOUNT_ID, VenueStore, type VenueProblem } from '../../shared/venue/venue-store.js';
+import { venueProblemOf } from '../../shared/venue/venue-problem.js';
 import type { PendingLogin } from '../http/session.js';
 import type { AppDeps } from '../deps.js';
 import { limit } from '../http/rate-limits.js';
@@ -34,23 +35,7 @@ export interface VenueStatus {
   problem: VenueProblem | null;
 }
 
-/** The problem a failed venue player call means for the crew, or null if it is not one of those. */
-export function venueProblemOf(err: unknown): VenueProblem | null {
-  if (!(err instanceof SpotifyError)) return null;
-  switch (err.code) {
-    case 'no_active_device':
-    case 'device_not_found':
-      return 'no_device';
-    case 'premium_required':
-      return 'premium_required';
-    case 'invalid_grant':
-      return 'revoked';
-    case 'rate_limited':
-      return 'rate_limited';
-    default:
-      return null;
-  }
-}
+export { venueProblemOf } from '../../shared/venue/venue-problem.js';
 
 /** The venue's player client and store, built once per app from its dependencies. */
 export function venueServices(deps: AppDeps): { store: VenueStore; player: PlayerClient } {

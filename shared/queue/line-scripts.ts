@@ -133,7 +133,8 @@ export const RESUME = `${PRELUDE}
 if not is_paused() then return 0 end
 redis.call('HSET', K_SETTINGS, 'paused', '0')
 local remaining = tonumber(redis.call('HGET', K_ACTIVE, 'remaining_ms'))
-if remaining then
+-- A turn held by HOLD keeps its clock stopped until RELEASE, even when the rotation resumes.
+if remaining and redis.call('HGET', K_ACTIVE, 'held') ~= '1' then
   redis.call('HSET', K_ACTIVE, 'ends_at', now + remaining, 'last_playing_at', now)
   redis.call('HDEL', K_ACTIVE, 'remaining_ms')
 end
@@ -162,7 +163,7 @@ local active = redis.call('HGET', K_ACTIVE, 'user_id')
 if active and active == polled and playing == '1' then
   redis.call('HSET', K_ACTIVE, 'last_playing_at', now)
 end
-if active and not is_paused() then
+if active and not is_paused() and redis.call('HGET', K_ACTIVE, 'held') ~= '1' then
   local ends = tonumber(redis.call('HGET', K_ACTIVE, 'ends_at'))
   local last = tonumber(redis.call('HGET', K_ACTIVE, 'last_playing_at')) or now
   if ends and ends <= now then
@@ -175,6 +176,37 @@ end
 local promoted = promote() or ''
 if ended ~= '' or promoted ~= '' then bump() end
 return { ended, reason, promoted }
+`;
+
+/**
+ * Venue mode: stops the clock of one turn (ARGV[5] the user who must still be driving) while the
+ * venue's player is not ready, so the guest loses no time to the venue's trouble. Unlike PAUSE it
+ * leaves the rotation alone. Answers 1 when the clock was running and is now held.
+ */
+export const HOLD = `${PRELUDE}
+if redis.call('HGET', K_ACTIVE, 'user_id') ~= ARGV[5] then return 0 end
+if redis.call('HGET', K_ACTIVE, 'held') == '1' then return 0 end
+redis.call('HSET', K_ACTIVE, 'held', '1')
+local ends = tonumber(redis.call('HGET', K_ACTIVE, 'ends_at'))
+if ends then
+  redis.call('HSET', K_ACTIVE, 'remaining_ms', math.max(0, ends - now), 'ends_at', '')
+end
+bump()
+return 1
+`;
+
+/** Starts a held turn's clock again (ARGV[5] the driving user); the idle clock restarts too. */
+export const RELEASE = `${PRELUDE}
+if redis.call('HGET', K_ACTIVE, 'user_id') ~= ARGV[5] then return 0 end
+if redis.call('HGET', K_ACTIVE, 'held') ~= '1' then return 0 end
+redis.call('HDEL', K_ACTIVE, 'held')
+local remaining = tonumber(redis.call('HGET', K_ACTIVE, 'remaining_ms'))
+if remaining and not is_paused() then
+  redis.call('HSET', K_ACTIVE, 'ends_at', now + remaining, 'last_playing_at', now)
+  redis.call('HDEL', K_ACTIVE, 'remaining_ms')
+end
+bump()
+return 1
 `;
 
 /** One consistent read of the whole line, as JSON. */

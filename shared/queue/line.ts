@@ -106,6 +106,16 @@ export class Line {
     return (await this.#run(lua.RESUME)) === 1;
   }
 
+  /** Venue mode: holds the clock of `userId`'s turn while the venue's player is not ready. */
+  async holdTurn(userId: string): Promise<boolean> {
+    return (await this.#run(lua.HOLD, userId)) === 1;
+  }
+
+  /** Venue mode: the venue's player works again; `userId`'s turn clock runs on from where it held. */
+  async releaseTurn(userId: string): Promise<boolean> {
+    return (await this.#run(lua.RELEASE, userId)) === 1;
+  }
+
   async updateSettings(settings: { turnSeconds?: number | undefined; idleSeconds?: number | undefined }): Promise<void> {
     await this.#run(lua.SETTINGS, settings.turnSeconds ?? '', settings.idleSeconds ?? '');
   }

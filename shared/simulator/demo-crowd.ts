@@ -1,8 +1,11 @@
 /**
  * Demo mode's simulated audience (`DEMO_CROWD=N`): listeners of the embedded simulator who log in
  * through the hub's real `/login` flow, play music, wait their turn and rejoin after it, so the
- * rotation, the dashboard and the bridge can be watched without a phone.
+ * rotation, the dashboard and the bridge can be watched without a phone. Every other member is a
+ * guest (venue mode): joins with a name, searches the catalog and picks tracks through the same
+ * routes as a phone, so one person sees both kinds take turns.
  */
+import { z } from 'zod';
 import type { Logger } from '../logger.js';
 import type { SimulatorState } from './simulator-state.js';
 
@@ -12,8 +15,9 @@ const FIRST_NAMES = ['Aiko', 'Bruno', 'Chiara', 'Dmitri', 'Esi', 'Farid', 'Greta
 class Visitor {
   readonly #cookies = new Map<string, string>();
 
-  async request(url: string, init: { method?: string; form?: Record<string, string> } = {}): Promise<{ status: number; location: string | null; body: string }> {
-    const headers: Record<string, string> = {};
+  async request(url: string, init: { method?: string; form?: Record<string, string>; json?: unknown } = {}): Promise<{ status: number; location: string | null; body: string }> {
+    // Like a browser on the hub's page: state-changing requests carry their Origin.
+    const headers: Record<string, string> = { origin: new URL(url).origin };
     const host = new URL(url).host;
     const cookie = [...this.#cookies].filter(([k]) => k.startsWith(`${host}|`)).map(([k, v]) => `${k.split('|')[1]}=${v}`).join('; ');
     if (cookie) headers.cookie = cookie;
@@ -21,6 +25,9 @@ class Visitor {
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded';
       body = new URLSearchParams(init.form).toString();
+    } else if (init.json !== undefined) {
+      headers['content-type'] = 'application/json';
+      body = JSON.stringify(init.json);
     }
     const res = await fetch(url, { method: init.method ?? (body ? 'POST' : 'GET'), headers, body, redirect: 'manual', signal: AbortSignal.timeout(10_000) });
     for (const line of res.headers.getSetCookie()) {
@@ -54,6 +61,34 @@ export async function logInThroughHub(hubUrl: string, listenerId: string): Promi
   return v;
 }
 
+/** Words that find tracks in the simulator's catalog; each guest searches one. */
+const SEARCH_WORDS = ['a', 'e', 'o', 'i', 'u', 'the', 'song', 'light'];
+
+const searchAnswer = z.object({ items: z.array(z.object({ uri: z.string() })) });
+const statusAnswer = z.object({ picks_per_turn: z.number().int().positive() });
+const cooldownAnswer = z.object({ error: z.object({ details: z.object({ uri: z.string() }).partial().nullish() }) });
+
+/** A guest joins with a name and picks tracks like a phone would: join, search, `PUT /api/picks`. */
+async function joinAsGuest(visitor: Visitor, hubUrl: string, name: string, seed: number): Promise<void> {
+  const joined = await visitor.request(`${hubUrl}/api/guest/join`, { json: { name } });
+  if (joined.status !== 201) throw new Error(`guest join answered ${joined.status}`);
+  const status = statusAnswer.parse(JSON.parse((await visitor.request(`${hubUrl}/api/guest/status`)).body));
+  const word = SEARCH_WORDS[seed % SEARCH_WORDS.length]!;
+  const found = searchAnswer.parse(JSON.parse((await visitor.request(`${hubUrl}/api/catalog/search?q=${encodeURIComponent(word)}`)).body));
+  // Rotate the results so guests do not all pick the same tracks.
+  const uris = found.items.map((t) => t.uri);
+  let picks = [...uris.slice(seed % Math.max(1, uris.length)), ...uris].filter((u, i, all) => all.indexOf(u) === i).slice(0, status.picks_per_turn);
+  // Tracks played recently are refused (cooldown): drop the one named and try again.
+  for (let tries = 0; tries < 5 && picks.length > 0; tries++) {
+    const put = await visitor.request(`${hubUrl}/api/picks`, { method: 'PUT', json: { uris: picks } });
+    if (put.status === 200) return;
+    const cooling = cooldownAnswer.safeParse(JSON.parse(put.body));
+    const uri = cooling.success ? cooling.data.error.details?.uri : undefined;
+    if (put.status !== 409 || !uri) throw new Error(`picks answered ${put.status}`);
+    picks = picks.filter((u) => u !== uri);
+  }
+}
+
 export interface DemoCrowd {
   stop(): void;
 }
@@ -64,22 +99,27 @@ export function startDemoCrowd(sim: SimulatorState, hubUrl: string, size: number
   let stopped = false;
   for (let i = 0; i < size; i++) {
     const id = `crowd-${i + 1}`;
-    const name = `${FIRST_NAMES[i % FIRST_NAMES.length]} (demo ${i + 1})`;
-    if (!sim.listeners.has(id)) sim.addListener(id, name, { startIndex: i * 3 + 1 });
+    const guest = i % 2 === 1;
+    const name = `${FIRST_NAMES[i % FIRST_NAMES.length]} (${guest ? 'guest' : 'demo'} ${i + 1})`;
+    if (!guest && !sim.listeners.has(id)) sim.addListener(id, name, { startIndex: i * 3 + 1 });
+    let turns = 0;
     const member = async () => {
       try {
-        const visitor = await logInThroughHub(hubUrl, id);
+        const visitor = guest ? new Visitor() : await logInThroughHub(hubUrl, id);
+        if (guest) await joinAsGuest(visitor, hubUrl, name, i + turns++);
         // After a turn, come back to the end of the line a little later, like a real fan.
         const rejoin = setInterval(() => {
           void (async () => {
             if (stopped) return;
             const me = JSON.parse((await visitor.request(`${hubUrl}/api/me`)).body) as { queue: { state: string } | null };
-            if (me.queue?.state === 'out') await visitor.request(`${hubUrl}/api/queue/join`, { method: 'POST' });
+            if (me.queue?.state !== 'out') return;
+            if (guest) await joinAsGuest(visitor, hubUrl, name, i + turns++);
+            else await visitor.request(`${hubUrl}/api/queue/join`, { method: 'POST' });
           })().catch(() => undefined);
         }, 15_000 + i * 1000);
         timers.push(rejoin);
       } catch (err) {
-        log.warn({ listener: id, err: { message: (err as Error).message } }, 'demo crowd member could not log in');
+        log.warn({ listener: id, err: { message: (err as Error).message } }, guest ? 'demo crowd guest could not join' : 'demo crowd member could not log in');
       }
     };
     // Stagger arrivals so the line visibly fills up.

@@ -64,6 +64,12 @@ describe('which observation is shown (propose)', () => {
     expect(propose(1_001_000, null, published(), null).draft.state).toBe('no_active_user');
   });
 
+  it('says who drives: a member by default, a guest when told, nobody when the line is empty', () => {
+    expect(propose(1_001_000, active, published(), null).draft.user).toEqual({ display_name: 'Ada', kind: 'spotify' });
+    expect(propose(1_001_000, active, published(), obs(11, 'b'), 'guest').draft.user).toEqual({ display_name: 'Ada', kind: 'guest' });
+    expect(propose(1_001_000, null, published(), null, 'guest').draft.user).toBeNull();
+  });
+
   it('ignores an observation of another turn', () => {
     const other = { ...obs(99, 'x'), turn: '4' };
     expect(propose(1_001_000, active, published(), other).draft.item?.id).toBe('a');

@@ -3,6 +3,7 @@
  * observation: a pure function, so "is this observation shown" and "what carries forward" are
  * tested without Redis.
  */
+import type { DriverKind } from '../../shared/events.js';
 import type { ActiveTurn } from '../../shared/queue/line.js';
 import { extrapolatedProgress, type ObservationStamp, type PublishedState } from '../../shared/realtime/now-playing-store.js';
 import type { Playback } from '../../shared/spotify/schemas.js';
@@ -27,11 +28,15 @@ export function idleDraft(now: number): Draft {
   return { state: 'no_active_user', user: null, item: null, is_playing: false, progress_ms: 0, server_time: now, turn_ends_at: null };
 }
 
-export function propose(now: number, active: ActiveTurn | null, published: PublishedState, observation: Observation | null): Proposal {
+/**
+ * `kind` says who drives (venue mode: a guest plays through the venue account, the house is the
+ * fallback playlist); it defaults to a member with their own Spotify.
+ */
+export function propose(now: number, active: ActiveTurn | null, published: PublishedState, observation: Observation | null, kind: DriverKind = 'spotify'): Proposal {
   if (!active) return { draft: idleDraft(now), driver: '', turn: '', stamp: null };
   const driver = active.user_id;
   const turn = turnId(active);
-  const base = { user: { display_name: active.display_name }, server_time: now, turn_ends_at: active.ends_at };
+  const base = { user: { display_name: active.display_name, kind }, server_time: now, turn_ends_at: active.ends_at };
   const sameTurn = published.driver === driver && published.turn === turn;
   const obs = observation;
   if (obs && obs.driver === driver && obs.turn === turn && observationWins(obs.stamp, obs, published.stamp, published)) {

@@ -19,6 +19,7 @@ export type PublishKind = 'change' | 'keyframe';
 export function visibleChange(last: NowPlaying, next: Draft): boolean {
   if (last.state !== next.state || last.is_playing !== next.is_playing || last.turn_ends_at !== next.turn_ends_at) return true;
   if ((last.user?.display_name ?? null) !== (next.user?.display_name ?? null)) return true;
+  if ((last.user?.kind ?? null) !== (next.user?.kind ?? null)) return true;
   const a = last.item;
   const b = next.item;
   if ((a === null) !== (b === null)) return true;

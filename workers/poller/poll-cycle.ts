@@ -4,8 +4,8 @@
  * a crash and without a wrong event; losing Spotify access ends the turn and tells the user.
  */
 import type { Logger } from '../../shared/logger.js';
-import type { OutReason } from '../../shared/events.js';
-import type { Line } from '../../shared/queue/line.js';
+import type { DriverKind, OutReason } from '../../shared/events.js';
+import type { ActiveTurn, Line } from '../../shared/queue/line.js';
 import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import type { Playback } from '../../shared/spotify/schemas.js';
 import { SpotifyError } from '../../shared/spotify/spotify-error.js';
@@ -18,6 +18,9 @@ import type { SpotifyBudget } from './spotify-budget.js';
 import type { NowPlayingPublisher, PublishKind } from './now-playing-publisher.js';
 import { nextPollAt, predictedEnd, seenIn, shouldCallNow, type PollInputs, type PollPolicy } from './poll-policy.js';
 import { propose, turnId, type Observation } from './draft.js';
+import type { GuestTurns } from './guest-turns.js';
+import type { HouseMusic } from './house-music.js';
+import { VENUE_ACCOUNT_ID, type VenueStore } from '../../shared/venue/venue-store.js';
 
 export interface LineEvents {
   lineChanged(affected?: readonly string[]): Promise<void>;
@@ -36,6 +39,11 @@ export interface PollCycleDeps {
   metrics: WorkerMetrics;
   log: Logger;
   policy: PollPolicy;
+  /** Venue mode: guests' turns play through the venue account (absent: members only). */
+  guests?: GuestTurns | null;
+  venue?: VenueStore | null;
+  /** Venue mode: the fallback playlist while nobody drives (absent: silence). */
+  house?: HouseMusic | null;
   now?: () => number;
 }
 
@@ -64,21 +72,48 @@ export class PollCycle {
     d.metrics.poll();
     const affected = new Set<string>();
     let lineChanged = false;
+    const kindOf = async (userId: string): Promise<DriverKind> => ((await d.line.user(userId))?.kind === 'guest' ? 'guest' : 'spotify');
     const noteTick = (t: Awaited<ReturnType<Line['tick']>>) => {
       if (t.ended) affected.add(t.ended.userId);
       if (t.promoted) affected.add(t.promoted);
       lineChanged ||= t.ended !== null || t.promoted !== null;
     };
+    // A guest's turn that ended anywhere (time, idle, skip, remove): picks spent, the venue stops.
+    const settleGuests = (s: Awaited<ReturnType<Line['snapshot']>>) => d.guests?.settle(s.active, s.active ? turnId(s.active) : null);
 
     noteTick(await d.line.tick());
     let snapshot = await d.line.snapshot();
+    await settleGuests(snapshot);
     let called = false;
     let observation: Observation | null = null;
     let inputs: PollInputs | null = null;
 
-    if (snapshot.active) {
-      const driver = snapshot.active.user_id;
-      const turn = turnId(snapshot.active);
+    // A guest's turn: its play goes to the venue device first (once per turn, retried while the
+    // venue's player is not ready); a turn that ended there is polled no more.
+    let kind: DriverKind = snapshot.active ? await kindOf(snapshot.active.user_id) : 'spotify';
+    if (snapshot.active && kind === 'guest' && d.guests) {
+      const prepared = await d.guests.prepare(snapshot.active, turnId(snapshot.active));
+      if (prepared.lineChanged || prepared.ended) {
+        affected.add(snapshot.active.user_id);
+        lineChanged = true;
+        snapshot = await d.line.snapshot();
+        kind = snapshot.active ? await kindOf(snapshot.active.user_id) : 'spotify';
+      }
+    }
+
+    // Nobody drives: the house music (FALLBACK_PLAYLIST) plays on the venue account and is polled
+    // like a turn; a turn takes over from it.
+    let house: ActiveTurn | null = null;
+    if (d.house) {
+      if (!snapshot.active) house = await d.house.whileIdle();
+      else await d.house.yieldTo(kind);
+    }
+
+    const driving = snapshot.active ?? house;
+    if (driving) {
+      const driver = driving.user_id;
+      const turn = turnId(driving);
+      const guest = kind === 'guest' && house === null;
       inputs = await this.#inputs(driver, turn);
       let playing: boolean | null = inputs.last?.driver === driver && inputs.last.turn === turn ? inputs.last.seen === 'playing' : null;
 
@@ -88,28 +123,51 @@ export class PollCycle {
         const fence = await d.store.nextFence();
         const requestedAt = this.#now();
         await d.budget.callStarted(driver, turn, requestedAt);
-        const result = await this.#call(driver);
-        if (result.kind === 'lost') {
-          await d.line.takeOut(driver, result.reason);
+        // Guests have no tokens: their turn is what the venue account plays.
+        const result = await this.#call(guest || house ? VENUE_ACCOUNT_ID : driver);
+        if (result.kind === 'lost' && house) {
+          await d.venue?.setProblem('revoked');
+        } else if (result.kind === 'lost') {
+          if (guest) {
+            // The venue's access is gone, not the guest's: the crew sees it, the guest's turn ends.
+            this.#log.warn({ userId: driver }, 'the venue account cannot be polled; the guest’s turn ends');
+            await d.venue?.setProblem('revoked');
+            await d.line.takeOut(driver, 'turn_over');
+            await d.guests?.ended(driver, false);
+          } else {
+            await d.line.takeOut(driver, result.reason);
+          }
           affected.add(driver);
           lineChanged = true;
         } else if (result.kind === 'playback') {
           const answeredAt = this.#now();
           const pb = result.playback;
           const seen = seenIn(pb);
-          playing = seen === 'playing';
+          // A guest's turn is playing only once its own play went out (not the house music before it).
+          playing = seen === 'playing' && (!guest || !d.guests || (await d.guests.playSent(turn)));
           await d.budget.answered(requestedAt, answeredAt, seen, predictedEnd(pb, answeredAt));
           observation = { driver, turn, playback: pb, answeredAt, stamp: { fence, requestedAt, changedAt: pb.kind === 'nothing' ? null : pb.changedAt } };
+          if (guest && d.guests && snapshot.active && (await d.guests.observed(snapshot.active, turn, pb))) {
+            affected.add(driver);
+            lineChanged = true;
+          }
         }
       }
 
       // Idle and time limits see what this poll saw (or the last known state when no call was made).
-      noteTick(await d.line.tick(driver, playing));
-      if (lineChanged) snapshot = await d.line.snapshot();
+      if (!house) noteTick(await d.line.tick(driver, playing));
+      if (lineChanged) {
+        snapshot = await d.line.snapshot();
+        await settleGuests(snapshot);
+      }
     }
 
-    const active = snapshot.active;
-    const sent = await d.publisher.offer((published) => propose(this.#now(), active, published, observation));
+    // Someone joined while the house music played: they drive now, the next poll yields.
+    const active = snapshot.active ?? house;
+    // The line's user record says whether the driver is a guest (venue mode) or a member.
+    if (snapshot.active && lineChanged) kind = await kindOf(snapshot.active.user_id);
+    if (!snapshot.active && house) kind = 'house';
+    const sent = await d.publisher.offer((published) => propose(this.#now(), active, published, observation, kind));
     if (lineChanged) await d.events.lineChanged([...affected]);
     await d.budget.pollDone(this.#now());
 
