@@ -77,6 +77,9 @@ export class OscOutput {
 
   #frame(): void {
     const p = this.#view.nowPlaying();
+    // Before the first now_playing nothing is known: TouchDesigner keeps its own defaults rather
+    // than a flash of empty strings and zeros.
+    if (!p) return;
     const duration = p?.item?.duration_ms ?? 0;
     const progress = p?.item ? this.#view.progressMs() : 0;
     this.#send('/np/progress', 'f', duration > 0 ? Math.min(1, progress / duration) : 0);
@@ -105,7 +108,8 @@ export class OscOutput {
 
   sendMetadata(): void {
     const p = this.#view.nowPlaying();
-    const item = p?.item ?? null;
+    if (!p) return;
+    const item = p.item;
     this.#send('/np/playing', 'i', p?.is_playing ? 1 : 0);
     this.#send('/np/duration', 'f', (item?.duration_ms ?? 0) / 1000);
     this.#send('/np/track', 's', item?.name ?? '');
