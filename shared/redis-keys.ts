@@ -73,6 +73,8 @@ export const keys = {
   rateLimitPrefix: (name: string) => `${KEY_PREFIX}:rl:${name}`,
   /** The palette of one album image, as JSON (or "none" for a while after it failed); `urlHash` is its URL's SHA-256. */
   palette: (urlHash: string) => `${KEY_PREFIX}:palette:${urlHash}`,
+  /** Marks a destroyed session id for a while, so a late save cannot bring it back (logout). */
+  endedSession: (sessionId: string) => `${KEY_PREFIX}:sess-ended:${sessionId}`,
   /** express-session records (connect-redis prefix). */
   sessionPrefix: () => `${KEY_PREFIX}:sess:`,
   /** BullMQ's own prefix. */
