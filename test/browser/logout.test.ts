@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { launchChromium } from '../helpers/browser.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { until } from '../helpers/wait.js';
 
 let redis: TestRedis;
 let hub: TestHub;
@@ -44,7 +45,7 @@ async function loggedInPhone() {
   await page.getByLabel('Hedy Lamarr').check();
   await page.getByRole('button', { name: /agree/i }).click();
   await page.waitForURL(`${hub.url}/`);
-  await page.waitForFunction(async () => ((await (await fetch('/api/me')).json()) as { logged_in: boolean }).logged_in);
+  await until(() => page.evaluate(async () => ((await (await fetch('/api/me')).json()) as { logged_in: boolean }).logged_in), (v) => v, 15_000, 'logged in');
   return { context, page };
 }
 
@@ -54,8 +55,9 @@ describe('log out in Chromium', () => {
   it('logs out from the phone page’s own button', async () => {
     const { context, page } = await loggedInPhone();
     await page.getByRole('button', { name: /log out/i }).first().click();
-    await page.waitForFunction(async () => !((await (await fetch('/api/me')).json()) as { logged_in: boolean }).logged_in);
-    expect((await me(page)).logged_in).toBe(false);
+    // Polled from here: each check is one awaited /api/me from the page.
+    const after = await until(() => me(page), (m) => !m.logged_in, 15_000, 'logged out');
+    expect(after.logged_in).toBe(false);
     await context.close();
   });
 
