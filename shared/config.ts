@@ -6,11 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
 import { z } from 'zod';
-import { ConfigError } from './config/env.js';
+import { ConfigError, deepFreeze, httpUrlField as httpUrl, orExit, portField as port, readEnvironment, wholeNumberField as positiveInt, type Environment } from './config/env.js';
 
-export type Environment = Readonly<Record<string, string | undefined>>;
 
 /** Names from the seed project that keep working; the first listed name wins. */
 const ALIASES: Readonly<Record<string, readonly string[]>> = {
@@ -25,36 +23,7 @@ const ALIASES: Readonly<Record<string, readonly string[]>> = {
 export const DATA_DIR = path.resolve('.data');
 
 // One ConfigError class for every role; the bridge's own schema lives in shared/config/.
-export { ConfigError };
-
-const port = (fallback: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, 'must be a whole number from 0 to 65535')
-    .transform(Number)
-    .refine((n) => n >= 0 && n <= 65535, 'must be a whole number from 0 to 65535')
-    .default(fallback);
-
-const positiveInt = (fallback: number, min: number, max: number, unit: string) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number of ${unit} from ${min} to ${max}`)
-    .transform(Number)
-    .refine((n) => n >= min && n <= max, `must be a whole number of ${unit} from ${min} to ${max}`)
-    .default(fallback);
-
-const httpUrl = (what: string) =>
-  z
-    .string()
-    .refine((s) => {
-      try {
-        const u = new URL(s);
-        return u.protocol === 'http:' || u.protocol === 'https:';
-      } catch {
-        return false;
-      }
-    }, `must be an http(s) URL, like ${what}`)
-    .transform((s) => s.replace(/\/+$/, ''));
+export { ConfigError, readEnvironment, type Environment };
 
 const secret = (what: string) =>
   z.string().min(16, `must be at least 16 characters (${what})`).optional();
@@ -384,31 +353,9 @@ export function loadConfig(rawEnv: Environment, options: LoadConfigOptions = {})
   return deepFreeze(config);
 }
 
-/** The process environment with a `.env` file (when present) underneath it. */
-export function readEnvironment(dotenvPath = path.resolve('.env')): Environment {
-  const fromFile = existsSync(dotenvPath) ? parseDotenv(readFileSync(dotenvPath)) : {};
-  return { ...fromFile, ...process.env };
-}
-
 /** Entry points call this: a bad variable prints one line per problem and stops the process. */
 export function loadConfigOrExit(): Config {
-  try {
-    return loadConfig(readEnvironment());
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      for (const p of err.problems) process.stderr.write(`config error: ${p}\n`);
-      process.exit(78); // EX_CONFIG
-    }
-    throw err;
-  }
-}
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-    for (const v of Object.values(value)) deepFreeze(v);
-    Object.freeze(value);
-  }
-  return value;
+  return orExit(() => loadConfig(readEnvironment()));
 }
 
 /** Every variable the hub reads (aliases aside), for documentation and deployment checks. */
