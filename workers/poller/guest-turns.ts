@@ -191,6 +191,9 @@ export class GuestTurns {
 
   /** Ends the guest's turn through the line (targeted at this user, so a newer turn is safe). */
   async #end(userId: string, reason: OutReason, stopMusic: boolean): Promise<boolean> {
+    // The picks are spent before the line says the turn is over, so nobody who sees the guest
+    // out (their phone, the operator) still finds the old picks and thinks they are queued.
+    await this.#d.picks.clear(userId);
     const where = await this.#d.line.takeOut(userId, reason);
     await this.#d.redis.del(keys.venueGuestTurn());
     await this.ended(userId, stopMusic);
