@@ -16,7 +16,10 @@ import { startTestRedis } from '../test/helpers/redis-server.js';
 import { externalHubEnv, spawnRole } from '../test/helpers/roles.js';
 import { startTestSimulator } from '../test/helpers/simulator.js';
 
-const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000').split(',').map(Number).filter((n) => n > 0);
+const SIZES = (process.env.BENCH_SIZES ?? '1000,5000,10000')
+  .split(',')
+  .map(Number)
+  .filter((n) => n > 0);
 const CHANGES_PER_SIZE = 8;
 const INTERVAL = 1000;
 
@@ -36,17 +39,35 @@ function percentile(sorted: number[], p: number): number {
 const redis = await startTestRedis();
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-const sim = await startTestSimulator({ clientId: 'hubclient0001', clientSecret: 'hub-secret-0001', redirectUris: [`${url}/callback`] });
-const env = externalHubEnv({ redisUrl: redis.url, port, publicUrl: url, simUrl: sim.url, pollIntervalMs: INTERVAL, extra: { LOG_LEVEL: 'warn' } });
+const sim = await startTestSimulator({
+  clientId: 'hubclient0001',
+  clientSecret: 'hub-secret-0001',
+  redirectUris: [`${url}/callback`],
+});
+const env = externalHubEnv({
+  redisUrl: redis.url,
+  port,
+  publicUrl: url,
+  simUrl: sim.url,
+  pollIntervalMs: INTERVAL,
+  extra: { LOG_LEVEL: 'warn' },
+});
 const server = spawnRole('server', 'server/main.ts', { ...env, LOG_LEVEL: 'info' });
 const worker = spawnRole('worker', 'workers/poll.main.ts', { ...env, LOG_LEVEL: 'info' });
-await Promise.all([server.waitForLog((m) => m.msg === 'server listening'), worker.waitForLog((m) => m.msg === 'poll worker started')]);
+await Promise.all([
+  server.waitForLog((m) => m.msg === 'server listening'),
+  worker.waitForLog((m) => m.msg === 'poll worker started'),
+]);
 
 // The driver and one waiting audience member.
 await loginThroughSimulator(new CookieClient(), url, 'ada');
 await loginThroughSimulator(new CookieClient(), url, 'grace');
 const control = (listener: string, action: string) =>
-  fetch(`${sim.url}/control/listeners/${listener}/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
+  fetch(`${sim.url}/control/listeners/${listener}/playback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ action }),
+  });
 
 interface Run {
   clients: number;
@@ -117,7 +138,11 @@ for (const size of SIZES) {
 const rate = async (listener: string, ms: number) => {
   const from = Date.now();
   await sleep(ms);
-  return sim.state.calls.filter((c) => c.target === 'currently-playing' && c.listenerId === listener && c.at >= from).length * (60_000 / ms);
+  return (
+    sim.state.calls.filter((c) => c.target === 'currently-playing' && c.listenerId === listener && c.at >= from)
+      .length *
+    (60_000 / ms)
+  );
 };
 await control('ada', 'play');
 const playing = await rate('ada', 20_000);
@@ -133,7 +158,11 @@ await redis.dispose();
 process.stdout.write(
   `${JSON.stringify({
     runs,
-    spotify_calls_per_minute: { playing: Math.round(playing * 10) / 10, paused: Math.round(paused * 10) / 10, waiting_user_total: waiting },
+    spotify_calls_per_minute: {
+      playing: Math.round(playing * 10) / 10,
+      paused: Math.round(paused * 10) / 10,
+      waiting_user_total: waiting,
+    },
     poll_interval_ms: INTERVAL,
     machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
   })}\n`,

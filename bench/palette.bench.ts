@@ -16,7 +16,7 @@ const say = (msg: string) => process.stderr.write(`${msg}\n`);
 /** A deterministic pseudo-random cover: two gradients and grain, so MMCQ has real work to do. */
 async function cover(seed: number): Promise<Buffer> {
   let s = seed * 9301 + 49297;
-  const rand = () => ((s = (s * 9301 + 49297) % 233280) / 233280);
+  const rand = () => (s = (s * 9301 + 49297) % 233280) / 233280;
   const size = 640;
   const a = [rand() * 255, rand() * 255, rand() * 255];
   const b = [rand() * 255, rand() * 255, rand() * 255];
@@ -25,10 +25,13 @@ async function cover(seed: number): Promise<Buffer> {
     for (let x = 0; x < size; x++) {
       const t = (x + y) / (2 * size);
       const grain = (rand() - 0.5) * 40;
-      for (let c = 0; c < 3; c++) raw[(y * size + x) * 3 + c] = Math.max(0, Math.min(255, a[c]! * (1 - t) + b[c]! * t + grain));
+      for (let c = 0; c < 3; c++)
+        raw[(y * size + x) * 3 + c] = Math.max(0, Math.min(255, a[c]! * (1 - t) + b[c]! * t + grain));
     }
   }
-  return sharp(raw, { raw: { width: size, height: size, channels: 3 } }).jpeg({ quality: 85 }).toBuffer();
+  return sharp(raw, { raw: { width: size, height: size, channels: 3 } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -39,7 +42,8 @@ const mb = (bytes: number) => round(bytes / 1024 / 1024);
 
 say(`making ${COVERS} covers…`);
 const images: Buffer[] = [];
-for (let i = 0; i < COVERS; i++) images.push(i % 4 === 3 ? albumArtPng(640, [200, 40, 90], [20, 60, 160]) : await cover(i + 1));
+for (let i = 0; i < COVERS; i++)
+  images.push(i % 4 === 3 ? albumArtPng(640, [200, 40, 90], [20, 60, 160]) : await cover(i + 1));
 global.gc?.();
 const rssBefore = process.memoryUsage().rss;
 
@@ -72,7 +76,11 @@ await decoder.close();
 times.sort((a, b) => a - b);
 
 const result = {
-  palette_ms: { p50: round(times[Math.floor(times.length / 2)]!), p99: round(percentile(times, 99)), max: round(times.at(-1)!) },
+  palette_ms: {
+    p50: round(times[Math.floor(times.length / 2)]!),
+    p99: round(percentile(times, 99)),
+    max: round(times.at(-1)!),
+  },
   thread_warm_up_ms: Math.round(warmMs),
   images: times.length,
   image: '640x640 JPEG q85 (3 in 4) and the simulator’s 640x640 PNG (1 in 4)',

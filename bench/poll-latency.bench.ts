@@ -30,21 +30,43 @@ const INTERVAL = env('BENCH_POLL_INTERVAL_MS', 1000);
 
 const say = (msg: string) => process.stderr.write(`${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 const redis = await startTestRedis();
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-const sim = await startTestSimulator({ clientId: 'hubclient0001', clientSecret: 'hub-secret-0001', redirectUris: [`${url}/callback`] });
-const hubEnv = externalHubEnv({ redisUrl: redis.url, port, publicUrl: url, simUrl: sim.url, pollIntervalMs: INTERVAL, extra: { LOG_LEVEL: 'warn', IDLE_SECONDS: '3600', TURN_SECONDS: '86400' } });
+const sim = await startTestSimulator({
+  clientId: 'hubclient0001',
+  clientSecret: 'hub-secret-0001',
+  redirectUris: [`${url}/callback`],
+});
+const hubEnv = externalHubEnv({
+  redisUrl: redis.url,
+  port,
+  publicUrl: url,
+  simUrl: sim.url,
+  pollIntervalMs: INTERVAL,
+  extra: { LOG_LEVEL: 'warn', IDLE_SECONDS: '3600', TURN_SECONDS: '86400' },
+});
 const server = spawnRole('server', 'server/main.ts', { ...hubEnv, LOG_LEVEL: 'info' });
-const workers = [spawnRole('worker-1', 'workers/poll.main.ts', { ...hubEnv, LOG_LEVEL: 'info' }), spawnRole('worker-2', 'workers/poll.main.ts', { ...hubEnv, LOG_LEVEL: 'info' })];
-await Promise.all([server.waitForLog((m) => m.msg === 'server listening'), ...workers.map((w) => w.waitForLog((m) => m.msg === 'poll worker started'))]);
+const workers = [
+  spawnRole('worker-1', 'workers/poll.main.ts', { ...hubEnv, LOG_LEVEL: 'info' }),
+  spawnRole('worker-2', 'workers/poll.main.ts', { ...hubEnv, LOG_LEVEL: 'info' }),
+];
+await Promise.all([
+  server.waitForLog((m) => m.msg === 'server listening'),
+  ...workers.map((w) => w.waitForLog((m) => m.msg === 'poll worker started')),
+]);
 
 await loginThroughSimulator(new CookieClient(), url, 'ada');
 await loginThroughSimulator(new CookieClient(), url, 'grace');
 const control = async (body: Record<string, unknown>) => {
-  const res = await fetch(`${sim.url}/control/listeners/ada/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${sim.url}/control/listeners/ada/playback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`control answered ${res.status}`);
 };
 const ada = () => sim.state.listeners.get('ada')!.playback;
@@ -93,7 +115,10 @@ for (let round = 0; round < CHANGES; round++) {
     const got = await measure(async () => {
       switch (kind) {
         case 'play': {
-          const id = catalogTracks[(round * 7 + 3) % catalogTracks.length] === currentId() ? catalogTracks[(round * 7 + 4) % catalogTracks.length]! : catalogTracks[(round * 7 + 3) % catalogTracks.length]!;
+          const id =
+            catalogTracks[(round * 7 + 3) % catalogTracks.length] === currentId()
+              ? catalogTracks[(round * 7 + 4) % catalogTracks.length]!
+              : catalogTracks[(round * 7 + 3) % catalogTracks.length]!;
           await control({ action: 'item', item_id: id, progress_ms: 5000 });
           return (p) => p.item?.id === id && p.is_playing;
         }
@@ -129,7 +154,10 @@ const latency_ms = Object.fromEntries(
 const all = kinds.flatMap((k) => latencies[k]).sort((a, b) => a - b);
 
 // Spotify calls per minute for the driver in each state, and for the waiting user.
-const calls = (listener: string, from: number, to = Date.now()) => sim.state.calls.filter((c) => c.target === 'currently-playing' && c.listenerId === listener && c.at >= from && c.at < to).length;
+const calls = (listener: string, from: number, to = Date.now()) =>
+  sim.state.calls.filter(
+    (c) => c.target === 'currently-playing' && c.listenerId === listener && c.at >= from && c.at < to,
+  ).length;
 const rate = async (ms: number) => {
   const from = Date.now();
   await sleep(ms);
@@ -147,7 +175,14 @@ await sleep(3000);
 const idle = await rate(RATE_MS);
 await control({ action: 'play' });
 await sleep(2000);
-sim.state.faults.push({ target: 'currently-playing', status: 429, retryAfterSeconds: 20, remaining: 1, plainText: false, delayMs: 0 });
+sim.state.faults.push({
+  target: 'currently-playing',
+  status: 429,
+  retryAfterSeconds: 20,
+  remaining: 1,
+  plainText: false,
+  delayMs: 0,
+});
 const limitedAt = Date.now();
 while (!sim.state.calls.some((c) => c.status === 429 && c.at >= limitedAt)) await sleep(20);
 const limited = sim.state.calls.find((c) => c.status === 429 && c.at >= limitedAt)!;
@@ -170,8 +205,18 @@ process.stdout.write(
     workers: 2,
     clients: CLIENTS,
     budget_ms: INTERVAL + 500,
-    change_to_screen_ms: { ...latency_ms, all: { samples: all.length, p50: percentile(all, 50), p95: percentile(all, 95), p99: percentile(all, 99) } },
-    spotify_calls_per_minute: { playing, paused, idle_204: idle, waiting_user_total: waiting, during_retry_after: duringRetryAfter, first_minute_after_retry_after: recovering },
+    change_to_screen_ms: {
+      ...latency_ms,
+      all: { samples: all.length, p50: percentile(all, 50), p95: percentile(all, 95), p99: percentile(all, 99) },
+    },
+    spotify_calls_per_minute: {
+      playing,
+      paused,
+      idle_204: idle,
+      waiting_user_total: waiting,
+      during_retry_after: duringRetryAfter,
+      first_minute_after_retry_after: recovering,
+    },
   })}\n`,
 );
 process.exit(0);

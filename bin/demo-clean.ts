@@ -20,7 +20,10 @@ try {
   process.exit(78);
 }
 
-const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 2000 } }) as unknown as RedisClient;
+const client = createClient({
+  url,
+  socket: { reconnectStrategy: false, connectTimeout: 2000 },
+}) as unknown as RedisClient;
 client.on('error', () => undefined);
 try {
   await client.connect();
@@ -35,4 +38,6 @@ for (const c of cleaned) {
   const left = c.remaining > 0 ? `; ${c.remaining} other keys there were left alone` : '';
   say(`demo:clean: removed ${c.removed} demo keys from database ${c.database} of ${shown(url)}${left}`);
 }
-say('demo:clean: the private redis-server of `npm start` keeps its data in .data/redis; delete that folder to reset it');
+say(
+  'demo:clean: the private redis-server of `npm start` keeps its data in .data/redis; delete that folder to reset it',
+);

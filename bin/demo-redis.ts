@@ -10,7 +10,10 @@ import type { RedisClient } from '../shared/redis.js';
 export async function keepDemoApart(url: string, log: Logger): Promise<string> {
   const shown = redisUrlForDisplay(url);
   // A short-lived client of its own: it SELECTs databases, which a shared client must never do.
-  const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: 2000 } }) as unknown as RedisClient;
+  const client = createClient({
+    url,
+    socket: { reconnectStrategy: false, connectTimeout: 2000 },
+  }) as unknown as RedisClient;
   client.on('error', () => undefined);
   await client.connect();
   try {
@@ -22,7 +25,9 @@ export async function keepDemoApart(url: string, log: Logger): Promise<string> {
     return withDatabase(url, db);
   } catch (err) {
     if (err instanceof NoDemoDatabaseError) {
-      process.stderr.write(`npm start: demo mode will not write into the Redis at ${shown}: ${err.message}. Set REDIS_URL to a Redis for the hub, or stop that one so npm start runs a private redis-server.\n`);
+      process.stderr.write(
+        `npm start: demo mode will not write into the Redis at ${shown}: ${err.message}. Set REDIS_URL to a Redis for the hub, or stop that one so npm start runs a private redis-server.\n`,
+      );
       process.exit(69);
     }
     throw err;

@@ -3,8 +3,21 @@
  * settings, Redis, the Spotify app and redirect URI, and the address phones use; prints one line
  * per finding with what to fix, and exits 1 when something blocks a show (0 otherwise).
  */
-import { ConfigError, DATA_DIR, loadConfig, loadStartSettings, readEnvironment, type Config } from '../shared/config.js';
-import { checkNode, checkPublicUrl, checkRedirectUri, checkSpotifyApp, type Finding } from '../shared/ops/doctor-checks.js';
+import {
+  ConfigError,
+  DATA_DIR,
+  loadConfig,
+  loadStartSettings,
+  readEnvironment,
+  type Config,
+} from '../shared/config.js';
+import {
+  checkNode,
+  checkPublicUrl,
+  checkRedirectUri,
+  checkSpotifyApp,
+  type Finding,
+} from '../shared/ops/doctor-checks.js';
 import { probePublicUrl, probeRedis, probeSpotifyCredentials } from '../shared/ops/doctor-probes.js';
 import { redisUrlForDisplay } from '../shared/ops/redis-database.js';
 import { redisServerInstalled } from './local-redis.js';
@@ -15,10 +28,24 @@ const print = (f: Finding) => process.stdout.write(`${LABEL[f.status]}  ${f.subj
 async function redisFindings(config: Config, localRedisUrl: string): Promise<Finding[]> {
   if (config.redisUrl) return probeRedis(config.redisUrl);
   const local = await probeRedis(localRedisUrl);
-  if (local[0]?.status === 'ok') return [{ status: 'info', subject: 'redis', message: `REDIS_URL is unset: npm start uses ${redisUrlForDisplay(localRedisUrl)}` }, ...local];
+  if (local[0]?.status === 'ok')
+    return [
+      {
+        status: 'info',
+        subject: 'redis',
+        message: `REDIS_URL is unset: npm start uses ${redisUrlForDisplay(localRedisUrl)}`,
+      },
+      ...local,
+    ];
   // `npm start` can run its own; the separate roles (start:server, start:worker) cannot.
   if (redisServerInstalled()) {
-    return [{ status: 'ok', subject: 'redis', message: `nothing answers at ${redisUrlForDisplay(localRedisUrl)}; npm start will run a private redis-server (data in ${DATA_DIR}/redis). Set REDIS_URL for start:server and start:worker` }];
+    return [
+      {
+        status: 'ok',
+        subject: 'redis',
+        message: `nothing answers at ${redisUrlForDisplay(localRedisUrl)}; npm start will run a private redis-server (data in ${DATA_DIR}/redis). Set REDIS_URL for start:server and start:worker`,
+      },
+    ];
   }
   return local;
 }
@@ -37,11 +64,25 @@ async function diagnose(): Promise<Finding[]> {
     return [...findings, ...err.problems.map((p): Finding => ({ status: 'fail', subject: 'settings', message: p }))];
   }
   findings.push({ status: 'ok', subject: 'settings', message: 'every variable parses' });
-  const [redis, credentials, reachable] = await Promise.all([redisFindings(config, localRedisUrl), probeSpotifyCredentials(config), probePublicUrl(config)]);
-  findings.push(...redis, ...checkSpotifyApp(config), ...credentials, ...checkRedirectUri(config), ...checkPublicUrl(config));
+  const [redis, credentials, reachable] = await Promise.all([
+    redisFindings(config, localRedisUrl),
+    probeSpotifyCredentials(config),
+    probePublicUrl(config),
+  ]);
+  findings.push(
+    ...redis,
+    ...checkSpotifyApp(config),
+    ...credentials,
+    ...checkRedirectUri(config),
+    ...checkPublicUrl(config),
+  );
   // A loopback PUBLIC_URL has already failed; whether it answers on this machine says nothing about phones.
   if (!findings.some((f) => f.subject === 'PUBLIC_URL' && f.status === 'fail')) findings.push(...reachable);
-  findings.push({ status: 'info', subject: 'venue account', message: 'venue mode (a house Spotify Premium account and its devices) is not in this build yet: nothing to check' });
+  findings.push({
+    status: 'info',
+    subject: 'venue account',
+    message: 'venue mode (a house Spotify Premium account and its devices) is not in this build yet: nothing to check',
+  });
   return findings;
 }
 

@@ -62,7 +62,11 @@ export async function findOrStartRedis(settings: StartSettings, log: Logger): Pr
   if (running) {
     // Left running by an earlier `npm start` (its data folder is ours), or somebody else's.
     const ours = running.dir !== null && path.resolve(running.dir) === dir;
-    if (ours) log.info({ port: settings.privateRedisPort }, `using the private redis-server already running on port ${settings.privateRedisPort}`);
+    if (ours)
+      log.info(
+        { port: settings.privateRedisPort },
+        `using the private redis-server already running on port ${settings.privateRedisPort}`,
+      );
     return { url: privateUrl, child: null, origin: ours ? 'private' : 'foreign' };
   }
 
@@ -75,7 +79,20 @@ export async function findOrStartRedis(settings: StartSettings, log: Logger): Pr
   mkdirSync(dir, { recursive: true });
   const child = spawn(
     'redis-server',
-    ['--port', String(settings.privateRedisPort), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', '', '--maxmemory-policy', 'noeviction'],
+    [
+      '--port',
+      String(settings.privateRedisPort),
+      '--bind',
+      '127.0.0.1',
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
     { stdio: 'ignore' },
   );
   let exited = false;
@@ -89,8 +106,13 @@ export async function findOrStartRedis(settings: StartSettings, log: Logger): Pr
   for (let i = 0; i < 100 && !exited && !(await probe(privateUrl)); i++) await new Promise((r) => setTimeout(r, 100));
   if (exited || !(await probe(privateUrl))) {
     child.kill('SIGKILL');
-    throw new RedisUnavailableError(`no Redis answers on ${where}, and the private redis-server did not start on port ${settings.privateRedisPort} (is the port taken? PRIVATE_REDIS_PORT moves it).`);
+    throw new RedisUnavailableError(
+      `no Redis answers on ${where}, and the private redis-server did not start on port ${settings.privateRedisPort} (is the port taken? PRIVATE_REDIS_PORT moves it).`,
+    );
   }
-  log.warn({ dir, port: settings.privateRedisPort }, `no Redis on ${where}, so started a private redis-server on port ${settings.privateRedisPort} with its data in ${dir}`);
+  log.warn(
+    { dir, port: settings.privateRedisPort },
+    `no Redis on ${where}, so started a private redis-server on port ${settings.privateRedisPort} with its data in ${dir}`,
+  );
   return { url: privateUrl, child, origin: 'private' };
 }

@@ -6,7 +6,11 @@ import type { RedisClient } from '../shared/redis.js';
 
 export async function reportRedisServer(url: string, log: Logger): Promise<void> {
   // One attempt, no reconnects: the server's own clients report an unreachable Redis and retry.
-  const client = createClient({ url, name: 'startup-check', socket: { reconnectStrategy: false, connectTimeout: 2000 } }) as unknown as RedisClient;
+  const client = createClient({
+    url,
+    name: 'startup-check',
+    socket: { reconnectStrategy: false, connectTimeout: 2000 },
+  }) as unknown as RedisClient;
   client.on('error', () => undefined);
   try {
     await client.connect();

@@ -32,14 +32,33 @@ onShutdown(log, async () => {
   await outputs?.close();
 });
 try {
-  outputs = await BridgeOutputs.start({ oscHost: config.oscHost, oscPort: config.oscPort, oscRateHz: config.oscRateHz, wsPort: config.wsPort, log, hubNow: Date.now, progressRate: config.speed });
+  outputs = await BridgeOutputs.start({
+    oscHost: config.oscHost,
+    oscPort: config.oscPort,
+    oscRateHz: config.oscRateHz,
+    wsPort: config.wsPort,
+    log,
+    hubNow: Date.now,
+    progressRate: config.speed,
+  });
 } catch (err) {
   log.fatal({ err: { message: (err as Error).message } }, 'the replay could not start');
   process.exit(1);
 }
 replay = startReplay({ lines, target: outputs, speed: config.speed, loop: config.loop, log });
 const last = lines.at(-1)!;
-log.info({ file: config.file, events: lines.length, seconds: Math.round(last.t / 100) / 10, speed: config.speed, loop: config.loop, osc: `${config.oscHost}:${config.oscPort}`, wsPort: outputs.wsPort }, 'replaying');
+log.info(
+  {
+    file: config.file,
+    events: lines.length,
+    seconds: Math.round(last.t / 100) / 10,
+    speed: config.speed,
+    loop: config.loop,
+    osc: `${config.oscHost}:${config.oscPort}`,
+    wsPort: outputs.wsPort,
+  },
+  'replaying',
+);
 await replay.done;
 log.info('the show is over');
 await outputs.close();

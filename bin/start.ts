@@ -2,7 +2,14 @@
  * `npm start`: the whole hub in one process — HTTP + Socket.IO server and poll worker, plus (with
  * no SPOTIFY_CLIENT_ID) the embedded Spotify simulator and an optional demo crowd.
  */
-import { loadConfig, loadStartSettings, readEnvironment, ConfigError, DATA_DIR, type Config } from '../shared/config.js';
+import {
+  loadConfig,
+  loadStartSettings,
+  readEnvironment,
+  ConfigError,
+  DATA_DIR,
+  type Config,
+} from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { joinAddressReport } from '../shared/net/join-address.js';
 import { redisUrlForDisplay } from '../shared/ops/redis-database.js';
@@ -25,7 +32,11 @@ function orExit<T>(load: () => T): T {
   try {
     return load();
   } catch (err) {
-    if (err instanceof ConfigError) exitWith(err.problems.map((p) => `config error: ${p}`), 78); // EX_CONFIG
+    if (err instanceof ConfigError)
+      exitWith(
+        err.problems.map((p) => `config error: ${p}`),
+        78,
+      ); // EX_CONFIG
     throw err;
   }
 }
@@ -45,7 +56,8 @@ if (!config.redisUrl) {
     throw err;
   }
   const url = redis.origin === 'foreign' && config.demoMode ? await keepDemoApart(redis.url, log) : redis.url;
-  if (redis.origin === 'foreign' && !config.demoMode) log.info(`REDIS_URL is unset: using the Redis at ${redisUrlForDisplay(redis.url)}`);
+  if (redis.origin === 'foreign' && !config.demoMode)
+    log.info(`REDIS_URL is unset: using the Redis at ${redisUrlForDisplay(redis.url)}`);
   config = orExit(() => loadConfig({ ...env, REDIS_URL: url }, { dataDir: DATA_DIR }));
 }
 await reportRedisServer(config.redisUrl ?? settings.localRedisUrl, log);
@@ -79,15 +91,26 @@ try {
   // Another hub or program on the port: a usual state on a laptop, said in one line.
   if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
   redis?.child?.kill('SIGTERM');
-  exitWith([`npm start: port ${config.port} on ${config.host} is already in use. Stop the program using it, or choose another port: PORT=4100 npm start`], 69);
+  exitWith(
+    [
+      `npm start: port ${config.port} on ${config.host} is already in use. Stop the program using it, or choose another port: PORT=4100 npm start`,
+    ],
+    69,
+  );
 }
 worker = await startPollWorker(config, log);
-crowd = config.demoMode && config.demoCrowd > 0 && server.simulator ? startDemoCrowd(server.simulator, server.url, config.demoCrowd, log) : null;
+crowd =
+  config.demoMode && config.demoCrowd > 0 && server.simulator
+    ? startDemoCrowd(server.simulator, server.url, config.demoCrowd, log)
+    : null;
 
 const address = joinAddressReport(config);
 for (const w of address.warnings) log.warn({ code: w.code }, w.message);
 if (address.lan_urls.length > 0) {
-  log.info({ lan: address.lan_urls, qr: address.qr_url }, `phones on this network reach the hub at ${address.lan_urls.join(', ')}; the display's QR code carries ${address.qr_url}`);
+  log.info(
+    { lan: address.lan_urls, qr: address.qr_url },
+    `phones on this network reach the hub at ${address.lan_urls.join(', ')}; the display's QR code carries ${address.qr_url}`,
+  );
 }
 log.info(
   { phone: `${config.publicUrl}/`, operator: `${config.publicUrl}/operator`, display: `${config.publicUrl}/display` },

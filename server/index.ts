@@ -69,7 +69,11 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, log: Logger, options: StartServerOptions = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  log: Logger,
+  options: StartServerOptions = {},
+): Promise<RunningServer> {
   const redisUrl = config.redisUrl ?? 'redis://127.0.0.1:6379';
   const redis = await connectRedis({ url: redisUrl, name: 'server', failFast: true }, log);
   const pub = await connectRedis({ url: redisUrl, name: 'server-pub' }, log);
@@ -118,10 +122,13 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     // Clients send only clock pings: anything near this size is abuse, and it closes that connection.
     maxHttpBufferSize: 16 * 1024,
     // Cross-site WebSocket hijacking: a page of another origin never reaches a namespace.
-    allowRequest: (req, done) => done(originAllowed(req.headers) ? null : 'origin not allowed', originAllowed(req.headers)),
+    allowRequest: (req, done) =>
+      done(originAllowed(req.headers) ? null : 'origin not allowed', originAllowed(req.headers)),
   });
   const fanout = new Fanout(io, line);
-  const pollTrigger = createPollTrigger(redis, (err) => log.debug({ err: { message: err.message } }, 'poll trigger queue error'));
+  const pollTrigger = createPollTrigger(redis, (err) =>
+    log.debug({ err: { message: err.message } }, 'poll trigger queue error'),
+  );
   const notify = new CoalescedLineNotifier(fanout, LINE_BROADCAST_INTERVAL_MS, log);
 
   const deps: AppDeps = {
@@ -147,7 +154,12 @@ export async function startServer(config: Config, log: Logger, options: StartSer
   const assets = await buildAssets();
   const metrics = createMetrics({ redis, socketCount: (nsp) => io.of(nsp).sockets.size });
   const { app, sessionMiddleware } = createApp(deps, {
-    infrastructure: opsRoutes({ redis, metrics, maxPollAgeMs: Math.max(10_000, config.pollIntervalMs * 10), metricsToken: config.metricsToken }),
+    infrastructure: opsRoutes({
+      redis,
+      metrics,
+      maxPollAgeMs: Math.max(10_000, config.pollIntervalMs * 10),
+      metricsToken: config.metricsToken,
+    }),
     pages: pagesRoutes(config, assets),
     routes: [operatorRoutes(deps)],
   });
@@ -155,7 +167,15 @@ export async function startServer(config: Config, log: Logger, options: StartSer
   if (simulator) await connectSimulatorVenue(new VenueStore(redis, tokens), simulator);
   io.engine.use(handshakeSession(sessionMiddleware, originAllowed));
   const address = joinAddressReport(config);
-  setupRealtime(io, { config, log, line, nowPlaying, health: () => readHealth(redis, Date.now(), address), clientIp, secretFailures: budgets.secretFailures });
+  setupRealtime(io, {
+    config,
+    log,
+    line,
+    nowPlaying,
+    health: () => readHealth(redis, Date.now(), address),
+    clientIp,
+    secretFailures: budgets.secretFailures,
+  });
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -173,7 +193,8 @@ export async function startServer(config: Config, log: Logger, options: StartSer
       for (const nsp of NAMESPACES) counts[nsp] = io.of(nsp).sockets.size;
       for (const socket of io.of('/').sockets.values()) if (isDisplay(socket.handshake.auth)) counts.displays += 1;
       await publishCounts(redis, instanceId, counts).catch(() => undefined);
-      if (counts['/operator'] > 0) io.of('/operator').local.emit('health', await readHealth(redis, Date.now(), address));
+      if (counts['/operator'] > 0)
+        io.of('/operator').local.emit('health', await readHealth(redis, Date.now(), address));
     })();
   }, 2000);
   heartbeat.unref();
@@ -188,9 +209,15 @@ export async function startServer(config: Config, log: Logger, options: StartSer
     close() {
       closing ??= (async () => {
         clearInterval(heartbeat);
-        await within(1000, removeCounts(redis, instanceId).catch(() => undefined));
+        await within(
+          1000,
+          removeCounts(redis, instanceId).catch(() => undefined),
+        );
         await notify.flush().catch(() => undefined);
-        await within(1000, pollTrigger.close().catch(() => undefined));
+        await within(
+          1000,
+          pollTrigger.close().catch(() => undefined),
+        );
         // Only this process's sockets close (io.close() drops them as a transport close, so
         // clients reconnect, elsewhere behind a load balancer); the rest of the fleet is untouched.
         const closed = new Promise<void>((resolve) => void io.close(() => resolve()));
@@ -210,4 +237,3 @@ async function within(ms: number, promise: Promise<unknown>): Promise<void> {
   await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
 }
-

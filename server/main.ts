@@ -8,7 +8,8 @@ import { startServer, type RunningServer } from './index.js';
 const config = loadConfigOrExit();
 const log = createLogger({ level: config.logLevel, name: 'server' });
 guardProcess(log);
-if (config.demoMode) log.warn('DEMO MODE: SPOTIFY_CLIENT_ID is unset, so the embedded Spotify simulator at /sim stands in for Spotify');
+if (config.demoMode)
+  log.warn('DEMO MODE: SPOTIFY_CLIENT_ID is unset, so the embedded Spotify simulator at /sim stands in for Spotify');
 // Installed before start-up completes, so a SIGTERM at any moment exits cleanly.
 let server: RunningServer | null = null;
 onShutdown(log, async () => server?.close());

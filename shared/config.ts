@@ -7,8 +7,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ConfigError, deepFreeze, httpUrlField as httpUrl, orExit, portField as port, readEnvironment, wholeNumberField as positiveInt, type Environment } from './config/env.js';
-
+import {
+  ConfigError,
+  deepFreeze,
+  httpUrlField as httpUrl,
+  orExit,
+  portField as port,
+  readEnvironment,
+  wholeNumberField as positiveInt,
+  type Environment,
+} from './config/env.js';
 
 /** Names from the seed project that keep working; the first listed name wins. */
 const ALIASES: Readonly<Record<string, readonly string[]>> = {
@@ -25,8 +33,7 @@ export const DATA_DIR = path.resolve('.data');
 // One ConfigError class for every role; the bridge's own schema lives in shared/config/.
 export { ConfigError, readEnvironment, type Environment };
 
-const secret = (what: string) =>
-  z.string().min(16, `must be at least 16 characters (${what})`).optional();
+const secret = (what: string) => z.string().min(16, `must be at least 16 characters (${what})`).optional();
 
 const encryptionKey = z
   .string()
@@ -96,7 +103,10 @@ const schema = z.object({
   TRACK_COOLDOWN_MINUTES: positiveInt(60, 0, 10080, 'minutes'),
   FALLBACK_PLAYLIST: z
     .string()
-    .regex(/^spotify:playlist:[0-9A-Za-z]{22}$/, 'must be a Spotify playlist URI like spotify:playlist:37i9dQZF1DXcBWIGoYBM5M, or unset')
+    .regex(
+      /^spotify:playlist:[0-9A-Za-z]{22}$/,
+      'must be a Spotify playlist URI like spotify:playlist:37i9dQZF1DXcBWIGoYBM5M, or unset',
+    )
     .optional(),
 });
 
@@ -114,7 +124,10 @@ export function parseTrustProxy(raw: string): TrustProxy | null {
   if (v === 'false' || v === '0' || v === '') return false;
   if (v === 'true') return 1;
   if (/^\d+$/.test(v)) return Number(v) <= 32 ? Number(v) : null;
-  const list = v.split(',').map((p) => p.trim()).filter(Boolean);
+  const list = v
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (list.length === 0 || !list.every((p) => PROXY_NAMES.has(p) || IPV4_OR_6_CIDR.test(p))) return null;
   return list;
 }
@@ -190,7 +203,11 @@ export const DEMO_CLIENT_ID = 'nowplaying-hub-demo';
 export const DEMO_SIMULATOR_PATH = '/sim';
 export const SPOTIFY_SCOPES = ['user-read-currently-playing', 'user-read-playback-state'] as const;
 /** Scopes of the venue account: it plays, so it may steer the player too. */
-export const VENUE_SCOPES = ['user-read-playback-state', 'user-modify-playback-state', 'user-read-currently-playing'] as const;
+export const VENUE_SCOPES = [
+  'user-read-playback-state',
+  'user-modify-playback-state',
+  'user-read-currently-playing',
+] as const;
 
 function applyAliases(env: Environment): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
@@ -229,7 +246,13 @@ function demoSecrets(dataDir: string | null): DemoSecrets {
   try {
     if (existsSync(file)) {
       const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<DemoSecrets>;
-      if (saved.sessionSecret && saved.tokenEncryptionKey && saved.operatorToken && saved.bridgeToken && saved.simulatorClientSecret) {
+      if (
+        saved.sessionSecret &&
+        saved.tokenEncryptionKey &&
+        saved.operatorToken &&
+        saved.bridgeToken &&
+        saved.simulatorClientSecret
+      ) {
         return saved as DemoSecrets;
       }
     }
@@ -384,9 +407,14 @@ export interface StartSettings {
 export function loadStartSettings(rawEnv: Environment): StartSettings {
   const parsed = startSchema.safeParse(applyAliases(rawEnv));
   if (!parsed.success) {
-    throw new ConfigError([...new Set(parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')} ${i.message}`))]);
+    throw new ConfigError([
+      ...new Set(parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')} ${i.message}`)),
+    ]);
   }
-  return Object.freeze({ localRedisUrl: parsed.data.LOCAL_REDIS_URL, privateRedisPort: parsed.data.PRIVATE_REDIS_PORT });
+  return Object.freeze({
+    localRedisUrl: parsed.data.LOCAL_REDIS_URL,
+    privateRedisPort: parsed.data.PRIVATE_REDIS_PORT,
+  });
 }
 
 /** Variables only `npm start` and `npm run doctor` read, for documentation checks. */

@@ -26,8 +26,14 @@ export const ERRORS = {
   spotify_not_registered: { status: 403, message: 'This Spotify account is not on the app’s user list yet.' },
   spotify_login_failed: { status: 502, message: 'Spotify login could not be completed. Please try again.' },
   service_unavailable: { status: 503, message: 'The hub is temporarily unavailable. Try again in a moment.' },
-  invalid_name: { status: 400, message: 'Choose a name of 1 to 32 characters, without control or invisible characters.' },
-  invalid_pick: { status: 400, message: 'Picks must be Spotify track URIs (spotify:track:…), within the number allowed per turn.' },
+  invalid_name: {
+    status: 400,
+    message: 'Choose a name of 1 to 32 characters, without control or invisible characters.',
+  },
+  invalid_pick: {
+    status: 400,
+    message: 'Picks must be Spotify track URIs (spotify:track:…), within the number allowed per turn.',
+  },
   not_a_guest: { status: 403, message: 'Only guests choose picks; join with a name first.' },
   guests_disabled: { status: 403, message: 'Joining with a name is turned off at this show.' },
   banned: { status: 403, message: 'You cannot join the line at this show.' },
@@ -58,7 +64,9 @@ export class AppError extends Error {
   }
 
   toJSON(): { error: { code: string; message: string } & Record<string, unknown> } {
-    return { error: { code: this.code, message: this.expose ? this.message : ERRORS.internal.message, ...this.details } };
+    return {
+      error: { code: this.code, message: this.expose ? this.message : ERRORS.internal.message, ...this.details },
+    };
   }
 }
 

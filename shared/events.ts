@@ -22,7 +22,14 @@ export interface NowPlayingItem {
 }
 
 /** The six classic "Vibrant" swatches, in the order OSC and the docs list them. */
-export const PALETTE_SWATCHES = ['vibrant', 'dark_vibrant', 'light_vibrant', 'muted', 'dark_muted', 'light_muted'] as const;
+export const PALETTE_SWATCHES = [
+  'vibrant',
+  'dark_vibrant',
+  'light_vibrant',
+  'muted',
+  'dark_muted',
+  'light_muted',
+] as const;
 export type SwatchName = (typeof PALETTE_SWATCHES)[number];
 /** Each swatch as "#rrggbb", or null when the image has no colour of that kind. */
 export type Palette = Record<SwatchName, string | null>;
@@ -96,7 +103,13 @@ export interface QueueFull {
   paused: boolean;
   turn_seconds: number;
   idle_seconds: number;
-  active: { user_id: string; display_name: string; started_at: number; turn_ends_at: number | null; remaining_ms: number } | null;
+  active: {
+    user_id: string;
+    display_name: string;
+    started_at: number;
+    turn_ends_at: number | null;
+    remaining_ms: number;
+  } | null;
   waiting: QueueEntry[];
   out: QueueEntry[];
   length: number;

@@ -45,7 +45,15 @@ export const REDACT_PATHS = [
   ...SECRET_FIELDS.map((f) => `*.*.${f}`),
 ];
 
-const SECRET_QUERY_KEYS = new Set(['code', 'state', 'code_verifier', 'access_token', 'refresh_token', 'token', 'client_secret']);
+const SECRET_QUERY_KEYS = new Set([
+  'code',
+  'state',
+  'code_verifier',
+  'access_token',
+  'refresh_token',
+  'token',
+  'client_secret',
+]);
 
 /** A URL for the log with the values of secret query parameters masked. */
 export function redactUrl(url: string): string {
@@ -81,7 +89,10 @@ export interface LoggerOptions {
  * pino-pretty as a synchronous stream rather than a worker-thread transport: entry points call
  * `process.exit` on shutdown and fatal start-up states, and a sync stream loses no last line.
  */
-export function prettyStream(options: { colorize: boolean; destination?: DestinationStream | number }): DestinationStream {
+export function prettyStream(options: {
+  colorize: boolean;
+  destination?: DestinationStream | number;
+}): DestinationStream {
   return PinoPretty({
     colorize: options.colorize,
     singleLine: true,
@@ -102,6 +113,8 @@ export function createLogger(options: LoggerOptions = {}, destination?: Destinat
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
-    pretty ? prettyStream({ colorize: destination === undefined, ...(destination ? { destination } : {}) }) : destination,
+    pretty
+      ? prettyStream({ colorize: destination === undefined, ...(destination ? { destination } : {}) })
+      : destination,
   );
 }

@@ -18,7 +18,8 @@ export function guardProcess(log: Logger): void {
       errors = 0;
     }
     errors += 1;
-    const detail = err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { value: String(err) };
+    const detail =
+      err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { value: String(err) };
     if (errors > MAX_ERRORS_PER_WINDOW) {
       log.fatal({ err: detail, kind }, 'too many uncaught errors in a minute; exiting for a restart');
       process.exit(70);

@@ -83,7 +83,8 @@ export const keys = {
    * Socket.IO Redis adapter channel prefix. Pub/sub channels are shared by every database of a
    * Redis, so a hub on database N > 0 (demo mode on a Redis it did not start) gets its own.
    */
-  socketIoChannel: (database = 0) => (database === 0 ? `${KEY_PREFIX}:socket.io` : `${KEY_PREFIX}:db${database}:socket.io`),
+  socketIoChannel: (database = 0) =>
+    database === 0 ? `${KEY_PREFIX}:socket.io` : `${KEY_PREFIX}:db${database}:socket.io`,
   /** Marks a database that `npm start` claimed for demo data in a Redis it did not start. */
   demoMarker: () => `${KEY_PREFIX}:demo-database`,
 } as const;

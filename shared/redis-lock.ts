@@ -31,24 +31,32 @@ export interface HeldLock {
  * `maxHoldMs`: a holder that dies or hangs loses the lock within `ttlMs` (or `maxHoldMs`), a holder
  * that is merely slow keeps it.
  */
-export async function holdLock(redis: RedisClient, key: string, ttlMs: number, maxHoldMs: number): Promise<HeldLock | null> {
+export async function holdLock(
+  redis: RedisClient,
+  key: string,
+  ttlMs: number,
+  maxHoldMs: number,
+): Promise<HeldLock | null> {
   const value = randomBytes(16).toString('hex');
   const got = await redis.set(key, value, { condition: 'NX', expiration: { type: 'PX', value: ttlMs } });
   if (got !== 'OK') return null;
   const started = Date.now();
   let lost = false;
-  const timer = setInterval(() => {
-    if (Date.now() - started + ttlMs > maxHoldMs) {
-      clearInterval(timer);
-      return;
-    }
-    redis
-      .eval(EXTEND, { keys: [key], arguments: [value, String(ttlMs)] })
-      .then((r) => {
-        if (r === 0) lost = true;
-      })
-      .catch(() => undefined);
-  }, Math.max(50, Math.floor(ttlMs / 3)));
+  const timer = setInterval(
+    () => {
+      if (Date.now() - started + ttlMs > maxHoldMs) {
+        clearInterval(timer);
+        return;
+      }
+      redis
+        .eval(EXTEND, { keys: [key], arguments: [value, String(ttlMs)] })
+        .then((r) => {
+          if (r === 0) lost = true;
+        })
+        .catch(() => undefined);
+    },
+    Math.max(50, Math.floor(ttlMs / 3)),
+  );
   timer.unref();
   return {
     lost: () => lost,

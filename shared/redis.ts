@@ -25,7 +25,8 @@ export function createRedis(options: RedisOptions, log: Logger): RedisClient {
     disableOfflineQueue: options.failFast ?? false,
     socket: {
       connectTimeout: 5000,
-      reconnectStrategy: (retries: number) => Math.min(50 * 2 ** Math.min(retries, 6), 2000) + Math.floor(Math.random() * 100),
+      reconnectStrategy: (retries: number) =>
+        Math.min(50 * 2 ** Math.min(retries, 6), 2000) + Math.floor(Math.random() * 100),
     },
   }) as unknown as RedisClient;
   let up = false;
@@ -36,7 +37,8 @@ export function createRedis(options: RedisOptions, log: Logger): RedisClient {
     reported = false;
   });
   client.on('error', (err: Error) => {
-    if (!reported) log.warn({ redis: options.name, err: { message: err.message } }, 'redis connection lost; reconnecting');
+    if (!reported)
+      log.warn({ redis: options.name, err: { message: err.message } }, 'redis connection lost; reconnecting');
     up = false;
     reported = true;
   });
@@ -61,7 +63,15 @@ export async function closeRedis(client: RedisClient, timeoutMs = 3000): Promise
     timer = setTimeout(() => resolve('timeout'), timeoutMs);
   });
   if (!client.isReady) await Promise.race([new Promise((resolve) => client.once('ready', resolve)), expired]);
-  const outcome = client.isReady ? await Promise.race([client.close().then(() => 'closed' as const, () => 'failed' as const), expired]) : 'timeout';
+  const outcome = client.isReady
+    ? await Promise.race([
+        client.close().then(
+          () => 'closed' as const,
+          () => 'failed' as const,
+        ),
+        expired,
+      ])
+    : 'timeout';
   clearTimeout(timer);
   if (outcome !== 'closed' && client.isOpen) client.destroy();
 }

@@ -11,7 +11,8 @@ import { startBridge, type RunningBridge } from './bridge/bridge.js';
 
 const config = orExit(() => loadBridgeConfig(readEnvironment(), process.argv.slice(2)));
 const log = createLogger({ level: config.logLevel, name: 'bridge' });
-if (config.tokenSource === 'demo-secrets') log.info('BRIDGE_TOKEN unset: using the demo hub’s token from .data/demo-secrets.json');
+if (config.tokenSource === 'demo-secrets')
+  log.info('BRIDGE_TOKEN unset: using the demo hub’s token from .data/demo-secrets.json');
 // Installed before start-up completes, so a SIGTERM at any moment exits cleanly.
 let running: RunningBridge | null = null;
 onShutdown(log, async () => running?.close());
@@ -32,7 +33,15 @@ try {
   log.fatal({ err: { message: (err as Error).message } }, 'the bridge could not start');
   process.exit(1);
 }
-log.info({ hub: config.hubUrl, osc: `${config.oscHost}:${config.oscPort}`, oscRateHz: config.oscRateHz, wsPort: bridge.wsPort }, 'bridge running');
+log.info(
+  {
+    hub: config.hubUrl,
+    osc: `${config.oscHost}:${config.oscPort}`,
+    oscRateHz: config.oscRateHz,
+    wsPort: bridge.wsPort,
+  },
+  'bridge running',
+);
 running = bridge;
 void bridge.fatal.then(async () => {
   await bridge.close();

@@ -65,12 +65,19 @@ export interface RunningPollWorker {
   close(): Promise<void>;
 }
 
-export async function startPollWorker(config: Config, baseLog: Logger, options: PollWorkerOptions = {}): Promise<RunningPollWorker> {
+export async function startPollWorker(
+  config: Config,
+  baseLog: Logger,
+  options: PollWorkerOptions = {},
+): Promise<RunningPollWorker> {
   const id = randomBytes(4).toString('hex');
   const log = baseLog.child({ module: 'poll-worker', worker: id });
   const redisUrl = config.redisUrl ?? 'redis://127.0.0.1:6379';
   const intervalMs = config.pollIntervalMs;
-  const policy = { ...pollPolicy(intervalMs), ...(options.slowMs !== undefined ? { idleMs: Math.max(options.slowMs, intervalMs) } : {}) };
+  const policy = {
+    ...pollPolicy(intervalMs),
+    ...(options.slowMs !== undefined ? { idleMs: Math.max(options.slowMs, intervalMs) } : {}),
+  };
   const stallMs = options.stallMs ?? Math.max(intervalMs * 6, 5000);
 
   const redis = await connectRedis({ url: redisUrl, name: `worker-${id}` }, log);
@@ -98,15 +105,52 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
   const budget = new SpotifyBudget(redis);
   // Venue mode: guests' turns play through the venue account, refreshed like any user's tokens.
   const venue = new VenueStore(redis, tokens);
-  const playerGate = { before: () => gate.before(), limited: (ms: number, reason?: string) => gate.limited(ms, reason ?? null) };
-  const player = new PlayerClient({ apiUrl: config.spotify.apiUrl, tokens: refresher, gate: playerGate, timeoutMs: webApi.timeoutMs });
-  const guests = new GuestTurns({ redis, line, picks: new PicksStore(redis), venue, player, idleSeconds: () => config.idleSeconds, log });
+  const playerGate = {
+    before: () => gate.before(),
+    limited: (ms: number, reason?: string) => gate.limited(ms, reason ?? null),
+  };
+  const player = new PlayerClient({
+    apiUrl: config.spotify.apiUrl,
+    tokens: refresher,
+    gate: playerGate,
+    timeoutMs: webApi.timeoutMs,
+  });
+  const guests = new GuestTurns({
+    redis,
+    line,
+    picks: new PicksStore(redis),
+    venue,
+    player,
+    idleSeconds: () => config.idleSeconds,
+    log,
+  });
   const house = new HouseMusic({ redis, venue, player, playlist: config.venue.fallbackPlaylist, log });
-  const cycle = new PollCycle({ line, tokens, refresher, webApi, store, publisher, budget, gate, events: fanout, metrics, log, policy, guests, venue, house });
+  const cycle = new PollCycle({
+    line,
+    tokens,
+    refresher,
+    webApi,
+    store,
+    publisher,
+    budget,
+    gate,
+    events: fanout,
+    metrics,
+    log,
+    policy,
+    guests,
+    venue,
+    house,
+  });
 
   const queue = new Queue(POLL_QUEUE, { connection: queueConnection, prefix: keys.bullPrefix() });
   queue.on('error', (err) => log.debug({ err: { message: err.message } }, 'queue connection error'));
-  const upsertScheduler = () => queue.upsertJobScheduler(SCHEDULER_ID, { every: intervalMs }, { name: 'poll', opts: { removeOnComplete: true, removeOnFail: 50 } });
+  const upsertScheduler = () =>
+    queue.upsertJobScheduler(
+      SCHEDULER_ID,
+      { every: intervalMs },
+      { name: 'poll', opts: { removeOnComplete: true, removeOnFail: 50 } },
+    );
   await upsertScheduler();
 
   let lastLocalJob = Date.now();
@@ -130,7 +174,8 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
     inFlightSince = Date.now();
     try {
       const outcome = await cycle.run();
-      if (lock.lost()) log.warn('the poll lock expired during a poll; fencing kept its answer from overtaking newer ones');
+      if (lock.lost())
+        log.warn('the poll lock expired during a poll; fencing kept its answer from overtaking newer ones');
       await scheduleNext(outcome);
       return outcome;
     } finally {
@@ -164,7 +209,9 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
       maxStalledCount: 1,
     });
     w.on('error', (err) => log.debug({ err: { message: err.message } }, 'BullMQ worker error'));
-    w.on('failed', (_job, err) => log.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'poll failed'));
+    w.on('failed', (_job, err) =>
+      log.error({ err: { name: err.name, message: err.message, stack: err.stack } }, 'poll failed'),
+    );
     return w;
   }
 
@@ -185,18 +232,31 @@ export async function startPollWorker(config: Config, baseLog: Logger, options: 
         const now = Date.now();
         // The latest activity ever seen, so a status hash that was lost or reset is no alarm.
         lastFleetSeen = Math.max(lastFleetSeen, Number(jobAt ?? 0), Number(lastPoll ?? 0));
-        const verdict = watchdogVerdict({ now, inFlightSince, lastFleetActivity: lastFleetSeen, lastLocalJob, stallMs, maxCycleMs: MAX_CYCLE_MS });
+        const verdict = watchdogVerdict({
+          now,
+          inFlightSince,
+          lastFleetActivity: lastFleetSeen,
+          lastLocalJob,
+          stallMs,
+          maxCycleMs: MAX_CYCLE_MS,
+        });
         if (verdict === 'slow') {
           if (!reportedSlow) {
             slowPolls += 1;
-            log.info({ runningMs: now - (inFlightSince ?? now) }, 'a poll is slow (Spotify answers late); waiting for it');
+            log.info(
+              { runningMs: now - (inFlightSince ?? now) },
+              'a poll is slow (Spotify answers late); waiting for it',
+            );
           }
           reportedSlow = true;
           return;
         }
         reportedSlow = false;
         if (verdict === 'ok') return;
-        log.warn({ sinceLastJobMs: now - Math.max(lastFleetSeen, lastLocalJob) }, 'no poll job for too long while Redis answers; recreating the BullMQ worker');
+        log.warn(
+          { sinceLastJobMs: now - Math.max(lastFleetSeen, lastLocalJob) },
+          'no poll job for too long while Redis answers; recreating the BullMQ worker',
+        );
         restarts += 1;
         lastLocalJob = now;
         lastFleetSeen = now;

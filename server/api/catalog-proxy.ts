@@ -22,7 +22,17 @@ const ALLOWED_PATHS: readonly RegExp[] = [
   /^\/v1\/browse\/new-releases$/,
   /^\/v1\/markets$/,
 ];
-const ALLOWED_QUERY = new Set(['q', 'type', 'market', 'limit', 'offset', 'ids', 'include_groups', 'include_external', 'locale']);
+const ALLOWED_QUERY = new Set([
+  'q',
+  'type',
+  'market',
+  'limit',
+  'offset',
+  'ids',
+  'include_groups',
+  'include_external',
+  'locale',
+]);
 
 const bodySchema = z.object({
   endpoint: z.string().min(1).max(2048),
@@ -37,9 +47,11 @@ export function allowedEndpoint(endpoint: string): string {
   const refuse = (why: string) => new AppError('endpoint_not_allowed', { details: { reason: why } });
   if (!endpoint.startsWith('/v1/')) throw refuse('the endpoint must be a path starting with /v1/');
   // Traversal, encoded separators, fragments, credentials and control characters are never needed.
-  if (/\.\.|\/\/|\\|%2e|%2f|%5c|#|@|[\u0000-\u001f\u007f\s]/i.test(endpoint)) throw refuse('the endpoint contains characters that are not allowed');
+  if (/\.\.|\/\/|\\|%2e|%2f|%5c|#|@|[\u0000-\u001f\u007f\s]/i.test(endpoint))
+    throw refuse('the endpoint contains characters that are not allowed');
   const [pathPart, query = ''] = endpoint.split('?', 2) as [string, string | undefined];
-  if (!ALLOWED_PATHS.some((re) => re.test(pathPart))) throw refuse('only read-only catalog paths (search, tracks, albums, artists, shows, episodes) are allowed');
+  if (!ALLOWED_PATHS.some((re) => re.test(pathPart)))
+    throw refuse('only read-only catalog paths (search, tracks, albums, artists, shows, episodes) are allowed');
   const params = new URLSearchParams(query);
   for (const key of params.keys()) {
     if (!ALLOWED_QUERY.has(key)) throw refuse(`the query parameter "${key}" is not allowed`);
@@ -55,11 +67,17 @@ function mapSpotifyError(err: SpotifyError): AppError {
     case 'bad_request':
       return new AppError('bad_request', { message: 'Spotify refused the request as malformed.', cause: err });
     case 'rate_limited':
-      return new AppError('spotify_rate_limited', { cause: err, details: { retry_after_seconds: Math.ceil((err.retryAfterMs ?? 1000) / 1000) } });
+      return new AppError('spotify_rate_limited', {
+        cause: err,
+        details: { retry_after_seconds: Math.ceil((err.retryAfterMs ?? 1000) / 1000) },
+      });
     case 'unreachable':
       return new AppError('spotify_unreachable', { cause: err });
     case 'invalid_client':
-      return new AppError('service_unavailable', { message: 'Catalog look-ups need the app’s client secret (SPOTIFY_CLIENT_SECRET).', cause: err });
+      return new AppError('service_unavailable', {
+        message: 'Catalog look-ups need the app’s client secret (SPOTIFY_CLIENT_SECRET).',
+        cause: err,
+      });
     default:
       return new AppError('spotify_error', { cause: err });
   }
@@ -72,7 +90,10 @@ export function catalogProxyRoutes(deps: AppDeps): Router {
 
   async function lookUp(req: Request, res: Response) {
     const body = bodySchema.safeParse(req.body);
-    if (!body.success) throw new AppError('invalid_body', { message: 'Send a JSON body like {"endpoint":"/v1/search?q=abba&type=artist"}.' });
+    if (!body.success)
+      throw new AppError('invalid_body', {
+        message: 'Send a JSON body like {"endpoint":"/v1/search?q=abba&type=artist"}.',
+      });
     if (body.data.method !== undefined && body.data.method.toUpperCase() !== 'GET') {
       throw new AppError('endpoint_not_allowed', { message: 'Only GET look-ups are allowed.' });
     }

@@ -46,14 +46,18 @@ export function meRoutes(deps: AppDeps): Router {
 
   // Joining and leaving broadcast to every screen: a budget per browser session and per address.
   const lineActions = limit(
-    { budget: deps.budgets.lineActionsPerSession, key: (req) => (req.session.userId ? `session:${req.sessionID}` : null) },
+    {
+      budget: deps.budgets.lineActionsPerSession,
+      key: (req) => (req.session.userId ? `session:${req.sessionID}` : null),
+    },
     { budget: deps.budgets.lineActionsPerIp, key: (req) => deps.clientIp(req) },
   );
 
   router.post('/api/queue/join', lineActions, async (req, res) => {
     const { userId, displayName } = requireUser(req);
     const guest = req.session.kind === 'guest';
-    if (await bans.isBanned({ userId, sessionId: req.sessionID, name: guest ? displayName : null })) throw new AppError('banned');
+    if (await bans.isBanned({ userId, sessionId: req.sessionID, name: guest ? displayName : null }))
+      throw new AppError('banned');
     // Without stored tokens (revoked, logged out elsewhere) there is nothing to poll: log in again.
     // Guests have no tokens: the venue account plays for them.
     if (!guest && !(await tokens.load(userId))) throw new AppError('spotify_session_expired');

@@ -42,7 +42,10 @@ export function authRoutes(deps: AppDeps): Router {
     const verifier = createCodeVerifier();
     const state = createState();
     const now = Date.now();
-    req.session.pendingLogins = { ...livePending(req.session.pendingLogins, now), [state]: { verifier, createdAt: now } };
+    req.session.pendingLogins = {
+      ...livePending(req.session.pendingLogins, now),
+      [state]: { verifier, createdAt: now },
+    };
     await saveSession(req);
     res.redirect(302, accounts.authorizeUrl({ state, codeChallenge: codeChallengeS256(verifier) }));
   });
@@ -66,7 +69,10 @@ export function authRoutes(deps: AppDeps): Router {
       req.log.info({ error }, 'login not granted');
       return void backHome(res, error === 'access_denied' ? 'access_denied' : 'login_failed');
     }
-    const code = typeof req.query.code === 'string' && req.query.code.length > 0 && req.query.code.length < 2048 ? req.query.code : null;
+    const code =
+      typeof req.query.code === 'string' && req.query.code.length > 0 && req.query.code.length < 2048
+        ? req.query.code
+        : null;
     if (!code) throw new AppError('bad_request', { message: 'The login answer carries no code.' });
 
     let user;
@@ -76,7 +82,10 @@ export function authRoutes(deps: AppDeps): Router {
       user = await webApi.me(granted.access_token);
     } catch (err) {
       if (err instanceof SpotifyError) {
-        req.log.warn({ spotify: { code: err.code, status: err.status, message: err.message } }, 'login failed at Spotify');
+        req.log.warn(
+          { spotify: { code: err.code, status: err.status, message: err.message } },
+          'login failed at Spotify',
+        );
         return void backHome(res, err.code === 'not_registered' ? 'not_registered' : 'login_failed');
       }
       throw err;
@@ -141,7 +150,11 @@ export function authRoutes(deps: AppDeps): Router {
   // a navigation the person made on the hub itself or typed logs out; anything else is asked.
   router.get('/logout', async (req, res) => {
     if (isOwnNavigation(req)) return logout(req, res);
-    res.status(200).set('Cache-Control', 'no-store').type('html').send(logoutConfirmationPage(pageLanguage(req)));
+    res
+      .status(200)
+      .set('Cache-Control', 'no-store')
+      .type('html')
+      .send(logoutConfirmationPage(pageLanguage(req)));
   });
 
   router.get('/refresh_token', async (req, res) => {
@@ -151,10 +164,12 @@ export function authRoutes(deps: AppDeps): Router {
       res.json({ logged_in: true, expires_in: Math.max(0, Math.floor((fresh.expiresAt - Date.now()) / 1000)) });
     } catch (err) {
       if (err instanceof SpotifyError && (err.code === 'invalid_grant' || err.code === 'unauthorized')) {
-        if (err.code === 'invalid_grant' && (await line.takeOut(userId, 'revoked'))) await notifySafely(req, deps, [userId]);
+        if (err.code === 'invalid_grant' && (await line.takeOut(userId, 'revoked')))
+          await notifySafely(req, deps, [userId]);
         throw new AppError('spotify_session_expired');
       }
-      if (err instanceof SpotifyError) throw new AppError(err.code === 'unreachable' ? 'spotify_unreachable' : 'spotify_error', { cause: err });
+      if (err instanceof SpotifyError)
+        throw new AppError(err.code === 'unreachable' ? 'spotify_unreachable' : 'spotify_error', { cause: err });
       throw err;
     }
   });

@@ -11,7 +11,11 @@ export type ClientIp = (req: IncomingMessage) => string;
 
 export function clientIpResolver(trust: TrustProxy): ClientIp {
   const trusted =
-    trust === false ? proxyAddr.compile([]) : typeof trust === 'number' ? (_addr: string, i: number) => i < trust : proxyAddr.compile([...trust]);
+    trust === false
+      ? proxyAddr.compile([])
+      : typeof trust === 'number'
+        ? (_addr: string, i: number) => i < trust
+        : proxyAddr.compile([...trust]);
   return (req) => {
     try {
       return proxyAddr(req, trusted);

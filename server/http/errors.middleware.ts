@@ -13,7 +13,11 @@ const PAGE_ROUTES = new Set(['/login', '/callback', '/logout']);
 
 function isRedisError(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
-  return /^(ClientClosedError|ClientOfflineError|SocketClosedUnexpectedlyError|ConnectionTimeoutError|ReconnectStrategyError|SocketTimeoutError)$/.test(err.name) || /ECONNREFUSED|The client is closed|client is offline/i.test(err.message);
+  return (
+    /^(ClientClosedError|ClientOfflineError|SocketClosedUnexpectedlyError|ConnectionTimeoutError|ReconnectStrategyError|SocketTimeoutError)$/.test(
+      err.name,
+    ) || /ECONNREFUSED|The client is closed|client is offline/i.test(err.message)
+  );
 }
 
 /**
@@ -25,8 +29,12 @@ function bodyError(err: unknown): AppError | null {
   if (typeof e?.status !== 'number' || e.status < 400 || e.status >= 500) return null;
   if (e.type === 'entity.too.large') return new AppError('payload_too_large', { cause: err });
   if (e.status === 415) return new AppError('unsupported_encoding', { cause: err });
-  if (e.type === 'entity.parse.failed' || e.type === 'entity.verify.failed') return new AppError('invalid_body', { message: 'The request body is not valid JSON.', cause: err });
-  return new AppError('invalid_body', { message: 'The request body could not be read (bad compression or length).', cause: err });
+  if (e.type === 'entity.parse.failed' || e.type === 'entity.verify.failed')
+    return new AppError('invalid_body', { message: 'The request body is not valid JSON.', cause: err });
+  return new AppError('invalid_body', {
+    message: 'The request body could not be read (bad compression or length).',
+    cause: err,
+  });
 }
 
 function toAppError(err: unknown): AppError {
@@ -42,11 +50,20 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     const appError = toAppError(err);
     if (appError.status < 500 && appError.cause !== undefined) {
       // A client's mistake: worth a line, never a stack.
-      req.log?.warn({ code: appError.code, reason: appError.cause instanceof Error ? appError.cause.message : undefined }, 'request refused');
+      req.log?.warn(
+        { code: appError.code, reason: appError.cause instanceof Error ? appError.cause.message : undefined },
+        'request refused',
+      );
     }
     if (appError.status >= 500) {
       const cause: unknown = appError.code === 'internal' ? err : appError.cause;
-      req.log?.error({ err: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : cause, code: appError.code }, 'request failed');
+      req.log?.error(
+        {
+          err: cause instanceof Error ? { name: cause.name, message: cause.message, stack: cause.stack } : cause,
+          code: appError.code,
+        },
+        'request failed',
+      );
       if (!req.log) log.error({ code: appError.code }, 'request failed');
     }
     if (res.headersSent) {
@@ -59,7 +76,15 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     }
     res.status(appError.status);
     if (PAGE_ROUTES.has(req.path) && req.accepts(['json', 'html']) === 'html') {
-      res.type('html').send(renderErrorPage({ status: appError.status, message: appError.expose ? appError.message : ERRORS.internal.message, lang: pageLanguage(req) }));
+      res
+        .type('html')
+        .send(
+          renderErrorPage({
+            status: appError.status,
+            message: appError.expose ? appError.message : ERRORS.internal.message,
+            lang: pageLanguage(req),
+          }),
+        );
       return;
     }
     res.json(appError.toJSON());

@@ -55,7 +55,10 @@ export function isOwnOrigin(origin: string, host: string | undefined, allowed: R
 }
 
 function carriesSessionCookie(headers: IncomingHttpHeaders): boolean {
-  return typeof headers.cookie === 'string' && headers.cookie.split(';').some((c) => c.trim().startsWith(`${SESSION_COOKIE}=`));
+  return (
+    typeof headers.cookie === 'string' &&
+    headers.cookie.split(';').some((c) => c.trim().startsWith(`${SESSION_COOKIE}=`))
+  );
 }
 
 /**
@@ -69,7 +72,8 @@ export function originGuard(config: Config): RequestHandler {
   return (req, _res, next) => {
     if (SAFE_METHODS.has(req.method)) return next();
     const origin = claimedOrigin(req.headers);
-    if (origin === undefined) return carriesSessionCookie(req.headers) ? next(new AppError('origin_not_allowed')) : next();
+    if (origin === undefined)
+      return carriesSessionCookie(req.headers) ? next(new AppError('origin_not_allowed')) : next();
     if (isOwnOrigin(origin, req.headers.host, allowed)) return next();
     next(new AppError('origin_not_allowed'));
   };

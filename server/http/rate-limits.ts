@@ -92,7 +92,9 @@ export function rateLimitedError(verdict: Extract<LimitVerdict, { allowed: false
 }
 
 /** Express middleware spending one point of each budget whose key applies to the request. */
-export function limit(...rules: readonly { budget: Budget; key: (req: Parameters<RequestHandler>[0]) => string | null }[]): RequestHandler {
+export function limit(
+  ...rules: readonly { budget: Budget; key: (req: Parameters<RequestHandler>[0]) => string | null }[]
+): RequestHandler {
   return (req, _res, next) => {
     void (async () => {
       for (const { budget, key } of rules) {

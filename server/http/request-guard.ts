@@ -8,11 +8,16 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import type { Duplex } from 'node:stream';
 import type { Logger } from '../../shared/logger.js';
 
-const INTERNAL_ERROR_BODY = JSON.stringify({ error: { code: 'internal', message: 'Something went wrong on our side.' } });
+const INTERNAL_ERROR_BODY = JSON.stringify({
+  error: { code: 'internal', message: 'Something went wrong on our side.' },
+});
 
 /** Answers 500 (if nothing was sent yet) and logs, instead of letting the error end the process. */
 export function failRequest(res: ServerResponse, err: unknown, log: Logger): void {
-  log.error({ err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { value: String(err) } }, 'request failed outside the router');
+  log.error(
+    { err: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { value: String(err) } },
+    'request failed outside the router',
+  );
   if (res.destroyed) return;
   if (!res.headersSent) {
     res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -43,7 +48,8 @@ export function guardRequests(handler: RequestListener, log: Logger): RequestLis
 export function guardClientErrors(server: Server, log: Logger): void {
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
     log.debug({ code: err.code }, 'malformed HTTP request');
-    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    if (socket.writable && !socket.destroyed)
+      socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
     else socket.destroy();
   });
 }

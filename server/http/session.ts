@@ -83,7 +83,13 @@ export function createSessionMiddleware(config: Config, redis: RedisClient): Req
     rolling: true,
     // Secure cookies behind a TLS-terminating proxy: trust X-Forwarded-Proto only when TRUST_PROXY says so.
     proxy: config.trustProxy !== false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: SESSION_TTL_SECONDS * 1000, path: '/' },
+    cookie: {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.secureCookies,
+      maxAge: SESSION_TTL_SECONDS * 1000,
+      path: '/',
+    },
   });
   return (req, res, next) => {
     inner(req, res, (err?: unknown) => (err ? next(new StoreUnavailableError(err)) : next()));

@@ -12,7 +12,12 @@ const STALE_MS = 15_000;
 
 export const zeroCounts = (): Counts => ({ '/': 0, '/operator': 0, '/bridge': 0, displays: 0 });
 
-export async function publishCounts(redis: RedisClient, instanceId: string, counts: Counts, now = Date.now()): Promise<void> {
+export async function publishCounts(
+  redis: RedisClient,
+  instanceId: string,
+  counts: Counts,
+  now = Date.now(),
+): Promise<void> {
   await redis.hSet(keys.clients(), instanceId, JSON.stringify({ ...counts, at: now }));
 }
 

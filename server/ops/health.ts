@@ -25,7 +25,18 @@ export async function readHealth(redis: RedisClient, now = Date.now(), address?:
       ...(address ? { address } : {}),
     };
   } catch {
-    return { redis: false, last_poll_at: null, last_poll_age_ms: null, spotify_retry_after: null, spotify_limit: null, refresh_failures: 0, clients: zeroCounts(), bridge_connected: false, server_time: now, ...(address ? { address } : {}) };
+    return {
+      redis: false,
+      last_poll_at: null,
+      last_poll_age_ms: null,
+      spotify_retry_after: null,
+      spotify_limit: null,
+      refresh_failures: 0,
+      clients: zeroCounts(),
+      bridge_connected: false,
+      server_time: now,
+      ...(address ? { address } : {}),
+    };
   }
 }
 

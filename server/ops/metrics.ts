@@ -2,7 +2,16 @@
  * Prometheus metrics (prom-client): this process's sockets per namespace, the line length, and
  * the poll workers' counters, which the workers keep in Redis so any server reports the fleet.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics, type Histogram, type MetricObjectWithValues, type MetricValueWithName, type MetricType } from 'prom-client';
+import {
+  Counter,
+  Gauge,
+  Registry,
+  collectDefaultMetrics,
+  type Histogram,
+  type MetricObjectWithValues,
+  type MetricValueWithName,
+  type MetricType,
+} from 'prom-client';
 import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
 import { LATENCY_BUCKETS_SECONDS, METRIC_FIELDS } from '../../shared/ops/poll-status.js';
@@ -144,9 +153,14 @@ export function createMetrics(deps: { redis: RedisClient; socketCount: (nsp: Nam
       const snapshot = await fleet();
       const buckets = new Map<number, number>();
       for (const [field, value] of Object.entries(snapshot)) {
-        if (field.startsWith(`${METRIC_FIELDS.latencyPrefix}bucket:`)) buckets.set(Number(field.split(':')[1]), Number(value));
+        if (field.startsWith(`${METRIC_FIELDS.latencyPrefix}bucket:`))
+          buckets.set(Number(field.split(':')[1]), Number(value));
       }
-      return { buckets, sum: count(snapshot, `${METRIC_FIELDS.latencyPrefix}sum`), count: count(snapshot, `${METRIC_FIELDS.latencyPrefix}count`) };
+      return {
+        buckets,
+        sum: count(snapshot, `${METRIC_FIELDS.latencyPrefix}sum`),
+        count: count(snapshot, `${METRIC_FIELDS.latencyPrefix}count`),
+      };
     },
   });
   // The registry's TypeScript signature names its four metric classes; at run time it takes any

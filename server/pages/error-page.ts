@@ -18,7 +18,8 @@ function escapeHtml(s: string): string {
 }
 
 type Known = '400' | '404' | '503' | 'other';
-const known = (status: number): Known => (status === 400 || status === 404 || status === 503 ? (String(status) as Known) : 'other');
+const known = (status: number): Known =>
+  status === 400 || status === 404 || status === 503 ? (String(status) as Known) : 'other';
 
 export function renderErrorPage({ status, message, lang }: ErrorPageOptions): string {
   const c: Catalogue = lang === 'fr' ? fr : en;

@@ -35,21 +35,35 @@ export function pagesRoutes(config: Config, assets: ReadonlyMap<string, Asset>):
   const pages = {
     phone: html('phone').replace('<body class="phone">', `<body class="phone"${venue}>`),
     operator: html('operator'),
-    display: html('display').replace('<body class="display">', `<body class="display" data-join-url="${escapeAttr(joinUrl)}"${venue}>`),
+    display: html('display').replace(
+      '<body class="display">',
+      `<body class="display" data-join-url="${escapeAttr(joinUrl)}"${venue}>`,
+    ),
   };
-  const qr = QRCode.toString(joinUrl, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#000000', light: '#ffffff' } });
+  const qr = QRCode.toString(joinUrl, {
+    type: 'svg',
+    margin: 1,
+    errorCorrectionLevel: 'M',
+    color: { dark: '#000000', light: '#ffffff' },
+  });
 
   // The language comes from Accept-Language (the page's switch can override it in the browser).
   const page = (body: string) => (req: Request, res: Response) => {
     const lang = pageLanguage(req);
-    res.set({ 'Cache-Control': 'no-cache', Vary: 'Accept-Language' }).type('html').send(body.replace('<html lang="en">', `<html lang="${lang}">`));
+    res
+      .set({ 'Cache-Control': 'no-cache', Vary: 'Accept-Language' })
+      .type('html')
+      .send(body.replace('<html lang="en">', `<html lang="${lang}">`));
   };
   router.get('/', page(pages.phone));
   router.get('/operator', page(pages.operator));
   router.get('/display', page(pages.display));
 
   router.get('/display/qr.svg', async (_req, res) => {
-    res.set('Cache-Control', 'no-cache').type('image/svg+xml').send(await qr);
+    res
+      .set('Cache-Control', 'no-cache')
+      .type('image/svg+xml')
+      .send(await qr);
   });
 
   router.get('/assets/:file', (req, res) => {

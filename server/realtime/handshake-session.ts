@@ -9,7 +9,10 @@ import type { RequestHandler } from 'express';
 
 type EngineMiddleware = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
 
-export function handshakeSession(session: RequestHandler, originAllowed: (headers: IncomingHttpHeaders) => boolean): EngineMiddleware {
+export function handshakeSession(
+  session: RequestHandler,
+  originAllowed: (headers: IncomingHttpHeaders) => boolean,
+): EngineMiddleware {
   return (req, res, next) => {
     const isHandshake = !new URL(req.url ?? '/', 'http://hub.invalid').searchParams.has('sid');
     if (!isHandshake || !originAllowed(req.headers)) return next();

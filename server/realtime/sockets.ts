@@ -78,13 +78,22 @@ function tokenAuth(deps: RealtimeDeps, expected: string, allowSession: (req: Ses
       const ip = deps.clientIp(socket.request);
       const verdict = await deps.secretFailures.check(ip);
       if (!verdict.allowed) {
-        return next(handshakeError('too many wrong tokens; try again later', { code: 'rate_limited', retry_after_seconds: verdict.retryAfterSeconds }));
+        return next(
+          handshakeError('too many wrong tokens; try again later', {
+            code: 'rate_limited',
+            retry_after_seconds: verdict.retryAfterSeconds,
+          }),
+        );
       }
       const token: unknown = socket.handshake.auth?.token;
       if (typeof token === 'string' && safeEqual(token, expected)) return next();
       if (token === undefined && allowSession(socket.request)) return next();
       if (token !== undefined) await deps.secretFailures.consume(ip);
-      next(handshakeError(token === undefined ? 'missing token' : 'invalid token', { code: token === undefined ? 'token_required' : 'invalid_token' }));
+      next(
+        handshakeError(token === undefined ? 'missing token' : 'invalid token', {
+          code: token === undefined ? 'token_required' : 'invalid_token',
+        }),
+      );
     })().catch((err: unknown) => next(err instanceof Error ? err : new Error('handshake failed')));
   };
 }
@@ -115,7 +124,10 @@ export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
       if (socket.data.userId) void socket.join(userRoom(socket.data.userId));
       socket.on('ping_time', (msg: unknown) => {
         const parsed = pingTime.safeParse(msg);
-        socket.emit('pong_time', { client_time: parsed.success ? parsed.data.client_time : 0, server_time: Date.now() });
+        socket.emit('pong_time', {
+          client_time: parsed.success ? parsed.data.client_time : 0,
+          server_time: Date.now(),
+        });
       });
       sendCurrentState(socket, withFull).catch((err: unknown) => {
         log.warn({ err: { message: (err as Error).message } }, 'could not send the current state to a new socket');

@@ -71,7 +71,13 @@ export function guestRoutes(deps: AppDeps): Router {
   /** For the phone page: whether to offer "Join with a name" (GUESTS on and a venue connected). */
   router.get('/api/guest/status', async (_req, res) => {
     const venueConnected = (await redis.exists(keys.venue())) === 1;
-    res.set('Cache-Control', 'no-store').json({ enabled: config.venue.guests, venue_connected: venueConnected, picks_per_turn: config.venue.picksPerTurn });
+    res
+      .set('Cache-Control', 'no-store')
+      .json({
+        enabled: config.venue.guests,
+        venue_connected: venueConnected,
+        picks_per_turn: config.venue.picksPerTurn,
+      });
   });
 
   router.post('/api/guest/join', lineActions, async (req, res) => {
@@ -96,18 +102,28 @@ export function guestRoutes(deps: AppDeps): Router {
     if (operator) req.session.operator = operator;
     if (pendingLogins && Object.keys(pendingLogins).length > 0) req.session.pendingLogins = pendingLogins;
     await saveSession(req);
-    await redis.hSet(keys.guest(guestId), { id: guestId, name, name_key: guestNameKey(name), session_id: req.sessionID, joined_at: String(Date.now()) });
+    await redis.hSet(keys.guest(guestId), {
+      id: guestId,
+      name,
+      name_key: guestNameKey(name),
+      session_id: req.sessionID,
+      joined_at: String(Date.now()),
+    });
     await redis.expire(keys.guest(guestId), 24 * 3600);
     await line.join(guestId, name, 'guest');
     req.log.info({ userId: guestId }, 'guest joined');
     await notifySafely(req, deps, [guestId]);
-    res.status(201).set('Cache-Control', 'no-store').json(await meBody(req));
+    res
+      .status(201)
+      .set('Cache-Control', 'no-store')
+      .json(await meBody(req));
   });
 
   router.get('/api/catalog/search', searches, async (req, res) => {
     requireUser(req);
     const q = typeof req.query.q === 'string' ? req.query.q.trim() : '';
-    if (q.length < 1 || q.length > 100) throw new AppError('bad_request', { message: 'q must be 1 to 100 characters.' });
+    if (q.length < 1 || q.length > 100)
+      throw new AppError('bad_request', { message: 'q must be 1 to 100 characters.' });
     const query = normaliseQuery(q);
     const cacheKey = keys.catalogSearch(createHash('sha256').update(query).digest('base64url'));
     const cached = await redis.get(cacheKey);
@@ -115,7 +131,7 @@ export function guestRoutes(deps: AppDeps): Router {
     const params = new URLSearchParams({ q: query, type: 'track', limit: String(SEARCH_LIMIT) });
     const answer = await withAppToken((token) => webApi.get(`/v1/search?${params.toString()}`, token));
     const items = z.object({ tracks: z.object({ items: z.array(z.unknown()).nullish() }).nullish() }).safeParse(answer);
-    const tracks = (items.success ? items.data.tracks?.items ?? [] : []).flatMap((t) => catalogTrack(t) ?? []);
+    const tracks = (items.success ? (items.data.tracks?.items ?? []) : []).flatMap((t) => catalogTrack(t) ?? []);
     const body = JSON.stringify({ items: tracks });
     await redis.set(cacheKey, body, { EX: SEARCH_CACHE_SECONDS });
     res.set('Cache-Control', 'no-store').type('application/json').send(body);
@@ -124,7 +140,9 @@ export function guestRoutes(deps: AppDeps): Router {
   router.get('/api/picks', async (req, res) => {
     const { userId } = requireGuest(req);
     const mine = await picks.get(userId);
-    res.set('Cache-Control', 'no-store').json({ picks: mine.picks, max: config.venue.picksPerTurn, started: mine.started });
+    res
+      .set('Cache-Control', 'no-store')
+      .json({ picks: mine.picks, max: config.venue.picksPerTurn, started: mine.started });
   });
 
   router.put('/api/picks', lineActions, async (req, res) => {
@@ -132,10 +150,18 @@ export function guestRoutes(deps: AppDeps): Router {
     const r = picksBody.safeParse(req.body);
     if (!r.success) throw new AppError('invalid_pick', { message: 'Send {"uris":["spotify:track:…", …]}.' });
     const uris = r.data.uris;
-    if (uris.length > config.venue.picksPerTurn) throw new AppError('invalid_pick', { message: `At most ${config.venue.picksPerTurn} picks per turn.`, details: { max: config.venue.picksPerTurn } });
+    if (uris.length > config.venue.picksPerTurn)
+      throw new AppError('invalid_pick', {
+        message: `At most ${config.venue.picksPerTurn} picks per turn.`,
+        details: { max: config.venue.picksPerTurn },
+      });
     const bad = uris.find((u) => !TRACK_URI.test(u));
-    if (bad !== undefined) throw new AppError('invalid_pick', { message: 'Picks must be Spotify track URIs like spotify:track:4uLU6hMCjMI75M1A2tKUQC.' });
-    if (new Set(uris).size !== uris.length) throw new AppError('invalid_pick', { message: 'Each track may be picked once.' });
+    if (bad !== undefined)
+      throw new AppError('invalid_pick', {
+        message: 'Picks must be Spotify track URIs like spotify:track:4uLU6hMCjMI75M1A2tKUQC.',
+      });
+    if (new Set(uris).size !== uris.length)
+      throw new AppError('invalid_pick', { message: 'Each track may be picked once.' });
 
     const current = await picks.get(userId);
     const snapshot = await line.snapshot();
@@ -161,7 +187,8 @@ export function guestRoutes(deps: AppDeps): Router {
       }
     }
     const unknown = uris.find((u) => !known.has(u));
-    if (unknown !== undefined) throw new AppError('invalid_pick', { message: 'That track is not in the catalog.', details: { uri: unknown } });
+    if (unknown !== undefined)
+      throw new AppError('invalid_pick', { message: 'That track is not in the catalog.', details: { uri: unknown } });
     const next: GuestPick[] = uris.map((u) => known.get(u)!);
     await picks.set(userId, { picks: next, started: active ? current.started : 0 });
     res.json({ picks: next, max: config.venue.picksPerTurn, started: active ? current.started : 0 });
@@ -173,7 +200,12 @@ export function guestRoutes(deps: AppDeps): Router {
     const record = await line.user(userId);
     if (!record) throw new AppError('user_not_found');
     const guest = await redis.hGetAll(keys.guest(userId));
-    await bans.ban(userId, record.kind === 'guest' || guest.id ? { name: guest.name ?? record.display_name, sessionId: guest.session_id ?? null } : null);
+    await bans.ban(
+      userId,
+      record.kind === 'guest' || guest.id
+        ? { name: guest.name ?? record.display_name, sessionId: guest.session_id ?? null }
+        : null,
+    );
     await line.takeOut(userId, 'removed');
     await picks.clear(userId);
     req.log.info({ userId }, 'operator banned a member');
@@ -184,7 +216,10 @@ export function guestRoutes(deps: AppDeps): Router {
   /** The operator's view of one member's picks (to veto from the line view). */
   router.get('/api/operator/picks', async (req, res) => {
     await requireOperator(req);
-    const userId = typeof req.query.userId === 'string' && req.query.userId.length > 0 && req.query.userId.length <= 256 ? req.query.userId : null;
+    const userId =
+      typeof req.query.userId === 'string' && req.query.userId.length > 0 && req.query.userId.length <= 256
+        ? req.query.userId
+        : null;
     if (!userId) throw new AppError('bad_request', { message: 'Give ?userId=….' });
     const mine = await picks.get(userId);
     res.set('Cache-Control', 'no-store').json({ userId, picks: mine.picks, started: mine.started });
@@ -216,9 +251,17 @@ export function guestRoutes(deps: AppDeps): Router {
       }
     } catch (err) {
       if (!(err instanceof SpotifyError)) throw err;
-      if (err.code === 'rate_limited') throw new AppError('spotify_rate_limited', { cause: err, details: { retry_after_seconds: Math.ceil((err.retryAfterMs ?? 1000) / 1000) } });
+      if (err.code === 'rate_limited')
+        throw new AppError('spotify_rate_limited', {
+          cause: err,
+          details: { retry_after_seconds: Math.ceil((err.retryAfterMs ?? 1000) / 1000) },
+        });
       if (err.code === 'unreachable') throw new AppError('spotify_unreachable', { cause: err });
-      if (err.code === 'invalid_client') throw new AppError('service_unavailable', { message: 'Catalog look-ups need the app’s client secret (SPOTIFY_CLIENT_SECRET).', cause: err });
+      if (err.code === 'invalid_client')
+        throw new AppError('service_unavailable', {
+          message: 'Catalog look-ups need the app’s client secret (SPOTIFY_CLIENT_SECRET).',
+          cause: err,
+        });
       throw new AppError('spotify_error', { cause: err });
     }
   }

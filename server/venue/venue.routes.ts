@@ -50,22 +50,26 @@ export function venueRoutes(deps: AppDeps): Router {
   const requireOperator = operatorCheck(deps);
   const { store, player } = venueServices(deps);
 
-  router.get('/operator/venue/connect', limit({ budget: deps.budgets.login, key: (req) => deps.clientIp(req) }), async (req, res) => {
-    await requireOperator(req);
-    const verifier = createCodeVerifier();
-    const state = createState();
-    const now = Date.now();
-    const live = Object.entries(req.session.pendingLogins ?? {})
-      .filter(([, p]) => now - p.createdAt < PENDING_LOGIN_TTL_MS)
-      .sort(([, a], [, b]) => b.createdAt - a.createdAt)
-      .slice(0, MAX_PENDING_LOGINS - 1);
-    const entry: PendingLogin = { verifier, createdAt: now, venue: true };
-    req.session.pendingLogins = { ...Object.fromEntries(live), [state]: entry };
-    await saveSession(req);
-    const url = new URL(deps.accounts.authorizeUrl({ state, codeChallenge: codeChallengeS256(verifier) }));
-    url.searchParams.set('scope', VENUE_SCOPES.join(' '));
-    res.redirect(302, url.toString());
-  });
+  router.get(
+    '/operator/venue/connect',
+    limit({ budget: deps.budgets.login, key: (req) => deps.clientIp(req) }),
+    async (req, res) => {
+      await requireOperator(req);
+      const verifier = createCodeVerifier();
+      const state = createState();
+      const now = Date.now();
+      const live = Object.entries(req.session.pendingLogins ?? {})
+        .filter(([, p]) => now - p.createdAt < PENDING_LOGIN_TTL_MS)
+        .sort(([, a], [, b]) => b.createdAt - a.createdAt)
+        .slice(0, MAX_PENDING_LOGINS - 1);
+      const entry: PendingLogin = { verifier, createdAt: now, venue: true };
+      req.session.pendingLogins = { ...Object.fromEntries(live), [state]: entry };
+      await saveSession(req);
+      const url = new URL(deps.accounts.authorizeUrl({ state, codeChallenge: codeChallengeS256(verifier) }));
+      url.searchParams.set('scope', VENUE_SCOPES.join(' '));
+      res.redirect(302, url.toString());
+    },
+  );
 
   async function currentProduct(): Promise<string | null> {
     const { tokens } = await deps.refresher.fresh(VENUE_ACCOUNT_ID);
@@ -78,7 +82,7 @@ export function venueRoutes(deps: AppDeps): Router {
       answer = await deps.webApi.get('/v1/me', again.tokens.accessToken);
     }
     const me = productSchema.safeParse(answer);
-    return me.success ? me.data.product ?? null : null;
+    return me.success ? (me.data.product ?? null) : null;
   }
 
   async function status(): Promise<VenueStatus> {
@@ -121,12 +125,16 @@ export function venueRoutes(deps: AppDeps): Router {
   router.put('/api/operator/venue/device', async (req, res) => {
     await requireOperator(req);
     const body = deviceBody.safeParse(req.body);
-    if (!body.success) throw new AppError('invalid_body', { message: 'Send {"deviceId":"…"} with a device id from GET /api/operator/venue.' });
+    if (!body.success)
+      throw new AppError('invalid_body', {
+        message: 'Send {"deviceId":"…"} with a device id from GET /api/operator/venue.',
+      });
     if (!(await store.account())) throw new AppError('venue_not_connected');
     try {
       await player.transfer(VENUE_ACCOUNT_ID, body.data.deviceId);
     } catch (err) {
-      if (err instanceof SpotifyError && err.code === 'device_not_found') throw new AppError('device_not_found', { cause: err });
+      if (err instanceof SpotifyError && err.code === 'device_not_found')
+        throw new AppError('device_not_found', { cause: err });
       const problem = venueProblemOf(err);
       if (problem !== null) throw new AppError('venue_not_ready', { cause: err, details: { problem } });
       throw mapSpotify(err);
@@ -159,14 +167,22 @@ function mapSpotify(err: unknown): unknown {
  * sends the operator back to `/operator`. The venue account never joins the line, and the session
  * keeps its identity (no audience login happens).
  */
-export async function completeVenueLogin(req: Request, res: Response, deps: AppDeps, entry: PendingLogin): Promise<void> {
+export async function completeVenueLogin(
+  req: Request,
+  res: Response,
+  deps: AppDeps,
+  entry: PendingLogin,
+): Promise<void> {
   const back = (error: string | null) => res.redirect(302, error ? `/operator?venue_error=${error}` : '/operator');
   const error = typeof req.query.error === 'string' ? req.query.error : null;
   if (error) {
     req.log.info({ error }, 'venue login not granted');
     return void back(error === 'access_denied' ? 'access_denied' : 'login_failed');
   }
-  const code = typeof req.query.code === 'string' && req.query.code.length > 0 && req.query.code.length < 2048 ? req.query.code : null;
+  const code =
+    typeof req.query.code === 'string' && req.query.code.length > 0 && req.query.code.length < 2048
+      ? req.query.code
+      : null;
   if (!code) throw new AppError('bad_request', { message: 'The login answer carries no code.' });
   let granted;
   let profile;
@@ -186,8 +202,17 @@ export async function completeVenueLogin(req: Request, res: Response, deps: AppD
   }
   const store = new VenueStore(deps.redis, deps.tokens);
   await store.connect(
-    { id: profile.data.id, display_name: profile.data.display_name?.trim() || profile.data.id, product: profile.data.product ?? null },
-    { accessToken: granted.access_token, refreshToken: granted.refresh_token, expiresAt: Date.now() + granted.expires_in * 1000, scope: granted.scope ?? '' },
+    {
+      id: profile.data.id,
+      display_name: profile.data.display_name?.trim() || profile.data.id,
+      product: profile.data.product ?? null,
+    },
+    {
+      accessToken: granted.access_token,
+      refreshToken: granted.refresh_token,
+      expiresAt: Date.now() + granted.expires_in * 1000,
+      scope: granted.scope ?? '',
+    },
   );
   req.log.info({ venueAccount: profile.data.id }, 'venue account connected');
   back(null);

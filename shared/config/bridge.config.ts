@@ -7,7 +7,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ConfigError, deepFreeze, hostPortField, httpUrlField, logLevelField, portField, problemsOf, wholeNumberField, withoutEmpty, type Environment } from './env.js';
+import {
+  ConfigError,
+  deepFreeze,
+  hostPortField,
+  httpUrlField,
+  logLevelField,
+  portField,
+  problemsOf,
+  wholeNumberField,
+  withoutEmpty,
+  type Environment,
+} from './env.js';
 
 const outputsSchema = z.object({
   LOG_LEVEL: logLevelField,
@@ -50,7 +61,13 @@ export interface ReplayConfig extends BridgeOutputsConfig {
 export const BRIDGE_ENVIRONMENT_VARIABLES: readonly string[] = Object.keys(bridgeSchema.shape);
 
 function outputsOf(e: z.infer<typeof outputsSchema>): BridgeOutputsConfig {
-  return { logLevel: e.LOG_LEVEL, oscHost: e.OSC_TARGET.host, oscPort: e.OSC_TARGET.port, wsPort: e.BRIDGE_WS_PORT, oscRateHz: e.OSC_RATE_HZ };
+  return {
+    logLevel: e.LOG_LEVEL,
+    oscHost: e.OSC_TARGET.host,
+    oscPort: e.OSC_TARGET.port,
+    wsPort: e.BRIDGE_WS_PORT,
+    oscRateHz: e.OSC_RATE_HZ,
+  };
 }
 
 function parseArgv<T>(parse: () => T): T {
@@ -94,19 +111,27 @@ export interface LoadBridgeConfigOptions {
  * Validates the bridge's environment and arguments (`--record FILE`). Throws a `ConfigError`
  * with one line per problem; a missing BRIDGE_TOKEN is one of them.
  */
-export function loadBridgeConfig(rawEnv: Environment, argv: readonly string[] = [], options: LoadBridgeConfigOptions = {}): BridgeConfig {
+export function loadBridgeConfig(
+  rawEnv: Environment,
+  argv: readonly string[] = [],
+  options: LoadBridgeConfigOptions = {},
+): BridgeConfig {
   const parsed = bridgeSchema.safeParse(withoutEmpty(rawEnv));
-  const args = parseArgv(() => parseArgs({ args: [...argv], options: { record: { type: 'string' } }, strict: true, allowPositionals: false }));
+  const args = parseArgv(() =>
+    parseArgs({ args: [...argv], options: { record: { type: 'string' } }, strict: true, allowPositionals: false }),
+  );
   if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
   const e = parsed.data;
-  const demoFile = options.demoSecretsFile === undefined ? path.resolve('.data', 'demo-secrets.json') : options.demoSecretsFile;
+  const demoFile =
+    options.demoSecretsFile === undefined ? path.resolve('.data', 'demo-secrets.json') : options.demoSecretsFile;
   const demoToken = e.BRIDGE_TOKEN === undefined ? demoBridgeToken(demoFile) : null;
   const token = e.BRIDGE_TOKEN ?? demoToken;
   if (token === null) {
     throw new ConfigError(['BRIDGE_TOKEN is required: set it to the hub’s BRIDGE_TOKEN (at least 16 characters)']);
   }
   const record = args.values.record;
-  if (record !== undefined && record.trim() === '') throw new ConfigError(['--record needs a file name, like --record show.jsonl']);
+  if (record !== undefined && record.trim() === '')
+    throw new ConfigError(['--record needs a file name, like --record show.jsonl']);
   return deepFreeze({
     ...outputsOf(e),
     hubUrl: e.HUB_URL,
@@ -120,13 +145,27 @@ export function loadBridgeConfig(rawEnv: Environment, argv: readonly string[] = 
 export function loadReplayConfig(rawEnv: Environment, argv: readonly string[]): ReplayConfig {
   const parsed = outputsSchema.safeParse(withoutEmpty(rawEnv));
   const args = parseArgv(() =>
-    parseArgs({ args: [...argv], options: { loop: { type: 'boolean', default: false }, speed: { type: 'string' } }, strict: true, allowPositionals: true }),
+    parseArgs({
+      args: [...argv],
+      options: { loop: { type: 'boolean', default: false }, speed: { type: 'string' } },
+      strict: true,
+      allowPositionals: true,
+    }),
   );
   const problems = parsed.success ? [] : problemsOf(parsed.error);
-  if (args.positionals.length !== 1) problems.push('arguments: give exactly one recorded show, like npm run replay -- docs/shows/demo-show.jsonl --loop');
+  if (args.positionals.length !== 1)
+    problems.push(
+      'arguments: give exactly one recorded show, like npm run replay -- docs/shows/demo-show.jsonl --loop',
+    );
   const speedText = args.values.speed ?? '1';
   const speed = Number(speedText);
-  if (!/^\d+(\.\d+)?$/.test(speedText) || !(speed >= 0.1 && speed <= 20)) problems.push('--speed must be a number from 0.1 to 20, like --speed 2');
+  if (!/^\d+(\.\d+)?$/.test(speedText) || !(speed >= 0.1 && speed <= 20))
+    problems.push('--speed must be a number from 0.1 to 20, like --speed 2');
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
-  return deepFreeze({ ...outputsOf(parsed.data), file: fromCaller(rawEnv, args.positionals[0]!), loop: args.values.loop, speed });
+  return deepFreeze({
+    ...outputsOf(parsed.data),
+    file: fromCaller(rawEnv, args.positionals[0]!),
+    loop: args.values.loop,
+    speed,
+  });
 }

@@ -14,7 +14,8 @@ export type JoinAddressConfig = Pick<Config, 'publicUrl' | 'publicUrlSet' | 'hos
 /** `http://host:port` URLs of this hub on the LAN; empty when it listens on loopback only. */
 export function lanUrls(config: Pick<Config, 'host' | 'port'>, interfaces?: Interfaces): string[] {
   if (isLoopbackHost(config.host)) return [];
-  if (!isWildcardHost(config.host)) return [`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`];
+  if (!isWildcardHost(config.host))
+    return [`http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`];
   return lanIPv4Addresses(interfaces).map((a) => `http://${a}:${config.port}`);
 }
 
@@ -22,7 +23,10 @@ export function lanUrls(config: Pick<Config, 'host' | 'port'>, interfaces?: Inte
  * What the QR code carries: `PUBLIC_URL` when it is set; when it is not (its default is loopback,
  * which no phone can open) and the hub listens beyond loopback, the first LAN address.
  */
-export function joinUrl(config: JoinAddressConfig, interfaces?: Interfaces): { url: string; source: 'public_url' | 'lan' } {
+export function joinUrl(
+  config: JoinAddressConfig,
+  interfaces?: Interfaces,
+): { url: string; source: 'public_url' | 'lan' } {
   const lan = config.publicUrlSet ? [] : lanUrls(config, interfaces);
   return lan[0] ? { url: `${lan[0]}/`, source: 'lan' } : { url: `${config.publicUrl}/`, source: 'public_url' };
 }
@@ -58,7 +62,11 @@ export function joinAddressReport(config: JoinAddressConfig, interfaces?: Interf
       message: `Own-account Spotify logins cannot work: Spotify accepts http redirect URIs only on 127.0.0.1, and ${config.spotify.redirectUri} is not. Put the hub behind https (docs/deploy.md).`,
     });
   } else if (!config.demoMode && redirect.hostname === 'localhost') {
-    warnings.push({ code: 'own_login_needs_https', message: 'Spotify refuses redirect URIs on localhost: use http://127.0.0.1:… on this machine or https for phones.' });
+    warnings.push({
+      code: 'own_login_needs_https',
+      message:
+        'Spotify refuses redirect URIs on localhost: use http://127.0.0.1:… on this machine or https for phones.',
+    });
   }
   return {
     qr_url: qr.url,

@@ -52,7 +52,11 @@ export async function claimDemoDatabase(client: RedisClient, now = new Date()): 
     for (let db = count - 1; db >= 1; db--) {
       await client.select(db);
       if ((await client.dbSize()) !== 0) continue;
-      await client.set(keys.demoMarker(), `nowplaying-hub demo data since ${now.toISOString()}; npm run demo:clean removes it`, { condition: 'NX' });
+      await client.set(
+        keys.demoMarker(),
+        `nowplaying-hub demo data since ${now.toISOString()}; npm run demo:clean removes it`,
+        { condition: 'NX' },
+      );
       return db;
     }
   } finally {

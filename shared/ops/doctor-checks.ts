@@ -23,16 +23,32 @@ export function checkNode(version: string): Finding {
   const major = Number(/^v?(\d+)/.exec(version)?.[1]);
   return major >= MIN_NODE_MAJOR
     ? { status: 'ok', subject: 'node', message: `Node ${version}` }
-    : { status: 'fail', subject: 'node', message: `Node ${version} is too old: install Node ${MIN_NODE_MAJOR} or later (https://nodejs.org)` };
+    : {
+        status: 'fail',
+        subject: 'node',
+        message: `Node ${version} is too old: install Node ${MIN_NODE_MAJOR} or later (https://nodejs.org)`,
+      };
 }
 
 export function checkSpotifyApp(config: Config): Finding[] {
   if (config.demoMode) {
-    return [{ status: 'fail', subject: 'spotify', message: 'SPOTIFY_CLIENT_ID is unset: demo mode plays the simulator, not Spotify. Set SPOTIFY_CLIENT_ID (and the secrets) from the Spotify dashboard, see README "Using real Spotify"' }];
+    return [
+      {
+        status: 'fail',
+        subject: 'spotify',
+        message:
+          'SPOTIFY_CLIENT_ID is unset: demo mode plays the simulator, not Spotify. Set SPOTIFY_CLIENT_ID (and the secrets) from the Spotify dashboard, see README "Using real Spotify"',
+      },
+    ];
   }
   const findings: Finding[] = [{ status: 'ok', subject: 'spotify', message: `client id ${config.spotify.clientId}` }];
   if (config.spotify.clientSecret === null) {
-    findings.push({ status: 'warn', subject: 'spotify', message: 'SPOTIFY_CLIENT_SECRET is unset: logins work (PKCE), catalog look-ups (/api/spotify) do not. Set it from the Spotify dashboard' });
+    findings.push({
+      status: 'warn',
+      subject: 'spotify',
+      message:
+        'SPOTIFY_CLIENT_SECRET is unset: logins work (PKCE), catalog look-ups (/api/spotify) do not. Set it from the Spotify dashboard',
+    });
   }
   return findings;
 }
@@ -49,16 +65,32 @@ export function checkRedirectUri(config: Config): Finding[] {
   const subject = 'SPOTIFY_REDIRECT_URI';
   const findings: Finding[] = [];
   if (u.hostname === 'localhost' || u.hostname.endsWith('.localhost')) {
-    findings.push({ status: 'fail', subject, message: `${uri}: Spotify refuses localhost redirect URIs. Use https://your-host/callback (or http://127.0.0.1:${config.port}/callback on this machine only), and register the same URI on the Spotify dashboard` });
+    findings.push({
+      status: 'fail',
+      subject,
+      message: `${uri}: Spotify refuses localhost redirect URIs. Use https://your-host/callback (or http://127.0.0.1:${config.port}/callback on this machine only), and register the same URI on the Spotify dashboard`,
+    });
   } else if (u.protocol === 'http:' && !isLoopbackHost(u.hostname)) {
-    findings.push({ status: 'fail', subject, message: `${uri}: Spotify accepts http only on 127.0.0.1. Put the hub behind https (docs/deploy.md) and set PUBLIC_URL=https://…; the redirect URI follows` });
+    findings.push({
+      status: 'fail',
+      subject,
+      message: `${uri}: Spotify accepts http only on 127.0.0.1. Put the hub behind https (docs/deploy.md) and set PUBLIC_URL=https://…; the redirect URI follows`,
+    });
   } else if (u.protocol === 'http:') {
-    findings.push({ status: 'warn', subject, message: `${uri} is loopback: own-account logins work on this machine only, not from phones. For a show: https (docs/deploy.md)` });
+    findings.push({
+      status: 'warn',
+      subject,
+      message: `${uri} is loopback: own-account logins work on this machine only, not from phones. For a show: https (docs/deploy.md)`,
+    });
   } else {
     findings.push({ status: 'ok', subject, message: `${uri} (register exactly this on the Spotify dashboard)` });
   }
   if (u.origin !== new URL(config.publicUrl).origin || u.pathname !== '/callback') {
-    findings.push({ status: 'fail', subject, message: `${uri} does not lead to ${config.publicUrl}/callback: the login would lose its session. Unset SPOTIFY_REDIRECT_URI (it follows PUBLIC_URL) or make them agree` });
+    findings.push({
+      status: 'fail',
+      subject,
+      message: `${uri} does not lead to ${config.publicUrl}/callback: the login would lose its session. Unset SPOTIFY_REDIRECT_URI (it follows PUBLIC_URL) or make them agree`,
+    });
   }
   return findings;
 }
@@ -69,18 +101,34 @@ export function checkPublicUrl(config: Config): Finding[] {
   const u = new URL(config.publicUrl);
   if (isLoopbackHost(u.hostname)) {
     const lan = lanUrls({ host: config.host === '127.0.0.1' ? '0.0.0.0' : config.host, port: config.port })[0];
-    const example = lan ? ` e.g. PUBLIC_URL=${lan}, or https://… behind TLS (docs/deploy.md)` : ' (https://… behind TLS, docs/deploy.md)';
-    return [{ status: 'fail', subject, message: `${config.publicUrl}${config.publicUrlSet ? '' : ' (the default)'} is loopback: no phone can open it. Set the address phones use,${example}` }];
+    const example = lan
+      ? ` e.g. PUBLIC_URL=${lan}, or https://… behind TLS (docs/deploy.md)`
+      : ' (https://… behind TLS, docs/deploy.md)';
+    return [
+      {
+        status: 'fail',
+        subject,
+        message: `${config.publicUrl}${config.publicUrlSet ? '' : ' (the default)'} is loopback: no phone can open it. Set the address phones use,${example}`,
+      },
+    ];
   }
   const findings: Finding[] = [];
   if (u.protocol === 'https:') {
     findings.push(
       config.trustProxy
         ? { status: 'ok', subject, message: `${config.publicUrl} (https, TRUST_PROXY=true)` }
-        : { status: 'fail', subject, message: `${config.publicUrl} is https but TRUST_PROXY is false: behind the TLS proxy the hub sees http and drops its Secure session cookie. Set TRUST_PROXY=true` },
+        : {
+            status: 'fail',
+            subject,
+            message: `${config.publicUrl} is https but TRUST_PROXY is false: behind the TLS proxy the hub sees http and drops its Secure session cookie. Set TRUST_PROXY=true`,
+          },
     );
   } else {
-    findings.push({ status: config.demoMode ? 'ok' : 'warn', subject, message: `${config.publicUrl} is plain http: guests (venue mode) work on the LAN, own-account Spotify logins need https (docs/deploy.md)` });
+    findings.push({
+      status: config.demoMode ? 'ok' : 'warn',
+      subject,
+      message: `${config.publicUrl} is plain http: guests (venue mode) work on the LAN, own-account Spotify logins need https (docs/deploy.md)`,
+    });
   }
   return findings;
 }

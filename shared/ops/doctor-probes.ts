@@ -18,14 +18,28 @@ const TIMEOUT_MS = 5000;
 
 export async function probeRedis(url: string): Promise<Finding[]> {
   const shown = redisUrlForDisplay(url);
-  const client = createClient({ url, socket: { reconnectStrategy: false, connectTimeout: TIMEOUT_MS } }) as unknown as RedisClient;
+  const client = createClient({
+    url,
+    socket: { reconnectStrategy: false, connectTimeout: TIMEOUT_MS },
+  }) as unknown as RedisClient;
   client.on('error', () => undefined);
   try {
     await client.connect();
     const facts = await readRedisFacts(client);
     await client.close();
-    const findings = judgeRedis(facts).map((f): Finding => ({ status: f.severity === 'blocker' ? 'fail' : 'warn', subject: 'redis', message: f.message }));
-    return [{ status: 'ok', subject: 'redis', message: `${shown} answers: Redis ${facts.version}, maxmemory-policy ${facts.maxmemoryPolicy}` }, ...findings];
+    const findings = judgeRedis(facts).map((f): Finding => ({
+      status: f.severity === 'blocker' ? 'fail' : 'warn',
+      subject: 'redis',
+      message: f.message,
+    }));
+    return [
+      {
+        status: 'ok',
+        subject: 'redis',
+        message: `${shown} answers: Redis ${facts.version}, maxmemory-policy ${facts.maxmemoryPolicy}`,
+      },
+      ...findings,
+    ];
   } catch (err) {
     if (client.isOpen) client.destroy();
     return [
@@ -43,12 +57,26 @@ export async function probeSpotifyCredentials(config: Config): Promise<Finding[]
   if (config.demoMode || config.spotify.clientSecret === null) return [];
   try {
     await new AccountsClient(config.spotify, { timeoutMs: TIMEOUT_MS }).clientCredentials();
-    return [{ status: 'ok', subject: 'spotify', message: `${config.spotify.accountsUrl} accepts the client id and secret` }];
+    return [
+      { status: 'ok', subject: 'spotify', message: `${config.spotify.accountsUrl} accepts the client id and secret` },
+    ];
   } catch (err) {
     if (err instanceof SpotifyError && err.code === 'invalid_client') {
-      return [{ status: 'fail', subject: 'spotify', message: `${config.spotify.accountsUrl} rejects the client id or secret (${err.message}). Copy both again from the Spotify dashboard` }];
+      return [
+        {
+          status: 'fail',
+          subject: 'spotify',
+          message: `${config.spotify.accountsUrl} rejects the client id or secret (${err.message}). Copy both again from the Spotify dashboard`,
+        },
+      ];
     }
-    return [{ status: 'warn', subject: 'spotify', message: `could not check the credentials at ${config.spotify.accountsUrl}: ${(err as Error).message}` }];
+    return [
+      {
+        status: 'warn',
+        subject: 'spotify',
+        message: `could not check the credentials at ${config.spotify.accountsUrl}: ${(err as Error).message}`,
+      },
+    ];
   }
 }
 
@@ -60,16 +88,38 @@ export async function probePublicUrl(config: Config): Promise<Finding[]> {
     try {
       await lookup(u.hostname);
     } catch {
-      return [{ status: 'fail', subject, message: `${u.hostname} does not resolve: point its DNS record at the machine phones reach, or use its IP address` }];
+      return [
+        {
+          status: 'fail',
+          subject,
+          message: `${u.hostname} does not resolve: point its DNS record at the machine phones reach, or use its IP address`,
+        },
+      ];
     }
   }
   try {
-    const res = await fetch(`${config.publicUrl}/healthz`, { signal: AbortSignal.timeout(TIMEOUT_MS), redirect: 'manual' });
+    const res = await fetch(`${config.publicUrl}/healthz`, {
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      redirect: 'manual',
+    });
     const body = (await res.json().catch(() => null)) as { status?: unknown } | null;
-    if (res.status === 200 && body?.status === 'ok') return [{ status: 'ok', subject, message: `${config.publicUrl} answers as this hub` }];
-    return [{ status: 'warn', subject, message: `${config.publicUrl}/healthz answered ${res.status}, not the hub's {"status":"ok"}: is another service on that address, or the proxy misrouted?` }];
+    if (res.status === 200 && body?.status === 'ok')
+      return [{ status: 'ok', subject, message: `${config.publicUrl} answers as this hub` }];
+    return [
+      {
+        status: 'warn',
+        subject,
+        message: `${config.publicUrl}/healthz answered ${res.status}, not the hub's {"status":"ok"}: is another service on that address, or the proxy misrouted?`,
+      },
+    ];
   } catch (err) {
     const why = (err as { cause?: { code?: string; message?: string } }).cause?.code ?? (err as Error).name;
-    return [{ status: 'warn', subject, message: `${config.publicUrl} does not answer (${why}): start the hub and run doctor again; check the firewall lets phones reach that port` }];
+    return [
+      {
+        status: 'warn',
+        subject,
+        message: `${config.publicUrl} does not answer (${why}): start the hub and run doctor again; check the firewall lets phones reach that port`,
+      },
+    ];
   }
 }

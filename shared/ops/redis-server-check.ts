@@ -34,7 +34,10 @@ function versionAtLeast(version: string, major: number, minor: number): boolean 
 export function judgeRedis(facts: RedisServerFacts): RedisFinding[] {
   const findings: RedisFinding[] = [];
   if (!versionAtLeast(facts.version, 5, 0)) {
-    findings.push({ severity: 'blocker', message: `Redis ${facts.version} is too old: BullMQ needs Redis 5 or later (6.2+ recommended)` });
+    findings.push({
+      severity: 'blocker',
+      message: `Redis ${facts.version} is too old: BullMQ needs Redis 5 or later (6.2+ recommended)`,
+    });
   } else if (!versionAtLeast(facts.version, 6, 2)) {
     findings.push({ severity: 'warn', message: `Redis ${facts.version} works, but BullMQ recommends 6.2 or later` });
   }

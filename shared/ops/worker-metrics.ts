@@ -34,13 +34,19 @@ export class WorkerMetrics {
       [`${METRIC_FIELDS.latencyPrefix}count`]: 1,
       [`${METRIC_FIELDS.latencyPrefix}sum`]: seconds,
     };
-    for (const le of LATENCY_BUCKETS_SECONDS) if (seconds <= le) fields[`${METRIC_FIELDS.latencyPrefix}bucket:${le}`] = 1;
+    for (const le of LATENCY_BUCKETS_SECONDS)
+      if (seconds <= le) fields[`${METRIC_FIELDS.latencyPrefix}bucket:${le}`] = 1;
     if (status === 429) fields[METRIC_FIELDS.rateLimited] = 1;
     this.#incr(fields);
   }
 
   refresh(result: 'ok' | 'invalid_grant' | 'error'): void {
-    const field = result === 'ok' ? METRIC_FIELDS.refreshOk : result === 'invalid_grant' ? METRIC_FIELDS.refreshInvalidGrant : METRIC_FIELDS.refreshError;
+    const field =
+      result === 'ok'
+        ? METRIC_FIELDS.refreshOk
+        : result === 'invalid_grant'
+          ? METRIC_FIELDS.refreshInvalidGrant
+          : METRIC_FIELDS.refreshError;
     this.#incr({ [field]: 1 });
   }
 }

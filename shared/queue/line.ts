@@ -72,7 +72,12 @@ export class Line {
   }
 
   #run(script: string, ...args: (string | number)[]): Promise<unknown> {
-    return runScript(this.#redis, script, [], [`${KEY_PREFIX}:`, this.#now(), this.#defaults.turnSeconds, this.#defaults.idleSeconds, ...args]);
+    return runScript(
+      this.#redis,
+      script,
+      [],
+      [`${KEY_PREFIX}:`, this.#now(), this.#defaults.turnSeconds, this.#defaults.idleSeconds, ...args],
+    );
   }
 
   /** Adds the user at the end of the line; a user already waiting or active is left where they are. */
@@ -116,7 +121,10 @@ export class Line {
     return (await this.#run(lua.RELEASE, userId)) === 1;
   }
 
-  async updateSettings(settings: { turnSeconds?: number | undefined; idleSeconds?: number | undefined }): Promise<void> {
+  async updateSettings(settings: {
+    turnSeconds?: number | undefined;
+    idleSeconds?: number | undefined;
+  }): Promise<void> {
     await this.#run(lua.SETTINGS, settings.turnSeconds ?? '', settings.idleSeconds ?? '');
   }
 
@@ -125,7 +133,11 @@ export class Line {
    * `polled` and `playing` report what a poll just saw for that user.
    */
   async tick(polled: string | null = null, playing: boolean | null = null): Promise<TickResult> {
-    const reply = (await this.#run(lua.TICK, polled ?? '', playing === null ? '' : playing ? '1' : '0')) as [string, string, string];
+    const reply = (await this.#run(lua.TICK, polled ?? '', playing === null ? '' : playing ? '1' : '0')) as [
+      string,
+      string,
+      string,
+    ];
     const [ended, reason, promoted] = reply;
     return {
       ended: ended ? { userId: ended, reason: reason as OutReason } : null,
@@ -134,7 +146,9 @@ export class Line {
   }
 
   async snapshot(): Promise<LineSnapshot> {
-    const raw = JSON.parse(String(await this.#run(lua.SNAPSHOT))) as Omit<LineSnapshot, 'waiting'> & { waiting: WaitingEntry[] | Record<string, never> };
+    const raw = JSON.parse(String(await this.#run(lua.SNAPSHOT))) as Omit<LineSnapshot, 'waiting'> & {
+      waiting: WaitingEntry[] | Record<string, never>;
+    };
     // cjson encodes an empty Lua table as {}.
     const waiting = Array.isArray(raw.waiting) ? raw.waiting : [];
     return { ...raw, waiting: waiting.map((w) => ({ ...w, joined_at: w.joined_at ?? null })) };
@@ -193,9 +207,18 @@ export function youStatus(s: LineSnapshot, user: UserRecord | null): YouStatus |
   const length = s.waiting.length;
   // Venue mode: the kind travels with the status once it is known (records read from Redis).
   const kind = user.kind ? { kind: user.kind } : {};
-  if (s.active?.user_id === user.id) return { state: 'active', position: null, length, eta_seconds: 0, reason: null, ...kind };
+  if (s.active?.user_id === user.id)
+    return { state: 'active', position: null, length, eta_seconds: 0, reason: null, ...kind };
   const index = s.waiting.findIndex((w) => w.id === user.id);
-  if (index >= 0) return { state: 'waiting', position: index + 1, length, eta_seconds: etaSeconds(s, index + 1), reason: null, ...kind };
+  if (index >= 0)
+    return {
+      state: 'waiting',
+      position: index + 1,
+      length,
+      eta_seconds: etaSeconds(s, index + 1),
+      reason: null,
+      ...kind,
+    };
   return { state: 'out', position: null, length, eta_seconds: null, reason: user.reason ?? 'left', ...kind };
 }
 
@@ -225,10 +248,24 @@ export function queueFull(s: LineSnapshot, out: UserRecord[]): QueueFull {
     turn_seconds: s.turn_seconds,
     idle_seconds: s.idle_seconds,
     active: s.active
-      ? { user_id: s.active.user_id, display_name: s.active.display_name, started_at: s.active.started_at, turn_ends_at: s.active.ends_at, remaining_ms: remainingMs(s) }
+      ? {
+          user_id: s.active.user_id,
+          display_name: s.active.display_name,
+          started_at: s.active.started_at,
+          turn_ends_at: s.active.ends_at,
+          remaining_ms: remainingMs(s),
+        }
       : null,
     waiting,
-    out: out.map((u) => ({ user_id: u.id, display_name: u.display_name, state: 'out', position: null, joined_at: u.joined_at, eta_seconds: null, reason: u.reason })),
+    out: out.map((u) => ({
+      user_id: u.id,
+      display_name: u.display_name,
+      state: 'out',
+      position: null,
+      joined_at: u.joined_at,
+      eta_seconds: null,
+      reason: u.reason,
+    })),
     length: waiting.length,
   };
 }

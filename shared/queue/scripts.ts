@@ -15,7 +15,12 @@ function sha1(script: string): string {
   return sha;
 }
 
-export async function runScript(redis: RedisClient, script: string, keys: string[], args: (string | number)[]): Promise<unknown> {
+export async function runScript(
+  redis: RedisClient,
+  script: string,
+  keys: string[],
+  args: (string | number)[],
+): Promise<unknown> {
   const options = { keys, arguments: args.map(String) };
   try {
     return await redis.evalSha(sha1(script), options);

@@ -54,7 +54,14 @@ export class Fanout {
     if (snapshot.active) inLine.add(snapshot.active.user_id);
     // Users in the line need no record read: their place is in the snapshot.
     for (const id of inLine) {
-      const status = youStatus(snapshot, { id, display_name: '', state: 'waiting', reason: null, joined_at: null, updated_at: null });
+      const status = youStatus(snapshot, {
+        id,
+        display_name: '',
+        state: 'waiting',
+        reason: null,
+        joined_at: null,
+        updated_at: null,
+      });
       if (status) home.to(userRoom(id)).emit('you', status);
     }
     for (const id of affected) {

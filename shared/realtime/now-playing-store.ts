@@ -13,7 +13,16 @@ import type { NowPlaying } from '../events.js';
 
 /** What everyone sees before the first poll: nobody drives. */
 export function emptyNowPlaying(now: number, seq = 0): NowPlaying {
-  return { seq, state: 'no_active_user', user: null, item: null, is_playing: false, progress_ms: 0, server_time: now, turn_ends_at: null };
+  return {
+    seq,
+    state: 'no_active_user',
+    user: null,
+    item: null,
+    is_playing: false,
+    progress_ms: 0,
+    server_time: now,
+    turn_ends_at: null,
+  };
 }
 
 /** Where a currently-playing answer came from and how old it is. */
@@ -115,9 +124,15 @@ export class NowPlayingStore {
 
   /** The payload with its bookkeeping, read in one atomic step. */
   async read(): Promise<PublishedState> {
-    const [raw, meta, seqRaw] = (await this.#redis.multi().get(keys.nowPlaying()).hGetAll(keys.nowPlayingPublished()).get(keys.nowPlayingSeq()).exec()) as unknown as [string | null, Record<string, string>, string | null];
+    const [raw, meta, seqRaw] = (await this.#redis
+      .multi()
+      .get(keys.nowPlaying())
+      .hGetAll(keys.nowPlayingPublished())
+      .get(keys.nowPlayingSeq())
+      .exec()) as unknown as [string | null, Record<string, string>, string | null];
     const payload = parsePayload(raw, this.#now());
-    const num = (v: string | undefined) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : null);
+    const num = (v: string | undefined) =>
+      v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : null;
     const fence = num(meta.fence);
     return {
       payload,
@@ -126,7 +141,8 @@ export class NowPlayingStore {
       seq: Math.max(num(meta.seq) ?? 0, num(seqRaw ?? undefined) ?? 0, payload.seq),
       driver: meta.driver ?? '',
       turn: meta.turn ?? '',
-      stamp: fence === null ? null : { fence, requestedAt: num(meta.requested_at) ?? 0, changedAt: num(meta.changed_at) },
+      stamp:
+        fence === null ? null : { fence, requestedAt: num(meta.requested_at) ?? 0, changedAt: num(meta.changed_at) },
     };
   }
 
@@ -150,7 +166,10 @@ export class NowPlayingStore {
       String(STALE_REPLICA_MS),
     ];
     for (const [channel, message] of req.messages) args.push(channel, message);
-    const reply = await this.#redis.eval(PUBLISH, { keys: [keys.nowPlaying(), keys.nowPlayingSeq(), keys.nowPlayingPublished()], arguments: args });
+    const reply = await this.#redis.eval(PUBLISH, {
+      keys: [keys.nowPlaying(), keys.nowPlayingSeq(), keys.nowPlayingPublished()],
+      arguments: args,
+    });
     return reply === 'ok' || reply === 'stale' ? reply : 'conflict';
   }
 }

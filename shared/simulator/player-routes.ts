@@ -42,7 +42,10 @@ const playBody = z
   .passthrough();
 const transferBody = z.object({ device_ids: z.array(z.string()).min(1), play: z.boolean().optional() });
 const deviceBody = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/).optional(),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/)
+    .optional(),
   name: z.string().min(1).max(64),
   type: z.enum(['Computer', 'Smartphone', 'Speaker', 'TV', 'CastAudio']).default('Computer'),
   is_active: z.boolean().default(false),
@@ -74,8 +77,12 @@ export function createPlayerRouter(state: SimulatorState, mountPath = ''): Route
     if (fault) {
       state.record(target, token.listenerId, fault.status);
       if (fault.status === 429) res.set('Retry-After', String(fault.retryAfterSeconds ?? 1));
-      const message = fault.status === 429 ? 'API rate limit exceeded' : fault.status >= 500 ? 'Server error' : 'Forced error';
-      const answer = () => (fault.plainText ? res.status(fault.status).type('text/plain').send(message) : apiError(res, fault.status, message));
+      const message =
+        fault.status === 429 ? 'API rate limit exceeded' : fault.status >= 500 ? 'Server error' : 'Forced error';
+      const answer = () =>
+        fault.plainText
+          ? res.status(fault.status).type('text/plain').send(message)
+          : apiError(res, fault.status, message);
       if (fault.delayMs > 0) setTimeout(answer, fault.delayMs);
       else answer();
       return null;
@@ -100,7 +107,13 @@ export function createPlayerRouter(state: SimulatorState, mountPath = ''): Route
   }
 
   /** The checks every command shares: Premium, then a target device (given or active). */
-  function commandTarget(req: Request, res: Response, target: string, listener: Listener, player: ListenerPlayer): SimDevice | null {
+  function commandTarget(
+    req: Request,
+    res: Response,
+    target: string,
+    listener: Listener,
+    player: ListenerPlayer,
+  ): SimDevice | null {
     if (listener.product !== 'premium') {
       state.record(target, listener.id, 403);
       apiError(res, 403, 'Player command failed: Premium required', 'PREMIUM_REQUIRED');
@@ -144,8 +157,14 @@ export function createPlayerRouter(state: SimulatorState, mountPath = ''): Route
 
   const devicesView = (p: ListenerPlayer) =>
     p.devices.map((d) => ({
-      id: d.id, is_active: d.is_active, is_private_session: false, is_restricted: d.is_restricted, name: d.name,
-      supports_volume: true, type: d.type, volume_percent: d.volume_percent,
+      id: d.id,
+      is_active: d.is_active,
+      is_private_session: false,
+      is_restricted: d.is_restricted,
+      name: d.name,
+      supports_volume: true,
+      type: d.type,
+      volume_percent: d.volume_percent,
     }));
 
   router.get('/api/v1/me/player/devices', (req, res) => {
@@ -177,12 +196,23 @@ export function createPlayerRouter(state: SimulatorState, mountPath = ''): Route
       device: devicesView(player).find((d) => d.id === device.id),
       repeat_state: 'off',
       shuffle_state: false,
-      context: player.context ? { type: player.context.split(':')[1], href: null, external_urls: null, uri: player.context } : null,
+      context: player.context
+        ? { type: player.context.split(':')[1], href: null, external_urls: null, uri: player.context }
+        : null,
       timestamp: state.now(),
       progress_ms: pb.mode === 'nothing' ? null : progressMs,
       is_playing: pb.mode !== 'nothing' && pb.isPlaying,
       item,
-      currently_playing_type: pb.mode === 'nothing' ? 'unknown' : pb.mode === 'ad' ? 'ad' : isEpisode ? 'episode' : pb.mode === 'unknown' ? 'unknown' : 'track',
+      currently_playing_type:
+        pb.mode === 'nothing'
+          ? 'unknown'
+          : pb.mode === 'ad'
+            ? 'ad'
+            : isEpisode
+              ? 'episode'
+              : pb.mode === 'unknown'
+                ? 'unknown'
+                : 'track',
       actions: { disallows: pb.isPlaying ? { resuming: true } : { pausing: true } },
     });
   });
@@ -214,7 +244,13 @@ export function createPlayerRouter(state: SimulatorState, mountPath = ''): Route
       listener.playback.anchorTime = state.now();
       listener.playback.changedAt = state.now();
     }
-    recordCommand(state, { listenerId: listener.id, command: 'transfer', deviceId: device.id, uris: null, contextUri: null });
+    recordCommand(state, {
+      listenerId: listener.id,
+      command: 'transfer',
+      deviceId: device.id,
+      uris: null,
+      contextUri: null,
+    });
     state.record(target, listener.id, 204);
     res.status(204).end();
   });
@@ -251,18 +287,41 @@ export function createPlayerRouter(state: SimulatorState, mountPath = ''): Route
         state.record(target, listener.id, 400);
         return void apiError(res, 400, 'Missing uris');
       }
-      Object.assign(pb, { mode: 'playlist', playlist: ids, index: Math.min(offset?.position ?? 0, ids.length - 1), isPlaying: true, anchorProgress: positionMs ?? 0, anchorTime: now, changedAt: now, stopAtEnd: true });
+      Object.assign(pb, {
+        mode: 'playlist',
+        playlist: ids,
+        index: Math.min(offset?.position ?? 0, ids.length - 1),
+        isPlaying: true,
+        anchorProgress: positionMs ?? 0,
+        anchorTime: now,
+        changedAt: now,
+        stopAtEnd: true,
+      });
       player.context = null;
       player.queued.clear();
     } else if (contextUri) {
       const m = CONTEXT_URI.exec(contextUri);
       // Simulated playlists play the whole catalog; albums their tracks.
-      const ids = m?.[1] === 'album' ? state.catalog.albums.get(m[2]!)?.trackIds : m?.[1] === 'playlist' ? [...state.catalog.trackOrder] : undefined;
+      const ids =
+        m?.[1] === 'album'
+          ? state.catalog.albums.get(m[2]!)?.trackIds
+          : m?.[1] === 'playlist'
+            ? [...state.catalog.trackOrder]
+            : undefined;
       if (!ids || ids.length === 0) {
         state.record(target, listener.id, m ? 404 : 400);
         return void apiError(res, m ? 404 : 400, m ? 'Context not found' : 'Invalid context uri');
       }
-      Object.assign(pb, { mode: 'playlist', playlist: [...ids], index: Math.min(offset?.position ?? 0, ids.length - 1), isPlaying: true, anchorProgress: positionMs ?? 0, anchorTime: now, changedAt: now, stopAtEnd: false });
+      Object.assign(pb, {
+        mode: 'playlist',
+        playlist: [...ids],
+        index: Math.min(offset?.position ?? 0, ids.length - 1),
+        isPlaying: true,
+        anchorProgress: positionMs ?? 0,
+        anchorTime: now,
+        changedAt: now,
+        stopAtEnd: false,
+      });
       player.context = contextUri;
       player.queued.clear();
     } else {
@@ -276,7 +335,13 @@ export function createPlayerRouter(state: SimulatorState, mountPath = ''): Route
       pb.changedAt = now;
     }
     activate(player, device);
-    recordCommand(state, { listenerId: listener.id, command: 'play', deviceId: device.id, uris: uris ?? null, contextUri: contextUri ?? null });
+    recordCommand(state, {
+      listenerId: listener.id,
+      command: 'play',
+      deviceId: device.id,
+      uris: uris ?? null,
+      contextUri: contextUri ?? null,
+    });
     success(res, target, listener);
   });
 
@@ -289,11 +354,18 @@ export function createPlayerRouter(state: SimulatorState, mountPath = ''): Route
     if (!device) return;
     state.settle(listener);
     // Pausing what is already paused is refused by Spotify as a restriction.
-    if (device.is_restricted || !listener.playback.isPlaying || listener.playback.mode !== 'playlist') return void restricted(res, target, listener);
+    if (device.is_restricted || !listener.playback.isPlaying || listener.playback.mode !== 'playlist')
+      return void restricted(res, target, listener);
     listener.playback.isPlaying = false;
     // Spotify's `timestamp`: when playback last changed.
     listener.playback.changedAt = state.now();
-    recordCommand(state, { listenerId: listener.id, command: 'pause', deviceId: device.id, uris: null, contextUri: null });
+    recordCommand(state, {
+      listenerId: listener.id,
+      command: 'pause',
+      deviceId: device.id,
+      uris: null,
+      contextUri: null,
+    });
     success(res, target, listener);
   });
 
@@ -319,7 +391,13 @@ export function createPlayerRouter(state: SimulatorState, mountPath = ''): Route
     }
     pb.anchorTime = state.now();
     pb.changedAt = state.now();
-    recordCommand(state, { listenerId: listener.id, command: 'next', deviceId: device.id, uris: null, contextUri: null });
+    recordCommand(state, {
+      listenerId: listener.id,
+      command: 'next',
+      deviceId: device.id,
+      uris: null,
+      contextUri: null,
+    });
     success(res, target, listener);
   });
 
@@ -340,14 +418,28 @@ export function createPlayerRouter(state: SimulatorState, mountPath = ''): Route
     state.settle(listener);
     const pb = listener.playback;
     if (pb.mode !== 'playlist' || pb.playlist.length === 0) {
-      Object.assign(pb, { mode: 'playlist', playlist: [m[2]!], index: 0, isPlaying: false, anchorProgress: 0, anchorTime: state.now(), stopAtEnd: true });
+      Object.assign(pb, {
+        mode: 'playlist',
+        playlist: [m[2]!],
+        index: 0,
+        isPlaying: false,
+        anchorProgress: 0,
+        anchorTime: state.now(),
+        stopAtEnd: true,
+      });
     } else {
       // Queued items play after the current one and after those queued before them.
       const ahead = pb.playlist.slice(pb.index + 1).filter((id) => player.queued.has(id)).length;
       pb.playlist.splice(pb.index + 1 + ahead, 0, m[2]!);
       player.queued.add(m[2]!);
     }
-    recordCommand(state, { listenerId: listener.id, command: 'queue', deviceId: device.id, uris: [uri], contextUri: null });
+    recordCommand(state, {
+      listenerId: listener.id,
+      command: 'queue',
+      deviceId: device.id,
+      uris: [uri],
+      contextUri: null,
+    });
     success(res, target, listener);
   });
 
@@ -367,11 +459,22 @@ export function createPlayerRouter(state: SimulatorState, mountPath = ''): Route
     const l = listenerOr404(req, res);
     if (!l) return;
     const body = deviceBody.safeParse(req.body ?? {});
-    if (!body.success) return void res.status(400).json({ error: 'name (1-64 characters) is required; type Computer|Smartphone|Speaker|TV|CastAudio' });
+    if (!body.success)
+      return void res
+        .status(400)
+        .json({ error: 'name (1-64 characters) is required; type Computer|Smartphone|Speaker|TV|CastAudio' });
     const player = playerOf(state, l);
     const id = body.data.id ?? `${l.id}-device-${player.devices.length + 1}-${Math.random().toString(36).slice(2, 8)}`;
-    if (player.devices.some((d) => d.id === id)) return void res.status(409).json({ error: 'a device with that id exists' });
-    const device: SimDevice = { id, name: body.data.name, type: body.data.type, is_active: false, is_restricted: false, volume_percent: 70 };
+    if (player.devices.some((d) => d.id === id))
+      return void res.status(409).json({ error: 'a device with that id exists' });
+    const device: SimDevice = {
+      id,
+      name: body.data.name,
+      type: body.data.type,
+      is_active: false,
+      is_restricted: false,
+      volume_percent: 70,
+    };
     player.devices.push(device);
     if (body.data.is_active) activate(player, device);
     res.status(201).json({ devices: devicesView(player) });
@@ -405,7 +508,8 @@ export function createPlayerRouter(state: SimulatorState, mountPath = ''): Route
     const l = listenerOr404(req, res);
     if (!l) return;
     const product = (req.body as { product?: unknown } | undefined)?.product;
-    if (product !== 'free' && product !== 'premium') return void res.status(400).json({ error: 'product must be free or premium' });
+    if (product !== 'free' && product !== 'premium')
+      return void res.status(400).json({ error: 'product must be free or premium' });
     l.product = product;
     res.json({ id: l.id, product: l.product });
   });

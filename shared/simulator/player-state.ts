@@ -65,8 +65,22 @@ export function playerOf(state: SimulatorState, listener: Listener): ListenerPla
   if (!p) {
     const device: SimDevice =
       listener.id === VENUE_LISTENER_ID
-        ? { id: VENUE_DEVICE_ID, name: VENUE_LISTENER_NAME, type: 'Computer', is_active: true, is_restricted: false, volume_percent: 80 }
-        : { id: `${listener.id}-phone-0001`, name: `${listener.displayName}’s phone`, type: 'Smartphone', is_active: true, is_restricted: false, volume_percent: 60 };
+        ? {
+            id: VENUE_DEVICE_ID,
+            name: VENUE_LISTENER_NAME,
+            type: 'Computer',
+            is_active: true,
+            is_restricted: false,
+            volume_percent: 80,
+          }
+        : {
+            id: `${listener.id}-phone-0001`,
+            name: `${listener.displayName}’s phone`,
+            type: 'Smartphone',
+            is_active: true,
+            is_restricted: false,
+            volume_percent: 60,
+          };
     p = { devices: [device], queued: new Set(), context: null };
     b.players.set(listener.id, p);
   }

@@ -24,7 +24,6 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-
 export function createSimulatorRouter(state: SimulatorState, options: SimulatorAppOptions = {}): Router {
   const mount = options.mountPath ?? '';
   const router = express.Router();
@@ -36,7 +35,13 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
 
   // ---------- accounts: authorize ----------
 
-  interface AuthorizeParams { clientId: string; redirectUri: string; state: string | null; challenge: string; scope: string }
+  interface AuthorizeParams {
+    clientId: string;
+    redirectUri: string;
+    state: string | null;
+    challenge: string;
+    scope: string;
+  }
 
   /** Validates an authorize request like Spotify does: client and redirect errors are shown, not redirected. */
   function validateAuthorize(q: Record<string, unknown>, res: Response): AuthorizeParams | null {
@@ -62,7 +67,8 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     };
     if (str('response_type') !== 'code') return back('unsupported_response_type', 'response_type must be code');
     if (str('code_challenge_method') !== 'S256') return back('invalid_request', 'code_challenge_method must be S256');
-    if (!CHALLENGE_PATTERN.test(str('code_challenge'))) return back('invalid_request', 'code_challenge must be 43 characters of base64url');
+    if (!CHALLENGE_PATTERN.test(str('code_challenge')))
+      return back('invalid_request', 'code_challenge must be 43 characters of base64url');
     return { clientId, redirectUri, state: st, challenge: str('code_challenge'), scope: str('scope') };
   }
 
@@ -70,14 +76,32 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     state.record('authorize', null, 200);
     const p = validateAuthorize(req.query, res);
     if (!p) return;
-    const hidden = Object.entries({ client_id: p.clientId, redirect_uri: p.redirectUri, state: p.state ?? '', code_challenge: p.challenge, code_challenge_method: 'S256', response_type: 'code', scope: p.scope })
+    const hidden = Object.entries({
+      client_id: p.clientId,
+      redirect_uri: p.redirectUri,
+      state: p.state ?? '',
+      code_challenge: p.challenge,
+      code_challenge_method: 'S256',
+      response_type: 'code',
+      scope: p.scope,
+    })
       .map(([k, v]) => `<input type="hidden" name="${k}" value="${escapeHtml(v)}">`)
       .join('');
     const choices = [...state.listeners.values()]
-      .map((l, i) => `<label class="who"><input type="radio" name="listener" value="${escapeHtml(l.id)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(l.displayName)}</label>`)
+      .map(
+        (l, i) =>
+          `<label class="who"><input type="radio" name="listener" value="${escapeHtml(l.id)}"${i === 0 ? ' checked' : ''}> ${escapeHtml(l.displayName)}</label>`,
+      )
       .join('');
-    const scopes = p.scope.split(' ').filter(Boolean).map((s) => `<li>${escapeHtml(s)}</li>`).join('');
-    res.type('html').send(page('Log in — Spotify (simulated)', `
+    const scopes = p.scope
+      .split(' ')
+      .filter(Boolean)
+      .map((s) => `<li>${escapeHtml(s)}</li>`)
+      .join('');
+    res.type('html').send(
+      page(
+        'Log in — Spotify (simulated)',
+        `
       <main>
         <p class="badge">Simulated Spotify — no real account is used</p>
         <h1>nowplaying-hub wants to see what you are playing</h1>
@@ -90,7 +114,9 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
             <button type="submit" name="decision" value="agree" class="primary">Agree</button>
           </div>
         </form>
-      </main>`));
+      </main>`,
+      ),
+    );
   });
 
   router.post('/accounts/authorize/decision', (req, res) => {
@@ -106,7 +132,15 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
         res.status(400).type('html').send(errorPage('Choose who you are.'));
         return;
       }
-      url.searchParams.set('code', state.createCode({ listenerId: listener.id, redirectUri: p.redirectUri, challenge: p.challenge, scope: p.scope }));
+      url.searchParams.set(
+        'code',
+        state.createCode({
+          listenerId: listener.id,
+          redirectUri: p.redirectUri,
+          challenge: p.challenge,
+          scope: p.scope,
+        }),
+      );
     }
     if (p.state) url.searchParams.set('state', p.state);
     res.redirect(302, url.toString());
@@ -175,7 +209,13 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
       }
       const t = state.issueTokens(entry.listenerId, entry.scope);
       state.record(target, entry.listenerId, 200);
-      return void res.json({ access_token: t.accessToken, token_type: 'Bearer', expires_in: t.expiresIn, refresh_token: t.refreshToken, scope: entry.scope });
+      return void res.json({
+        access_token: t.accessToken,
+        token_type: 'Bearer',
+        expires_in: t.expiresIn,
+        refresh_token: t.refreshToken,
+        scope: entry.scope,
+      });
     }
 
     if (grant === 'refresh_token') {
@@ -190,11 +230,22 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
         // A rotated refresh token is single-use: the old one dies now.
         entry.revoked = true;
         state.record(target, entry.listenerId, 200);
-        return void res.json({ access_token: t.accessToken, token_type: 'Bearer', expires_in: t.expiresIn, refresh_token: t.refreshToken, scope: entry.scope });
+        return void res.json({
+          access_token: t.accessToken,
+          token_type: 'Bearer',
+          expires_in: t.expiresIn,
+          refresh_token: t.refreshToken,
+          scope: entry.scope,
+        });
       }
       if (t.refreshToken) state.refreshTokens.delete(t.refreshToken);
       state.record(target, entry.listenerId, 200);
-      return void res.json({ access_token: t.accessToken, token_type: 'Bearer', expires_in: t.expiresIn, scope: entry.scope });
+      return void res.json({
+        access_token: t.accessToken,
+        token_type: 'Bearer',
+        expires_in: t.expiresIn,
+        scope: entry.scope,
+      });
     }
 
     if (grant === 'client_credentials') {
@@ -208,23 +259,45 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     }
 
     state.record(target, null, 400);
-    oauthError(res, 400, 'unsupported_grant_type', `grant_type must be authorization_code, refresh_token or client_credentials`);
+    oauthError(
+      res,
+      400,
+      'unsupported_grant_type',
+      `grant_type must be authorization_code, refresh_token or client_credentials`,
+    );
   });
 
   // ---------- Web API ----------
 
-  const apiError = (res: Response, status: number, message: string) => res.status(status).json({ error: { status, message } });
+  const apiError = (res: Response, status: number, message: string) =>
+    res.status(status).json({ error: { status, message } });
 
-  function sendFault(res: Response, fault: { status: number; retryAfterSeconds: number | null; plainText: boolean; delayMs: number; reason?: string | null | undefined }, target: string, listenerId: string | null) {
+  function sendFault(
+    res: Response,
+    fault: {
+      status: number;
+      retryAfterSeconds: number | null;
+      plainText: boolean;
+      delayMs: number;
+      reason?: string | null | undefined;
+    },
+    target: string,
+    listenerId: string | null,
+  ) {
     const arrivedAt = state.now();
     const answer = () => {
       state.record(target, listenerId, fault.status, arrivedAt);
       if (fault.status === 429) res.set('Retry-After', String(fault.retryAfterSeconds ?? 1));
-      const message = fault.status === 429 ? 'API rate limit exceeded' : fault.status >= 500 ? 'Server error' : 'Forced error';
+      const message =
+        fault.status === 429 ? 'API rate limit exceeded' : fault.status >= 500 ? 'Server error' : 'Forced error';
       if (fault.plainText) res.status(fault.status).type('text/plain').send(message);
-      else if (target.startsWith('token:')) oauthError(res, fault.status, fault.status === 429 ? 'rate_limited' : 'server_error', message);
+      else if (target.startsWith('token:'))
+        oauthError(res, fault.status, fault.status === 429 ? 'rate_limited' : 'server_error', message);
       // Spotify's 2026 error objects may add a machine-readable `reason` (e.g. QUOTA_EXCEEDED).
-      else res.status(fault.status).json({ error: { status: fault.status, message, ...(fault.reason ? { reason: fault.reason } : {}) } });
+      else
+        res
+          .status(fault.status)
+          .json({ error: { status: fault.status, message, ...(fault.reason ? { reason: fault.reason } : {}) } });
     };
     if (fault.delayMs > 0) setTimeout(answer, fault.delayMs);
     else answer();
@@ -280,9 +353,17 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     state.record('me', listener.id, 200);
     const base = rootUrl(req);
     res.json({
-      country: listener.country, display_name: listener.displayName, explicit_content: { filter_enabled: false, filter_locked: false },
-      external_urls: { spotify: `https://open.spotify.com/user/${listener.id}` }, followers: { href: null, total: 3 },
-      href: `${base}/api/v1/users/${listener.id}`, id: listener.id, images: [], product: listener.product, type: 'user', uri: `spotify:user:${listener.id}`,
+      country: listener.country,
+      display_name: listener.displayName,
+      explicit_content: { filter_enabled: false, filter_locked: false },
+      external_urls: { spotify: `https://open.spotify.com/user/${listener.id}` },
+      followers: { href: null, total: 3 },
+      href: `${base}/api/v1/users/${listener.id}`,
+      id: listener.id,
+      images: [],
+      product: listener.product,
+      type: 'user',
+      uri: `spotify:user:${listener.id}`,
     });
   });
 
@@ -305,7 +386,15 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     if (pb.mode === 'nothing') return void answer(204, null);
     const actions = { disallows: pb.isPlaying ? { resuming: true } : { pausing: true } };
     if (pb.mode === 'ad' || pb.mode === 'unknown') {
-      return void answer(200, { timestamp: pb.changedAt, context: null, progress_ms: pb.mode === 'ad' ? Math.floor(now - pb.anchorTime) % 30_000 : null, item: null, currently_playing_type: pb.mode, actions, is_playing: pb.isPlaying });
+      return void answer(200, {
+        timestamp: pb.changedAt,
+        context: null,
+        progress_ms: pb.mode === 'ad' ? Math.floor(now - pb.anchorTime) % 30_000 : null,
+        item: null,
+        currently_playing_type: pb.mode,
+        actions,
+        is_playing: pb.isPlaying,
+      });
     }
     const { itemId, progressMs } = state.settle(listener);
     const r = renderer(req);
@@ -316,9 +405,24 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     // Without additional_types=episode, Spotify hides the episode object.
     if (itemId && isEpisode && types.includes('episode')) item = r.episode(itemId);
     const albumId = itemId && !isEpisode ? state.catalog.tracks.get(itemId)?.albumId : undefined;
-    const context = albumId ? { type: 'album', href: `${rootUrl(req)}/api/v1/albums/${albumId}`, external_urls: { spotify: `https://open.spotify.com/album/${albumId}` }, uri: `spotify:album:${albumId}` } : null;
+    const context = albumId
+      ? {
+          type: 'album',
+          href: `${rootUrl(req)}/api/v1/albums/${albumId}`,
+          external_urls: { spotify: `https://open.spotify.com/album/${albumId}` },
+          uri: `spotify:album:${albumId}`,
+        }
+      : null;
     // `timestamp` is when playback last changed (play, pause, skip, seek, new item), not the time of the answer.
-    answer(200, { timestamp: pb.changedAt, context, progress_ms: progressMs, item, currently_playing_type: isEpisode ? 'episode' : 'track', actions, is_playing: pb.isPlaying });
+    answer(200, {
+      timestamp: pb.changedAt,
+      context,
+      progress_ms: progressMs,
+      item,
+      currently_playing_type: isEpisode ? 'episode' : 'track',
+      actions,
+      is_playing: pb.isPlaying,
+    });
   });
 
   // Catalog: any valid token, user or app.
@@ -359,7 +463,9 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
   router.get('/api/v1/tracks', (req, res) => {
     const r = catalogCall(req, res);
     if (!r) return;
-    const ids = String(req.query.ids ?? '').split(',').filter(Boolean);
+    const ids = String(req.query.ids ?? '')
+      .split(',')
+      .filter(Boolean);
     if (ids.length === 0 || ids.length > 50) return void apiError(res, 400, 'ids must list 1 to 50 ids');
     res.json({ tracks: ids.map((id) => (state.catalog.tracks.has(id) ? r.track(id) : null)) });
   });
@@ -372,7 +478,14 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     const album = r && byId(res, state.catalog.albums, req.params.id);
     if (!r || !album) return;
     const { offset, limit } = paging(req);
-    res.json(r.paging(`${r.apiBase}/v1/albums/${album.id}/tracks`, album.trackIds.map((t) => r.simplifiedTrack(t)), offset, limit));
+    res.json(
+      r.paging(
+        `${r.apiBase}/v1/albums/${album.id}/tracks`,
+        album.trackIds.map((t) => r.simplifiedTrack(t)),
+        offset,
+        limit,
+      ),
+    );
   });
   router.get('/api/v1/artists/:id', (req, res) => {
     const r = catalogCall(req, res);
@@ -390,27 +503,66 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     const artist = r && byId(res, state.catalog.artists, req.params.id);
     if (!r || !artist) return;
     const { offset, limit } = paging(req);
-    const albums = [...state.catalog.albums.values()].filter((a) => a.artistIds.includes(artist.id)).map((a) => r.simplifiedAlbum(a.id));
+    const albums = [...state.catalog.albums.values()]
+      .filter((a) => a.artistIds.includes(artist.id))
+      .map((a) => r.simplifiedAlbum(a.id));
     res.json(r.paging(`${r.apiBase}/v1/artists/${artist.id}/albums`, albums, offset, limit));
   });
   router.get('/api/v1/search', (req, res) => {
     const r = catalogCall(req, res);
     if (!r) return;
-    const q = String(req.query.q ?? '').trim().toLowerCase();
-    const types = String(req.query.type ?? '').split(',').filter(Boolean);
+    const q = String(req.query.q ?? '')
+      .trim()
+      .toLowerCase();
+    const types = String(req.query.type ?? '')
+      .split(',')
+      .filter(Boolean);
     if (!q) return void apiError(res, 400, 'No search query');
     const known = ['track', 'album', 'artist', 'show', 'episode'];
-    if (types.length === 0 || types.some((t) => !known.includes(t))) return void apiError(res, 400, 'Bad search type field');
+    if (types.length === 0 || types.some((t) => !known.includes(t)))
+      return void apiError(res, 400, 'Bad search type field');
     const { offset, limit } = paging(req);
     const c = state.catalog;
     const hit = (name: string) => name.toLowerCase().includes(q);
     const href = (type: string) => `${r.apiBase}/v1/search?q=${encodeURIComponent(q)}&type=${type}`;
     const out: Record<string, unknown> = {};
-    if (types.includes('track')) out.tracks = r.paging(href('track'), [...c.tracks.values()].filter((t) => hit(t.name) || t.artistIds.some((a) => hit(c.artists.get(a)!.name))).map((t) => r.track(t.id)), offset, limit);
-    if (types.includes('album')) out.albums = r.paging(href('album'), [...c.albums.values()].filter((a) => hit(a.name)).map((a) => r.simplifiedAlbum(a.id)), offset, limit);
-    if (types.includes('artist')) out.artists = r.paging(href('artist'), [...c.artists.values()].filter((a) => hit(a.name)).map((a) => r.artist(a.id)), offset, limit);
-    if (types.includes('show')) out.shows = r.paging(href('show'), [...c.shows.values()].filter((s) => hit(s.name)).map((s) => r.show(s.id)), offset, limit);
-    if (types.includes('episode')) out.episodes = r.paging(href('episode'), [...c.episodes.values()].filter((e) => hit(e.name)).map((e) => r.episode(e.id)), offset, limit);
+    if (types.includes('track'))
+      out.tracks = r.paging(
+        href('track'),
+        [...c.tracks.values()]
+          .filter((t) => hit(t.name) || t.artistIds.some((a) => hit(c.artists.get(a)!.name)))
+          .map((t) => r.track(t.id)),
+        offset,
+        limit,
+      );
+    if (types.includes('album'))
+      out.albums = r.paging(
+        href('album'),
+        [...c.albums.values()].filter((a) => hit(a.name)).map((a) => r.simplifiedAlbum(a.id)),
+        offset,
+        limit,
+      );
+    if (types.includes('artist'))
+      out.artists = r.paging(
+        href('artist'),
+        [...c.artists.values()].filter((a) => hit(a.name)).map((a) => r.artist(a.id)),
+        offset,
+        limit,
+      );
+    if (types.includes('show'))
+      out.shows = r.paging(
+        href('show'),
+        [...c.shows.values()].filter((s) => hit(s.name)).map((s) => r.show(s.id)),
+        offset,
+        limit,
+      );
+    if (types.includes('episode'))
+      out.episodes = r.paging(
+        href('episode'),
+        [...c.episodes.values()].filter((e) => hit(e.name)).map((e) => r.episode(e.id)),
+        offset,
+        limit,
+      );
     res.json(out);
   });
   router.use(createPlayerRouter(state, mount));
@@ -423,7 +575,14 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     const size = Number(req.params.size);
     const c = state.catalog;
     const owner = c.albums.get(req.params.id) ?? c.shows.get(req.params.id);
-    const colors = owner?.colors ?? (c.artists.has(req.params.id) ? ([[60, 60, 60], [200, 200, 200]] as const) : null);
+    const colors =
+      owner?.colors ??
+      (c.artists.has(req.params.id)
+        ? ([
+            [60, 60, 60],
+            [200, 200, 200],
+          ] as const)
+        : null);
     if (!colors || ![64, 300, 640].includes(size)) return void res.status(404).end();
     const key = `${req.params.id}:${size}`;
     let png = imageCache.get(key);
@@ -439,8 +598,19 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
   const control = express.Router();
   const listenerView = (l: Listener) => {
     const { itemId, progressMs } = state.settle(l);
-    const name = itemId ? state.catalog.tracks.get(itemId)?.name ?? state.catalog.episodes.get(itemId)?.name ?? null : null;
-    return { id: l.id, display_name: l.displayName, not_registered: l.notRegistered, mode: l.playback.mode, is_playing: l.playback.isPlaying, item_id: itemId, item_name: name, progress_ms: progressMs };
+    const name = itemId
+      ? (state.catalog.tracks.get(itemId)?.name ?? state.catalog.episodes.get(itemId)?.name ?? null)
+      : null;
+    return {
+      id: l.id,
+      display_name: l.displayName,
+      not_registered: l.notRegistered,
+      mode: l.playback.mode,
+      is_playing: l.playback.isPlaying,
+      item_id: itemId,
+      item_name: name,
+      progress_ms: progressMs,
+    };
   };
 
   control.get('/listeners', (_req, res) => res.json({ listeners: [...state.listeners.values()].map(listenerView) }));
@@ -474,7 +644,13 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
   control.post('/listeners/:id/playback', (req, res) => {
     const l = state.listeners.get(req.params.id);
     if (!l) return void res.status(404).json({ error: 'no such listener' });
-    const body = (req.body ?? {}) as { action?: unknown; item_id?: unknown; progress_ms?: unknown; is_playing?: unknown; ago_ms?: unknown };
+    const body = (req.body ?? {}) as {
+      action?: unknown;
+      item_id?: unknown;
+      progress_ms?: unknown;
+      is_playing?: unknown;
+      ago_ms?: unknown;
+    };
     const pb = l.playback;
     const settled = state.settle(l);
     const ago = typeof body.ago_ms === 'number' && body.ago_ms > 0 ? Math.min(body.ago_ms, 3_600_000) : 0;
@@ -508,7 +684,8 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
         break;
       case 'item': {
         const id = typeof body.item_id === 'string' ? body.item_id : '';
-        if (!state.catalog.tracks.has(id) && !state.catalog.episodes.has(id)) return void res.status(400).json({ error: 'item_id must be a track or episode id of the catalog' });
+        if (!state.catalog.tracks.has(id) && !state.catalog.episodes.has(id))
+          return void res.status(400).json({ error: 'item_id must be a track or episode id of the catalog' });
         setMode('playlist');
         const at = pb.playlist.indexOf(id);
         if (at >= 0) pb.index = at;
@@ -527,7 +704,9 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
         pb.isPlaying = body.action !== 'nothing';
         break;
       default:
-        return void res.status(400).json({ error: 'action must be play, pause, next, seek, item, nothing, ad or unknown' });
+        return void res
+          .status(400)
+          .json({ error: 'action must be play, pause, next, seek, item, nothing, ad or unknown' });
     }
     res.json(listenerView(l));
   });
@@ -535,8 +714,19 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
   control.get('/catalog', (_req, res) => {
     const c = state.catalog;
     res.json({
-      tracks: [...c.tracks.values()].map((t) => ({ id: t.id, name: t.name, duration_ms: t.durationMs, album_id: t.albumId, artists: t.artistIds.map((a) => c.artists.get(a)!.name) })),
-      episodes: [...c.episodes.values()].map((e) => ({ id: e.id, name: e.name, duration_ms: e.durationMs, show_id: e.showId })),
+      tracks: [...c.tracks.values()].map((t) => ({
+        id: t.id,
+        name: t.name,
+        duration_ms: t.durationMs,
+        album_id: t.albumId,
+        artists: t.artistIds.map((a) => c.artists.get(a)!.name),
+      })),
+      episodes: [...c.episodes.values()].map((e) => ({
+        id: e.id,
+        name: e.name,
+        duration_ms: e.durationMs,
+        show_id: e.showId,
+      })),
       albums: [...c.albums.values()].map((a) => ({ id: a.id, name: a.name })),
       artists: [...c.artists.values()].map((a) => ({ id: a.id, name: a.name })),
     });
@@ -559,16 +749,34 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     const who = (req.body as { listener_id?: unknown } | undefined)?.listener_id;
     if (typeof who !== 'string') return void res.status(400).json({ error: 'listener_id is required' });
     let count = 0;
-    for (const t of state.refreshTokens.values()) if (t.listenerId === who && !t.revoked) { t.revoked = true; count++; }
-    for (const t of state.accessTokens.values()) if (t.listenerId === who) t.expiresAt = Math.min(t.expiresAt, state.now());
+    for (const t of state.refreshTokens.values())
+      if (t.listenerId === who && !t.revoked) {
+        t.revoked = true;
+        count++;
+      }
+    for (const t of state.accessTokens.values())
+      if (t.listenerId === who) t.expiresAt = Math.min(t.expiresAt, state.now());
     res.json({ revoked: count });
   });
 
   /** Forces the next `times` calls to `target` to fail with `status` (429 carries Retry-After). */
   control.post('/faults', (req, res) => {
-    const b = (req.body ?? {}) as { target?: unknown; status?: unknown; retry_after?: unknown; times?: unknown; plain_text?: unknown; delay_ms?: unknown; reason?: unknown };
+    const b = (req.body ?? {}) as {
+      target?: unknown;
+      status?: unknown;
+      retry_after?: unknown;
+      times?: unknown;
+      plain_text?: unknown;
+      delay_ms?: unknown;
+      reason?: unknown;
+    };
     const targets: FaultTarget[] = ['token', 'me', 'currently-playing', 'catalog', 'api'];
-    if (!targets.includes(b.target as FaultTarget) || typeof b.status !== 'number' || b.status < 400 || b.status > 599) {
+    if (
+      !targets.includes(b.target as FaultTarget) ||
+      typeof b.status !== 'number' ||
+      b.status < 400 ||
+      b.status > 599
+    ) {
       return void res.status(400).json({ error: `target (${targets.join(', ')}) and status (400-599) are required` });
     }
     state.faults.push({
@@ -590,7 +798,11 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     if (!targets.includes(b.target as FaultTarget) || typeof b.ms !== 'number' || b.ms < 0 || b.ms > 60_000) {
       return void res.status(400).json({ error: `target (${targets.join(', ')}) and ms (0-60000) are required` });
     }
-    state.latencies.push({ target: b.target as FaultTarget, ms: b.ms, remaining: typeof b.times === 'number' && b.times > 0 ? b.times : 1 });
+    state.latencies.push({
+      target: b.target as FaultTarget,
+      ms: b.ms,
+      remaining: typeof b.times === 'number' && b.times > 0 ? b.times : 1,
+    });
     res.status(201).json({ latencies: state.latencies.length });
   });
   control.delete('/latency', (_req, res) => {
@@ -615,18 +827,40 @@ export function createSimulatorRouter(state: SimulatorState, options: SimulatorA
     res.json({ calls: 0 });
   });
 
-  control.get('/settings', (_req, res) => res.json({ access_token_seconds: state.accessTokenSeconds, rotate_refresh_tokens: state.rotateRefreshTokens, code_ttl_seconds: state.codeTtlSeconds }));
+  control.get('/settings', (_req, res) =>
+    res.json({
+      access_token_seconds: state.accessTokenSeconds,
+      rotate_refresh_tokens: state.rotateRefreshTokens,
+      code_ttl_seconds: state.codeTtlSeconds,
+    }),
+  );
   control.put('/settings', (req, res) => {
-    const b = (req.body ?? {}) as { access_token_seconds?: unknown; rotate_refresh_tokens?: unknown; code_ttl_seconds?: unknown };
-    if (typeof b.access_token_seconds === 'number' && b.access_token_seconds >= 1) state.accessTokenSeconds = b.access_token_seconds;
+    const b = (req.body ?? {}) as {
+      access_token_seconds?: unknown;
+      rotate_refresh_tokens?: unknown;
+      code_ttl_seconds?: unknown;
+    };
+    if (typeof b.access_token_seconds === 'number' && b.access_token_seconds >= 1)
+      state.accessTokenSeconds = b.access_token_seconds;
     if (typeof b.rotate_refresh_tokens === 'boolean') state.rotateRefreshTokens = b.rotate_refresh_tokens;
     if (typeof b.code_ttl_seconds === 'number' && b.code_ttl_seconds >= 1) state.codeTtlSeconds = b.code_ttl_seconds;
-    res.json({ access_token_seconds: state.accessTokenSeconds, rotate_refresh_tokens: state.rotateRefreshTokens, code_ttl_seconds: state.codeTtlSeconds });
+    res.json({
+      access_token_seconds: state.accessTokenSeconds,
+      rotate_refresh_tokens: state.rotateRefreshTokens,
+      code_ttl_seconds: state.codeTtlSeconds,
+    });
   });
   router.use('/control', control);
 
   router.get('/', (_req, res) => {
-    res.type('html').send(page('Spotify simulator', `<main><h1>Spotify simulator</h1><p>Accounts service at <code>${escapeHtml(mount)}/accounts</code>, Web API at <code>${escapeHtml(mount)}/api</code>, control API at <code>${escapeHtml(mount)}/control</code>.</p></main>`));
+    res
+      .type('html')
+      .send(
+        page(
+          'Spotify simulator',
+          `<main><h1>Spotify simulator</h1><p>Accounts service at <code>${escapeHtml(mount)}/accounts</code>, Web API at <code>${escapeHtml(mount)}/api</code>, control API at <code>${escapeHtml(mount)}/control</code>.</p></main>`,
+        ),
+      );
   });
 
   return router;

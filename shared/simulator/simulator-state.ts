@@ -151,7 +151,15 @@ export class SimulatorState {
       country: options.country ?? 'DE',
       product: 'premium',
       notRegistered: false,
-      playback: { mode: 'playlist', playlist: [...order.slice(start), ...order.slice(0, start)], index: 0, isPlaying: true, anchorProgress: 0, anchorTime: this.now(), changedAt: this.now() },
+      playback: {
+        mode: 'playlist',
+        playlist: [...order.slice(start), ...order.slice(0, start)],
+        index: 0,
+        isPlaying: true,
+        anchorProgress: 0,
+        anchorTime: this.now(),
+        changedAt: this.now(),
+      },
     };
     this.listeners.set(id, listener);
     return listener;
@@ -195,7 +203,10 @@ export class SimulatorState {
     return { itemId: pb.playlist[index]!, progressMs: Math.floor(progress) };
   }
 
-  issueTokens(listenerId: string | null, scope: string): { accessToken: string; refreshToken: string | null; expiresIn: number } {
+  issueTokens(
+    listenerId: string | null,
+    scope: string,
+  ): { accessToken: string; refreshToken: string | null; expiresIn: number } {
     const accessToken = randomToken('BQ');
     this.issued.add(accessToken);
     this.accessTokens.set(accessToken, { listenerId, scope, expiresAt: this.now() + this.accessTokenSeconds * 1000 });
@@ -210,7 +221,9 @@ export class SimulatorState {
 
   /** The first matching fault, consumed once. */
   takeFault(target: FaultTarget): Fault | null {
-    const fault = this.faults.find((f) => f.remaining > 0 && (f.target === target || (f.target === 'api' && target !== 'token')));
+    const fault = this.faults.find(
+      (f) => f.remaining > 0 && (f.target === target || (f.target === 'api' && target !== 'token')),
+    );
     if (!fault) return null;
     fault.remaining -= 1;
     this.faults = this.faults.filter((f) => f.remaining > 0);
@@ -219,7 +232,9 @@ export class SimulatorState {
 
   /** The first matching slow-answer setting, consumed once. */
   takeLatency(target: FaultTarget): number {
-    const slow = this.latencies.find((l) => l.remaining > 0 && (l.target === target || (l.target === 'api' && target !== 'token')));
+    const slow = this.latencies.find(
+      (l) => l.remaining > 0 && (l.target === target || (l.target === 'api' && target !== 'token')),
+    );
     if (!slow) return 0;
     slow.remaining -= 1;
     this.latencies = this.latencies.filter((l) => l.remaining > 0);

@@ -51,14 +51,23 @@ export class AccountsClient {
   /** Exchanges an authorization code; the verifier proves this client started the flow. */
   exchangeCode(code: string, codeVerifier: string): Promise<TokenResponse> {
     return this.#token(
-      { grant_type: 'authorization_code', code, redirect_uri: this.#config.redirectUri, code_verifier: codeVerifier, client_id: this.#config.clientId },
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: this.#config.redirectUri,
+        code_verifier: codeVerifier,
+        client_id: this.#config.clientId,
+      },
       false,
     );
   }
 
   /** Refreshes a user's access token. The answer may or may not carry a new refresh token. */
   refresh(refreshToken: string): Promise<TokenResponse> {
-    return this.#token({ grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.#config.clientId }, false);
+    return this.#token(
+      { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: this.#config.clientId },
+      false,
+    );
   }
 
   /** An app token for catalog look-ups; needs the client secret. */
@@ -80,11 +89,17 @@ export class AccountsClient {
       throw new SpotifyError('invalid_client', 'this grant needs the client secret');
     }
     await this.#gate?.before();
-    const answer = await send(this.#fetch, `${this.#config.accountsUrl}/api/token`, { method: 'POST', headers, body: new URLSearchParams(form).toString() }, this.#timeoutMs);
+    const answer = await send(
+      this.#fetch,
+      `${this.#config.accountsUrl}/api/token`,
+      { method: 'POST', headers, body: new URLSearchParams(form).toString() },
+      this.#timeoutMs,
+    );
     const body = parseJson(answer.text);
     if (answer.status === 200) {
       const parsed = tokenResponseSchema.safeParse(body);
-      if (!parsed.success) throw new SpotifyError('bad_response', 'token endpoint answered 200 without a usable token', { status: 200 });
+      if (!parsed.success)
+        throw new SpotifyError('bad_response', 'token endpoint answered 200 without a usable token', { status: 200 });
       return parsed.data;
     }
     if (answer.status === 429) {
@@ -92,11 +107,16 @@ export class AccountsClient {
       await this.#gate?.limited(retryAfterMs, null);
       throw new SpotifyError('rate_limited', 'token endpoint rate limited', { status: 429, retryAfterMs });
     }
-    if (answer.status >= 500) throw new SpotifyError('server_error', `token endpoint answered ${answer.status}`, { status: answer.status });
+    if (answer.status >= 500)
+      throw new SpotifyError('server_error', `token endpoint answered ${answer.status}`, { status: answer.status });
     const err = oauthErrorSchema.safeParse(body);
-    const description = err.success ? `${err.data.error}: ${err.data.error_description ?? ''}`.trim() : `status ${answer.status}`;
-    if (err.success && err.data.error === 'invalid_grant') throw new SpotifyError('invalid_grant', description, { status: answer.status });
-    if (err.success && err.data.error === 'invalid_client') throw new SpotifyError('invalid_client', description, { status: answer.status });
+    const description = err.success
+      ? `${err.data.error}: ${err.data.error_description ?? ''}`.trim()
+      : `status ${answer.status}`;
+    if (err.success && err.data.error === 'invalid_grant')
+      throw new SpotifyError('invalid_grant', description, { status: answer.status });
+    if (err.success && err.data.error === 'invalid_client')
+      throw new SpotifyError('invalid_client', description, { status: answer.status });
     throw new SpotifyError('oauth_error', description, { status: answer.status });
   }
 }

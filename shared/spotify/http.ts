@@ -12,19 +12,29 @@ export interface HttpAnswer {
 
 export type FetchLike = typeof fetch;
 
-export async function send(fetchImpl: FetchLike, url: string, init: RequestInit, timeoutMs: number): Promise<HttpAnswer> {
+export async function send(
+  fetchImpl: FetchLike,
+  url: string,
+  init: RequestInit,
+  timeoutMs: number,
+): Promise<HttpAnswer> {
   let res: Response;
   try {
     res = await fetchImpl(url, { ...init, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
   } catch (cause) {
     const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-    throw new SpotifyError('unreachable', timedOut ? `no answer within ${timeoutMs} ms` : 'network error', { cause: safeCause(cause) });
+    throw new SpotifyError('unreachable', timedOut ? `no answer within ${timeoutMs} ms` : 'network error', {
+      cause: safeCause(cause),
+    });
   }
   let text: string;
   try {
     text = await res.text();
   } catch (cause) {
-    throw new SpotifyError('unreachable', 'connection dropped while reading the answer', { status: res.status, cause: safeCause(cause) });
+    throw new SpotifyError('unreachable', 'connection dropped while reading the answer', {
+      status: res.status,
+      cause: safeCause(cause),
+    });
   }
   return { status: res.status, headers: res.headers, text };
 }

@@ -80,7 +80,8 @@ export interface PlayerClientOptions {
   readonly gate?: PlayerGate | null;
 }
 
-export type PlayRequest = { uris: readonly string[]; deviceId?: string | null } | { contextUri: string; deviceId?: string | null };
+export type PlayRequest =
+  { uris: readonly string[]; deviceId?: string | null } | { contextUri: string; deviceId?: string | null };
 
 export class PlayerClient {
   readonly #base: string;
@@ -101,7 +102,8 @@ export class PlayerClient {
   async devices(accountId: string): Promise<PlayerDevice[]> {
     const answer = await this.#call(accountId, 'GET', '/v1/me/player/devices');
     const body = devicesSchema.safeParse(jsonOf(answer));
-    if (!body.success) throw new SpotifyError('bad_response', 'devices answer without a device list', { status: answer.status });
+    if (!body.success)
+      throw new SpotifyError('bad_response', 'devices answer without a device list', { status: answer.status });
     return (body.data.devices ?? []).flatMap((d) => toDevice(d) ?? []);
   }
 
@@ -111,8 +113,13 @@ export class PlayerClient {
     if (answer.status === 204 || answer.text.trim() === '') return null;
     const raw = jsonOf(answer);
     const body = playerStateSchema.safeParse(raw);
-    if (!body.success) throw new SpotifyError('bad_response', 'player state answer is not an object', { status: answer.status });
-    return { device: toDevice(body.data.device), playback: parseCurrentlyPlaying(raw), context_uri: body.data.context?.uri ?? null };
+    if (!body.success)
+      throw new SpotifyError('bad_response', 'player state answer is not an object', { status: answer.status });
+    return {
+      device: toDevice(body.data.device),
+      playback: parseCurrentlyPlaying(raw),
+      context_uri: body.data.context?.uri ?? null,
+    };
   }
 
   /** PUT /v1/me/player/play with `uris` (played in order) or `context_uri` (a playlist or album). */
@@ -143,7 +150,12 @@ export class PlayerClient {
     await this.#call(accountId, 'PUT', '/v1/me/player', { device_ids: [deviceId], play });
   }
 
-  async #call(accountId: string, method: 'GET' | 'PUT' | 'POST', pathAndQuery: string, body?: unknown): Promise<HttpAnswer> {
+  async #call(
+    accountId: string,
+    method: 'GET' | 'PUT' | 'POST',
+    pathAndQuery: string,
+    body?: unknown,
+  ): Promise<HttpAnswer> {
     let { tokens } = await this.#tokens.fresh(accountId);
     let answer = await this.#send(tokens.accessToken, method, pathAndQuery, body);
     if (answer.status === 401) {
@@ -181,7 +193,10 @@ function deviceQuery(deviceId: string | null | undefined): string {
 
 function jsonOf(answer: HttpAnswer): unknown {
   const body = parseJson(answer.text);
-  if (body === undefined) throw new SpotifyError('bad_response', `status ${answer.status} with a body that is not JSON`, { status: answer.status });
+  if (body === undefined)
+    throw new SpotifyError('bad_response', `status ${answer.status} with a body that is not JSON`, {
+      status: answer.status,
+    });
   return body;
 }
 
@@ -189,16 +204,20 @@ function jsonOf(answer: HttpAnswer): unknown {
 export function playerError(answer: Pick<HttpAnswer, 'status' | 'text'>): SpotifyError {
   const { status } = answer;
   const parsed = playerErrorSchema.safeParse(parseJson(answer.text));
-  const message = parsed.success ? parsed.data.error.message ?? '' : answer.text.slice(0, 200);
-  const reason = parsed.success ? parsed.data.error.reason ?? null : null;
+  const message = parsed.success ? (parsed.data.error.message ?? '') : answer.text.slice(0, 200);
+  const reason = parsed.success ? (parsed.data.error.reason ?? null) : null;
   if (status === 401) return new SpotifyError('unauthorized', message || 'access token rejected', { status });
   if (status === 404 && reason === 'NO_ACTIVE_DEVICE') return new SpotifyError('no_active_device', message, { status });
-  if (status === 404 && /device not found/i.test(message)) return new SpotifyError('device_not_found', message, { status });
+  if (status === 404 && /device not found/i.test(message))
+    return new SpotifyError('device_not_found', message, { status });
   if (status === 404) return new SpotifyError('not_found', message || 'not found', { status });
   if (status === 403) {
-    if (reason === 'PREMIUM_REQUIRED' || /premium required/i.test(message)) return new SpotifyError('premium_required', message, { status });
-    if (/not\s+registered|developer dashboard/i.test(message)) return new SpotifyError('not_registered', message, { status });
-    if (/restriction/i.test(message) || reason !== null) return new SpotifyError('restriction_violated', message, { status });
+    if (reason === 'PREMIUM_REQUIRED' || /premium required/i.test(message))
+      return new SpotifyError('premium_required', message, { status });
+    if (/not\s+registered|developer dashboard/i.test(message))
+      return new SpotifyError('not_registered', message, { status });
+    if (/restriction/i.test(message) || reason !== null)
+      return new SpotifyError('restriction_violated', message, { status });
     return new SpotifyError('forbidden', message || 'forbidden', { status });
   }
   if (status >= 500) return new SpotifyError('server_error', `status ${status}`, { status });

@@ -80,17 +80,30 @@ export class SpotifyRateGate implements CallGate {
   /** The deadline, the kind of the last 429 and the interval factor, in one round trip. */
   async status(): Promise<RateStatus> {
     const now = this.#now();
-    const [raw, h] = (await this.#redis.multi().get(keys.spotifyRetryAfter()).hGetAll(keys.spotifyRate()).exec()) as unknown as [string | null, Record<string, string>];
+    const [raw, h] = (await this.#redis
+      .multi()
+      .get(keys.spotifyRetryAfter())
+      .hGetAll(keys.spotifyRate())
+      .exec()) as unknown as [string | null, Record<string, string>];
     const until = Number(raw ?? 0);
     const rate = h.factor ? { factor: Number(h.factor), since: Number(h.since ?? 0) } : null;
     const active = until > now;
-    return { until: active ? until : null, kind: active ? (h.kind === 'quota_exceeded' ? 'quota_exceeded' : 'rate_limited') : null, factor: factorAt(rate, now) };
+    return {
+      until: active ? until : null,
+      kind: active ? (h.kind === 'quota_exceeded' ? 'quota_exceeded' : 'rate_limited') : null,
+      factor: factorAt(rate, now),
+    };
   }
 
   async before(): Promise<void> {
     const raw = await this.#redis.get(keys.spotifyRetryAfter());
     const wait = Number(raw ?? 0) - this.#now();
-    if (wait > 0) throw new SpotifyError('rate_limited', 'waiting for the Retry-After deadline; not calling Spotify', { status: 429, retryAfterMs: wait, local: true });
+    if (wait > 0)
+      throw new SpotifyError('rate_limited', 'waiting for the Retry-After deadline; not calling Spotify', {
+        status: 429,
+        retryAfterMs: wait,
+        local: true,
+      });
   }
 
   async limited(retryAfterMs: number, reason: string | null): Promise<void> {
@@ -99,6 +112,9 @@ export class SpotifyRateGate implements CallGate {
     const previous = h.factor ? { factor: Number(h.factor), since: Number(h.since ?? 0) } : null;
     const until = now + Math.max(retryAfterMs, 1000);
     const next = widen(previous, now, until);
-    await this.#redis.eval(LIMITED, { keys: [keys.spotifyRetryAfter(), keys.spotifyRate()], arguments: [String(now), String(until), String(next.factor), limitKind(reason)] });
+    await this.#redis.eval(LIMITED, {
+      keys: [keys.spotifyRetryAfter(), keys.spotifyRate()],
+      arguments: [String(now), String(until), String(next.factor), limitKind(reason)],
+    });
   }
 }

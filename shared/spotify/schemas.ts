@@ -10,12 +10,15 @@ const nullableString = z.string().nullish();
 const nullableNumber = z.number().nullish();
 
 const imageSchema = z.object({ url: z.string(), width: nullableNumber, height: nullableNumber });
-const imagesSchema = z.array(z.unknown()).nullish().transform((list): WireImage[] =>
-  (list ?? []).flatMap((raw) => {
-    const img = imageSchema.safeParse(raw);
-    return img.success ? [{ url: img.data.url, width: img.data.width ?? null, height: img.data.height ?? null }] : [];
-  }),
-);
+const imagesSchema = z
+  .array(z.unknown())
+  .nullish()
+  .transform((list): WireImage[] =>
+    (list ?? []).flatMap((raw) => {
+      const img = imageSchema.safeParse(raw);
+      return img.success ? [{ url: img.data.url, width: img.data.width ?? null, height: img.data.height ?? null }] : [];
+    }),
+  );
 
 const artistSchema = z.object({ id: nullableString, name: z.string().nullish() });
 
@@ -75,7 +78,7 @@ export function toNowPlayingItem(raw: unknown): NowPlayingItem | null {
     };
   }
   const show = it.show;
-  const images = it.images.length > 0 ? it.images : show?.images ?? [];
+  const images = it.images.length > 0 ? it.images : (show?.images ?? []);
   return {
     type: 'episode',
     id: it.id ?? null,
@@ -95,7 +98,10 @@ export function parseCurrentlyPlaying(body: unknown): Playback {
   const isPlaying = cp.is_playing === true;
   const progressMs = typeof cp.progress_ms === 'number' && cp.progress_ms >= 0 ? Math.round(cp.progress_ms) : null;
   // When playback last changed (play, pause, skip, seek, new item), per Spotify's reference.
-  const changedAt = typeof cp.timestamp === 'number' && Number.isFinite(cp.timestamp) && cp.timestamp > 0 ? Math.round(cp.timestamp) : null;
+  const changedAt =
+    typeof cp.timestamp === 'number' && Number.isFinite(cp.timestamp) && cp.timestamp > 0
+      ? Math.round(cp.timestamp)
+      : null;
   const type = cp.currently_playing_type;
   if (type === 'ad') return { kind: 'ad', isPlaying, progressMs, changedAt };
   if (cp.item == null) {
@@ -123,4 +129,10 @@ export const tokenResponseSchema = z.object({
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 
 export const oauthErrorSchema = z.object({ error: z.string(), error_description: z.string().nullish() });
-export const apiErrorSchema = z.object({ error: z.object({ status: z.number().nullish(), message: z.string().nullish(), reason: z.string().max(64).nullish() }) });
+export const apiErrorSchema = z.object({
+  error: z.object({
+    status: z.number().nullish(),
+    message: z.string().nullish(),
+    reason: z.string().max(64).nullish(),
+  }),
+});

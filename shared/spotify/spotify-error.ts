@@ -32,7 +32,17 @@ export class SpotifyError extends Error {
   /** True when the hub refused the call itself (a 429 deadline in force) and Spotify was not asked. */
   readonly local: boolean;
 
-  constructor(code: SpotifyErrorCode, message: string, options: { status?: number | null; retryAfterMs?: number | null; reason?: string | null; local?: boolean; cause?: unknown } = {}) {
+  constructor(
+    code: SpotifyErrorCode,
+    message: string,
+    options: {
+      status?: number | null;
+      retryAfterMs?: number | null;
+      reason?: string | null;
+      local?: boolean;
+      cause?: unknown;
+    } = {},
+  ) {
     super(message, { cause: options.cause });
     this.name = 'SpotifyError';
     this.code = code;

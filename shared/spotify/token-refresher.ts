@@ -16,7 +16,6 @@ export const REFRESH_MARGIN_MS = 60_000;
 const LOCK_TTL_MS = 15_000;
 const LOCK_WAIT_MS = 12_000;
 
-
 export interface RefreshOutcome {
   tokens: StoredTokens;
   refreshed: boolean;
@@ -31,7 +30,13 @@ export class TokenRefresher {
   /** Called after each refresh attempt, for metrics. */
   onRefresh: ((result: 'ok' | 'invalid_grant' | 'error') => void) | null = null;
 
-  constructor(deps: { redis: RedisClient; store: TokenStore; accounts: AccountsClient; log: Logger; now?: () => number }) {
+  constructor(deps: {
+    redis: RedisClient;
+    store: TokenStore;
+    accounts: AccountsClient;
+    log: Logger;
+    now?: () => number;
+  }) {
     this.#redis = deps.redis;
     this.#store = deps.store;
     this.#accounts = deps.accounts;
@@ -58,7 +63,8 @@ export class TokenRefresher {
       await delay(50);
       const seen = await this.#load(userId);
       if (!this.#needsRefresh(seen, rejected)) return { tokens: seen, refreshed: false };
-      if (this.#now() > deadline) throw new SpotifyError('unreachable', 'timed out waiting for another process to refresh');
+      if (this.#now() > deadline)
+        throw new SpotifyError('unreachable', 'timed out waiting for another process to refresh');
     }
     try {
       const latest = await this.#load(userId);

@@ -42,11 +42,17 @@ export class WebApiClient {
   /** GET a `/v1/...` path (with its query) and answer the parsed JSON, or null for 204. */
   async get(pathAndQuery: string, accessToken: string): Promise<unknown> {
     await this.#gate?.before();
-    const answer = await send(this.#fetch, `${this.#base}${pathAndQuery}`, { method: 'GET', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } }, this.#timeoutMs);
+    const answer = await send(
+      this.#fetch,
+      `${this.#base}${pathAndQuery}`,
+      { method: 'GET', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
+      this.#timeoutMs,
+    );
     try {
       return interpret(answer);
     } catch (err) {
-      if (err instanceof SpotifyError && err.code === 'rate_limited') await this.#gate?.limited(err.retryAfterMs ?? 1000, err.reason);
+      if (err instanceof SpotifyError && err.code === 'rate_limited')
+        await this.#gate?.limited(err.retryAfterMs ?? 1000, err.reason);
       throw err;
     }
   }
@@ -72,14 +78,19 @@ function interpret(answer: HttpAnswer): unknown {
   if (status >= 200 && status < 300) {
     if (answer.text.trim() === '') return null;
     const body = parseJson(answer.text);
-    if (body === undefined) throw new SpotifyError('bad_response', `status ${status} with a body that is not JSON`, { status });
+    if (body === undefined)
+      throw new SpotifyError('bad_response', `status ${status} with a body that is not JSON`, { status });
     return body;
   }
   const err = apiErrorSchema.safeParse(parseJson(answer.text));
-  const message = err.success ? err.data.error.message ?? '' : answer.text.slice(0, 200);
+  const message = err.success ? (err.data.error.message ?? '') : answer.text.slice(0, 200);
   if (status === 429) {
-    const reason = err.success ? err.data.error.reason ?? null : null;
-    throw new SpotifyError('rate_limited', reason ? `rate limited (${reason})` : 'rate limited', { status, retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')), reason });
+    const reason = err.success ? (err.data.error.reason ?? null) : null;
+    throw new SpotifyError('rate_limited', reason ? `rate limited (${reason})` : 'rate limited', {
+      status,
+      retryAfterMs: parseRetryAfter(answer.headers.get('retry-after')),
+      reason,
+    });
   }
   if (status === 401) throw new SpotifyError('unauthorized', message || 'access token rejected', { status });
   if (status === 403) {

@@ -72,7 +72,8 @@ export function guestTurnOver(input: TurnProgressInput): TurnVerdict {
 
   if (input.turnEndsAt !== null && now >= input.turnEndsAt) return { over: true, reason: 'turn_over', started };
   if (picks.length === 0) {
-    if (input.noPicksSince !== null && now - input.noPicksSince >= input.idleSeconds * 1000) return { over: true, reason: 'idle', started };
+    if (input.noPicksSince !== null && now - input.noPicksSince >= input.idleSeconds * 1000)
+      return { over: true, reason: 'idle', started };
     return { over: false, started, playingIndex: null };
   }
   const allStarted = started >= picks.length;
@@ -110,11 +111,20 @@ export const RETRY_MAX_ATTEMPTS = 14;
  * the clock held. `rate_limited` waits for Spotify's own Retry-After. `revoked` cannot heal by
  * waiting: give up at once.
  */
-export function retryAfterProblem(problem: VenueProblem, attempt: number, retryAfterMs: number | null = null): RetryPlan {
+export function retryAfterProblem(
+  problem: VenueProblem,
+  attempt: number,
+  retryAfterMs: number | null = null,
+): RetryPlan {
   if (problem === 'revoked') return { retryInMs: null, holdClock: false, giveUp: true };
   if (attempt >= RETRY_MAX_ATTEMPTS) return { retryInMs: null, holdClock: false, giveUp: true };
-  if (problem === 'rate_limited') return { retryInMs: Math.max(retryAfterMs ?? RETRY_BASE_MS, 250), holdClock: true, giveUp: false };
-  return { retryInMs: Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt)), holdClock: true, giveUp: false };
+  if (problem === 'rate_limited')
+    return { retryInMs: Math.max(retryAfterMs ?? RETRY_BASE_MS, 250), holdClock: true, giveUp: false };
+  return {
+    retryInMs: Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** Math.max(0, attempt)),
+    holdClock: true,
+    giveUp: false,
+  };
 }
 
 export interface FallbackInput {
@@ -137,7 +147,8 @@ export type FallbackDecision =
 
 /** When the fallback playlist plays (nobody driving) and when it yields (a turn starts). */
 export function fallbackDecision(input: FallbackInput): FallbackDecision {
-  if (!input.playlist || !input.venueConnected) return input.housePlaying && input.someoneDriving ? { action: 'yield' } : { action: 'none' };
+  if (!input.playlist || !input.venueConnected)
+    return input.housePlaying && input.someoneDriving ? { action: 'yield' } : { action: 'none' };
   if (input.someoneDriving) return input.housePlaying ? { action: 'yield' } : { action: 'none' };
   return input.housePlaying ? { action: 'keep' } : { action: 'start', contextUri: input.playlist };
 }

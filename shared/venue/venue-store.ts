@@ -37,16 +37,24 @@ export class VenueStore {
   }
 
   /** Stores a newly connected venue account and its tokens (sealed); replaces any previous one. */
-  async connect(account: { id: string; display_name: string; product: string | null }, tokens: StoredTokens, now = Date.now()): Promise<void> {
+  async connect(
+    account: { id: string; display_name: string; product: string | null },
+    tokens: StoredTokens,
+    now = Date.now(),
+  ): Promise<void> {
     await this.#tokens.save(VENUE_ACCOUNT_ID, tokens);
-    await this.#redis.multi().del(keys.venue()).hSet(keys.venue(), {
-      id: account.id,
-      display_name: account.display_name,
-      product: account.product ?? '',
-      device_id: '',
-      connected_at: String(now),
-      problem: '',
-    }).exec();
+    await this.#redis
+      .multi()
+      .del(keys.venue())
+      .hSet(keys.venue(), {
+        id: account.id,
+        display_name: account.display_name,
+        product: account.product ?? '',
+        device_id: '',
+        connected_at: String(now),
+        problem: '',
+      })
+      .exec();
   }
 
   async account(): Promise<VenueAccount | null> {

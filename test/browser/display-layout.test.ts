@@ -38,7 +38,11 @@ const LONG_TITLE =
   'Symphony No. 9 in D minor, Op. 125 "Choral": IV. Presto – Allegro assai – Presto (O Freunde, nicht diese Töne!) – Allegro assai vivace alla marcia (Extended Club Remix feat. Everyone)';
 const art = () => {
   const albumId = [...hub.sim.catalog.albums.keys()][0]!;
-  return [640, 300, 64].map((size) => ({ url: `${hub.url}/sim/images/${albumId}/${size}.png`, width: size, height: size }));
+  return [640, 300, 64].map((size) => ({
+    url: `${hub.url}/sim/images/${albumId}/${size}.png`,
+    width: size,
+    height: size,
+  }));
 };
 const turnEnds = () => Date.now() + 150_000;
 
@@ -48,7 +52,16 @@ const CASES: { name: string; draft: () => Draft }[] = [
     draft: () => ({
       state: 'playing',
       user: { display_name: 'Wolfgang Amadeus Theophilus Mozart-Bernstein von Karajan the Third' },
-      item: trackItem(LONG_TITLE, ['Berliner Philharmoniker', 'Rundfunkchor Berlin', 'Herbert von Karajan', 'DJ Ludwig and the Nine Symphonies Collective'], art()),
+      item: trackItem(
+        LONG_TITLE,
+        [
+          'Berliner Philharmoniker',
+          'Rundfunkchor Berlin',
+          'Herbert von Karajan',
+          'DJ Ludwig and the Nine Symphonies Collective',
+        ],
+        art(),
+      ),
       is_playing: true,
       progress_ms: 61_000,
       turn_ends_at: turnEnds(),
@@ -56,27 +69,63 @@ const CASES: { name: string; draft: () => Draft }[] = [
   },
   {
     name: 'no-images',
-    draft: () => ({ state: 'playing', user: { display_name: 'Ada' }, item: trackItem('Slow Bloom', ['Mira Okonkwo'], []), is_playing: true, progress_ms: 30_000, turn_ends_at: turnEnds() }),
+    draft: () => ({
+      state: 'playing',
+      user: { display_name: 'Ada' },
+      item: trackItem('Slow Bloom', ['Mira Okonkwo'], []),
+      is_playing: true,
+      progress_ms: 30_000,
+      turn_ends_at: turnEnds(),
+    }),
   },
   {
     name: 'broken-image',
-    draft: () => ({ state: 'playing', user: { display_name: 'Ada' }, item: trackItem('Copper Wire', ['Mira Okonkwo'], [{ url: `${hub.url}/sim/images/nope/640.png`, width: 640, height: 640 }]), is_playing: true, progress_ms: 30_000, turn_ends_at: turnEnds() }),
+    draft: () => ({
+      state: 'playing',
+      user: { display_name: 'Ada' },
+      item: trackItem(
+        'Copper Wire',
+        ['Mira Okonkwo'],
+        [{ url: `${hub.url}/sim/images/nope/640.png`, width: 640, height: 640 }],
+      ),
+      is_playing: true,
+      progress_ms: 30_000,
+      turn_ends_at: turnEnds(),
+    }),
   },
   {
     name: 'no-driver-name',
     // Spotify may send no display name; the wire can carry a null where a string is typed.
-    draft: () => ({ state: 'playing', user: { display_name: null as unknown as string }, item: trackItem('Orbit Song', ['The Static Gardens'], art()), is_playing: true, progress_ms: 10_000, turn_ends_at: turnEnds() }),
+    draft: () => ({
+      state: 'playing',
+      user: { display_name: null as unknown as string },
+      item: trackItem('Orbit Song', ['The Static Gardens'], art()),
+      is_playing: true,
+      progress_ms: 10_000,
+      turn_ends_at: turnEnds(),
+    }),
   },
   {
     name: 'paused',
-    draft: () => ({ state: 'paused', user: { display_name: 'Grace Hopper' }, item: trackItem('Tidal Lock', ['Lumen Drift'], art()), is_playing: false, progress_ms: 90_000, turn_ends_at: turnEnds() }),
+    draft: () => ({
+      state: 'paused',
+      user: { display_name: 'Grace Hopper' },
+      item: trackItem('Tidal Lock', ['Lumen Drift'], art()),
+      is_playing: false,
+      progress_ms: 90_000,
+      turn_ends_at: turnEnds(),
+    }),
   },
   {
     name: 'any-script',
     draft: () => ({
       state: 'playing',
       user: { display_name: 'فاطمة الزهراء 🎧' },
-      item: trackItem('قصيدة الليل الطويلة جداً في المدينة القديمة تحت ضوء القمر 🌙✨ 夜の街を歩く長い長い歌のタイトル', ['坂本龍一', 'فيروز', '🎹 Keys'], art()),
+      item: trackItem(
+        'قصيدة الليل الطويلة جداً في المدينة القديمة تحت ضوء القمر 🌙✨ 夜の街を歩く長い長い歌のタイトル',
+        ['坂本龍一', 'فيروز', '🎹 Keys'],
+        art(),
+      ),
       is_playing: true,
       progress_ms: 5_000,
       turn_ends_at: turnEnds(),
@@ -109,12 +158,22 @@ async function expectSound(page: Page, parts: readonly string[]): Promise<void> 
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 const waitForSeq = (page: Page, p: NowPlaying) =>
-  page.waitForFunction((title) => document.getElementById('stage')?.dataset.mode === 'live' && document.getElementById('track')?.textContent === title, p.item?.name ?? '');
+  page.waitForFunction(
+    (title) =>
+      document.getElementById('stage')?.dataset.mode === 'live' &&
+      document.getElementById('track')?.textContent === title,
+    p.item?.name ?? '',
+  );
 
 describe.each(VIEWPORTS)('display at $width×$height', (viewport) => {
   beforeAll(async () => {
     // Four people in line: one drives, three wait (the "next up" list is full).
-    for (const [id, name] of [['u1', 'Hedy Lamarr'], ['u2', 'Alan Turing'], ['u3', 'Katherine Johnson-Goble, Flight Research Division'], ['u4', '李小龍']] as const) {
+    for (const [id, name] of [
+      ['u1', 'Hedy Lamarr'],
+      ['u2', 'Alan Turing'],
+      ['u3', 'Katherine Johnson-Goble, Flight Research Division'],
+      ['u4', '李小龍'],
+    ] as const) {
       await feed.line.join(id, name);
     }
     await feed.lineChanged();
@@ -125,7 +184,8 @@ describe.each(VIEWPORTS)('display at $width×$height', (viewport) => {
     const page = await openDisplay(viewport);
     await waitForSeq(page, sent);
     await page.waitForFunction(() => (document.getElementById('next-list')?.children.length ?? 0) > 0);
-    if (sent.item && sent.item.album.images.length > 0 && name !== 'broken-image') await page.locator('#art').waitFor({ state: 'visible' });
+    if (sent.item && sent.item.album.images.length > 0 && name !== 'broken-image')
+      await page.locator('#art').waitFor({ state: 'visible' });
     await expectSound(page, LIVE_PARTS);
     expect(await renderedLines(page, 'track')).toBeLessThanOrEqual(3);
     expect(await renderedLines(page, 'artists')).toBeLessThanOrEqual(2);
@@ -150,7 +210,8 @@ describe.each(VIEWPORTS)('display at $width×$height', (viewport) => {
     await waitForSeq(page, sent);
     await page.locator('#paused-badge').waitFor({ state: 'visible' });
     expect(await page.textContent('#paused-badge')).toBe('Paused');
-    const at = () => page.$eval('#progress-fill', (el) => Number(/scaleX\(([\d.]+)\)/.exec((el as HTMLElement).style.transform)?.[1]));
+    const at = () =>
+      page.$eval('#progress-fill', (el) => Number(/scaleX\(([\d.]+)\)/.exec((el as HTMLElement).style.transform)?.[1]));
     const first = await at();
     // A moving bar changes every frame: wait two painted frames and compare.
     await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
@@ -160,8 +221,22 @@ describe.each(VIEWPORTS)('display at $width×$height', (viewport) => {
   });
 
   it('shows the attract screen when nobody drives: venue, a QR code a third of the height, how to join', async () => {
-    await feed.publish({ state: 'playing', user: { display_name: 'Ada' }, item: trackItem('Sodium Lights', ['Lumen Drift'], art()), is_playing: true, progress_ms: 1000, turn_ends_at: turnEnds() });
-    await feed.publish({ state: 'no_active_user', user: null, item: null, is_playing: false, progress_ms: 0, turn_ends_at: null });
+    await feed.publish({
+      state: 'playing',
+      user: { display_name: 'Ada' },
+      item: trackItem('Sodium Lights', ['Lumen Drift'], art()),
+      is_playing: true,
+      progress_ms: 1000,
+      turn_ends_at: turnEnds(),
+    });
+    await feed.publish({
+      state: 'no_active_user',
+      user: null,
+      item: null,
+      is_playing: false,
+      progress_ms: 0,
+      turn_ends_at: null,
+    });
     const page = await openDisplay(viewport);
     await page.waitForFunction(() => document.getElementById('stage')?.dataset.mode === 'attract');
     await page.waitForFunction(() => (document.getElementById('qr') as HTMLImageElement).complete);
@@ -178,20 +253,48 @@ describe.each(VIEWPORTS)('display at $width×$height', (viewport) => {
 
 describe('display with a live page', () => {
   it('goes from attract to live and back as payloads arrive, remembering the track it played', async () => {
-    await feed.publish({ state: 'no_active_user', user: null, item: null, is_playing: false, progress_ms: 0, turn_ends_at: null });
+    await feed.publish({
+      state: 'no_active_user',
+      user: null,
+      item: null,
+      is_playing: false,
+      progress_ms: 0,
+      turn_ends_at: null,
+    });
     const page = await openDisplay({ width: 1280, height: 720 });
     await page.waitForFunction(() => document.getElementById('stage')?.dataset.mode === 'attract');
-    const live = await feed.publish({ state: 'playing', user: { display_name: 'Ada' }, item: trackItem('Carrier Wave', ['Lumen Drift'], art()), is_playing: true, progress_ms: 1000, turn_ends_at: turnEnds() });
+    const live = await feed.publish({
+      state: 'playing',
+      user: { display_name: 'Ada' },
+      item: trackItem('Carrier Wave', ['Lumen Drift'], art()),
+      is_playing: true,
+      progress_ms: 1000,
+      turn_ends_at: turnEnds(),
+    });
     await waitForSeq(page, live);
     expect(await page.textContent('#driver-name')).toBe('Ada');
-    await feed.publish({ state: 'no_active_user', user: null, item: null, is_playing: false, progress_ms: 0, turn_ends_at: null });
+    await feed.publish({
+      state: 'no_active_user',
+      user: null,
+      item: null,
+      is_playing: false,
+      progress_ms: 0,
+      turn_ends_at: null,
+    });
     await page.waitForFunction(() => document.getElementById('stage')?.dataset.mode === 'attract');
     await page.locator('#recent-list li', { hasText: 'Carrier Wave' }).waitFor();
     await page.context().close();
   });
 
   it('says the turn clock is held when the crew pauses the rotation', async () => {
-    const sent = await feed.publish({ state: 'playing', user: { display_name: 'Ada' }, item: trackItem('Sideband', ['Lumen Drift'], art()), is_playing: true, progress_ms: 1000, turn_ends_at: null });
+    const sent = await feed.publish({
+      state: 'playing',
+      user: { display_name: 'Ada' },
+      item: trackItem('Sideband', ['Lumen Drift'], art()),
+      is_playing: true,
+      progress_ms: 1000,
+      turn_ends_at: null,
+    });
     // The line's active turn (from the queue event) must not contradict the payload here.
     await feed.line.pause();
     await feed.lineChanged();
@@ -213,7 +316,14 @@ describe('display with a live page', () => {
 
   it('speaks French on a projector opened with ?lang=fr, live and on the attract screen', async () => {
     await feed.line.resume();
-    const sent = await feed.publish({ state: 'playing', user: { display_name: 'Ada' }, item: trackItem('Strobe Season', ['Kilohertz Club'], art()), is_playing: true, progress_ms: 1000, turn_ends_at: turnEnds() });
+    const sent = await feed.publish({
+      state: 'playing',
+      user: { display_name: 'Ada' },
+      item: trackItem('Strobe Season', ['Kilohertz Club'], art()),
+      is_playing: true,
+      progress_ms: 1000,
+      turn_ends_at: turnEnds(),
+    });
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const page = await context.newPage();
     await page.goto(`${hub.url}/display?lang=fr`);
@@ -222,7 +332,14 @@ describe('display with a live page', () => {
     expect(await page.textContent('#next-label')).toBe('Ensuite');
     await expectSound(page, LIVE_PARTS);
     await shot(page, 'display-live-fr-1280x720');
-    await feed.publish({ state: 'no_active_user', user: null, item: null, is_playing: false, progress_ms: 0, turn_ends_at: null });
+    await feed.publish({
+      state: 'no_active_user',
+      user: null,
+      item: null,
+      is_playing: false,
+      progress_ms: 0,
+      turn_ends_at: null,
+    });
     await page.waitForFunction(() => document.getElementById('stage')?.dataset.mode === 'attract');
     expect(await page.textContent('.scan')).toBe('Scannez pour rejoindre');
     await page.locator('#recent-list li', { hasText: /^Strobe Season — Kilohertz Club/ }).waitFor();
@@ -232,10 +349,29 @@ describe('display with a live page', () => {
   });
 
   it('shows a driver with nothing playing without a dead progress bar', async () => {
-    await feed.publish({ state: 'playing', user: { display_name: 'Ada' }, item: trackItem('Sodium Lights', ['Lumen Drift'], art()), is_playing: true, progress_ms: 1000, turn_ends_at: turnEnds() });
-    const sent = await feed.publish({ state: 'idle', user: { display_name: 'Ada' }, item: null, is_playing: false, progress_ms: 0, turn_ends_at: turnEnds() });
+    await feed.publish({
+      state: 'playing',
+      user: { display_name: 'Ada' },
+      item: trackItem('Sodium Lights', ['Lumen Drift'], art()),
+      is_playing: true,
+      progress_ms: 1000,
+      turn_ends_at: turnEnds(),
+    });
+    const sent = await feed.publish({
+      state: 'idle',
+      user: { display_name: 'Ada' },
+      item: null,
+      is_playing: false,
+      progress_ms: 0,
+      turn_ends_at: turnEnds(),
+    });
     const page = await openDisplay({ width: 1280, height: 720 });
-    await page.waitForFunction((seq) => document.getElementById('stage')?.dataset.mode === 'live' && document.getElementById('stage')?.dataset.state === 'idle', sent.seq);
+    await page.waitForFunction(
+      (seq) =>
+        document.getElementById('stage')?.dataset.mode === 'live' &&
+        document.getElementById('stage')?.dataset.state === 'idle',
+      sent.seq,
+    );
     expect(await page.textContent('#track')).toBe('Nothing playing right now');
     expect(await page.locator('#progress').isVisible()).toBe(false);
     await expectSound(page, ['track', 'artists', 'driver', 'turn-left', 'qr']);
@@ -245,15 +381,33 @@ describe('display with a live page', () => {
 
   it('is ready for venue mode: a guest driver, house music and a first pick in next up', async () => {
     const page = await openDisplay({ width: 1920, height: 1080 });
-    const guest = await feed.publish({ state: 'playing', user: { display_name: 'Sam', kind: 'guest' } as NowPlaying['user'], item: trackItem('Copper Wire', ['Mira Okonkwo'], art()), is_playing: true, progress_ms: 1000, turn_ends_at: turnEnds() });
+    const guest = await feed.publish({
+      state: 'playing',
+      user: { display_name: 'Sam', kind: 'guest' } as NowPlaying['user'],
+      item: trackItem('Copper Wire', ['Mira Okonkwo'], art()),
+      is_playing: true,
+      progress_ms: 1000,
+      turn_ends_at: turnEnds(),
+    });
     await waitForSeq(page, guest);
-    feed.emitQueue({ length: 2, active: { display_name: 'Sam', turn_ends_at: guest.turn_ends_at }, next: [{ display_name: 'Lou', first_pick: { name: 'Slow Bloom' } }, { display_name: 'Ada' }] });
+    feed.emitQueue({
+      length: 2,
+      active: { display_name: 'Sam', turn_ends_at: guest.turn_ends_at },
+      next: [{ display_name: 'Lou', first_pick: { name: 'Slow Bloom' } }, { display_name: 'Ada' }],
+    });
     await page.locator('#next-list li', { hasText: 'Lou · Slow Bloom' }).waitFor();
     expect(await page.textContent('#driver-name')).toBe('Sam (guest)');
     await expectSound(page, LIVE_PARTS);
     await shot(page, 'display-guest-1920x1080');
 
-    const house = await feed.publish({ state: 'playing', user: { display_name: 'Venue', kind: 'house' } as NowPlaying['user'], item: trackItem('Tin Can Telephone', ['The Static Gardens'], art()), is_playing: true, progress_ms: 1000, turn_ends_at: null });
+    const house = await feed.publish({
+      state: 'playing',
+      user: { display_name: 'Venue', kind: 'house' } as NowPlaying['user'],
+      item: trackItem('Tin Can Telephone', ['The Static Gardens'], art()),
+      is_playing: true,
+      progress_ms: 1000,
+      turn_ends_at: null,
+    });
     await waitForSeq(page, house);
     expect(await page.textContent('#driver-name')).toBe('House music');
     expect(await page.textContent('#turn-label')).toBe('Between turns');

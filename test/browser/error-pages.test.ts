@@ -29,7 +29,10 @@ describe('error pages in Chromium', () => {
     ['en', 'en', 'That link didn’t work', 'Back to the hub'],
     ['fr', 'fr-FR,fr;q=0.9', 'Ce lien n’a pas marché', 'Retour au hub'],
   ])('styles a bad-state page under the CSP (%s)', async (name, acceptLanguage, title, back) => {
-    const context = await browser.newContext({ viewport: { width: 360, height: 640 }, extraHTTPHeaders: { 'Accept-Language': acceptLanguage } });
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 640 },
+      extraHTTPHeaders: { 'Accept-Language': acceptLanguage },
+    });
     const page = await context.newPage();
     const violations: string[] = [];
     page.on('console', (m) => {

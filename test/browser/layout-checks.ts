@@ -19,8 +19,22 @@ export async function boxes(page: Page, ids: readonly string[]): Promise<Box[]> 
       if (!el) return { id, left: 0, top: 0, right: 0, bottom: 0, width: 0, height: 0, visible: false };
       const r = el.getBoundingClientRect();
       const style = getComputedStyle(el);
-      const visible = r.width > 0 && r.height > 0 && style.visibility !== 'hidden' && el.closest('[hidden]') === null && el.checkVisibility();
-      return { id, left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height, visible };
+      const visible =
+        r.width > 0 &&
+        r.height > 0 &&
+        style.visibility !== 'hidden' &&
+        el.closest('[hidden]') === null &&
+        el.checkVisibility();
+      return {
+        id,
+        left: r.left,
+        top: r.top,
+        right: r.right,
+        bottom: r.bottom,
+        width: r.width,
+        height: r.height,
+        visible,
+      };
     });
   }, ids);
 }
@@ -28,7 +42,9 @@ export async function boxes(page: Page, ids: readonly string[]): Promise<Box[]> 
 /** Boxes that stick out of the viewport (half a pixel of rounding allowed). */
 export async function outsideViewport(page: Page, list: readonly Box[]): Promise<string[]> {
   const { w, h } = await page.evaluate(() => ({ w: window.innerWidth, h: window.innerHeight }));
-  return list.filter((b) => b.left < -0.5 || b.top < -0.5 || b.right > w + 0.5 || b.bottom > h + 0.5).map((b) => `${b.id} ${JSON.stringify(b)} outside ${w}×${h}`);
+  return list
+    .filter((b) => b.left < -0.5 || b.top < -0.5 || b.right > w + 0.5 || b.bottom > h + 0.5)
+    .map((b) => `${b.id} ${JSON.stringify(b)} outside ${w}×${h}`);
 }
 
 /** Pairs of boxes whose areas intersect. */
@@ -62,5 +78,7 @@ export async function leakedWords(page: Page): Promise<string[]> {
 
 /** Lines a block of text takes on screen. */
 export function renderedLines(page: Page, id: string): Promise<number> {
-  return page.$eval(`#${id}`, (el) => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)));
+  return page.$eval(`#${id}`, (el) =>
+    Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)),
+  );
 }

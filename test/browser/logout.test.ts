@@ -24,7 +24,9 @@ beforeAll(async () => {
   // Another site that tries to log the visitor out of the hub with a form POST.
   evil = createServer((_req, res) => {
     res.setHeader('content-type', 'text/html');
-    res.end(`<form id="f" method="post" action="${hub.url}/logout"></form><script>document.getElementById('f').submit()</script>`);
+    res.end(
+      `<form id="f" method="post" action="${hub.url}/logout"></form><script>document.getElementById('f').submit()</script>`,
+    );
   });
   await new Promise<void>((resolve) => evil.listen(0, '127.0.0.2', resolve));
   evilUrl = `http://127.0.0.2:${(evil.address() as AddressInfo).port}/`;
@@ -40,23 +42,40 @@ async function loggedInPhone() {
   const context = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   await page.goto(`${hub.url}/`);
-  await page.getByRole('link', { name: /Connect Spotify/i }).first().tap();
+  await page
+    .getByRole('link', { name: /Connect Spotify/i })
+    .first()
+    .tap();
   await page.waitForURL(/\/sim\/accounts\/authorize/);
   await page.getByLabel('Hedy Lamarr').check();
   await page.getByRole('button', { name: /agree/i }).click();
   await page.waitForURL(`${hub.url}/`);
-  await until(() => page.evaluate(async () => ((await (await fetch('/api/me')).json()) as { logged_in: boolean }).logged_in), (v) => v, 15_000, 'logged in');
+  await until(
+    () => page.evaluate(async () => ((await (await fetch('/api/me')).json()) as { logged_in: boolean }).logged_in),
+    (v) => v,
+    15_000,
+    'logged in',
+  );
   return { context, page };
 }
 
-const me = (page: import('playwright-core').Page) => page.evaluate(async () => (await (await fetch('/api/me')).json()) as { logged_in: boolean });
+const me = (page: import('playwright-core').Page) =>
+  page.evaluate(async () => (await (await fetch('/api/me')).json()) as { logged_in: boolean });
 
 describe('log out in Chromium', () => {
   it('logs out from the phone page’s own button', async () => {
     const { context, page } = await loggedInPhone();
-    await page.getByRole('button', { name: /log out/i }).first().click();
+    await page
+      .getByRole('button', { name: /log out/i })
+      .first()
+      .click();
     // Polled from here: each check is one awaited /api/me from the page.
-    const after = await until(() => me(page), (m) => !m.logged_in, 15_000, 'logged out');
+    const after = await until(
+      () => me(page),
+      (m) => !m.logged_in,
+      15_000,
+      'logged out',
+    );
     expect(after.logged_in).toBe(false);
     await context.close();
   });

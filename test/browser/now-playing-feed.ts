@@ -58,7 +58,12 @@ export async function nowPlayingFeed(redisUrl: string): Promise<NowPlayingFeed> 
 }
 
 /** A track item with the given name, artists and images. */
-export function trackItem(name: string, artists: string[], images: NowPlayingItem['album']['images'], durationMs = 240_000): NowPlayingItem {
+export function trackItem(
+  name: string,
+  artists: string[],
+  images: NowPlayingItem['album']['images'],
+  durationMs = 240_000,
+): NowPlayingItem {
   const id = `t${Buffer.from(name).toString('hex').slice(0, 20)}`;
   return {
     type: 'track',

@@ -17,17 +17,31 @@ let hub: TestHub;
 let feed: NowPlayingFeed;
 let browser: Browser;
 
-const LONG_NAME = 'Maximiliana Wilhelmina Konstantinopoulou-Vanderbilt de la Cruz y Montenegro, Flight Research Division, Night Shift';
+const LONG_NAME =
+  'Maximiliana Wilhelmina Konstantinopoulou-Vanderbilt de la Cruz y Montenegro, Flight Research Division, Night Shift';
 
 beforeAll(async () => {
   redis = await startTestRedis();
   hub = await startTestHub(redis.url);
   feed = await nowPlayingFeed(redis.url);
   browser = await launchChromium();
-  for (const [id, name] of [['u1', 'Hedy Lamarr'], ['u2', LONG_NAME], ['u3', 'Alan Turing'], ['u4', 'Katherine Johnson'], ['u5', 'Grace Hopper']] as const) {
+  for (const [id, name] of [
+    ['u1', 'Hedy Lamarr'],
+    ['u2', LONG_NAME],
+    ['u3', 'Alan Turing'],
+    ['u4', 'Katherine Johnson'],
+    ['u5', 'Grace Hopper'],
+  ] as const) {
     await feed.line.join(id, name);
   }
-  await feed.publish({ state: 'playing', user: { display_name: 'Hedy Lamarr' }, item: trackItem('Fog Machine Forecast', ['Kilohertz Club'], []), is_playing: true, progress_ms: 20_000, turn_ends_at: Date.now() + 170_000 });
+  await feed.publish({
+    state: 'playing',
+    user: { display_name: 'Hedy Lamarr' },
+    item: trackItem('Fog Machine Forecast', ['Kilohertz Club'], []),
+    is_playing: true,
+    progress_ms: 20_000,
+    turn_ends_at: Date.now() + 170_000,
+  });
   await feed.lineChanged();
 });
 afterAll(async () => {
@@ -38,7 +52,10 @@ afterAll(async () => {
 });
 
 async function signIn(acceptLanguage = 'en'): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, extraHTTPHeaders: { 'Accept-Language': acceptLanguage } });
+  const context = await browser.newContext({
+    viewport: { width: 1366, height: 768 },
+    extraHTTPHeaders: { 'Accept-Language': acceptLanguage },
+  });
   const page = await context.newPage();
   await page.clock.install();
   await page.goto(`${hub.url}/operator`);
@@ -71,7 +88,9 @@ describe('operator view at 1366×768', () => {
     const page = await signIn();
     const name = page.locator('#line-body td.name span', { hasText: 'Maximiliana' });
     expect(await name.getAttribute('title')).toBe(LONG_NAME);
-    expect(await name.evaluate((el) => el.scrollWidth > el.clientWidth && getComputedStyle(el).textOverflow === 'ellipsis')).toBe(true);
+    expect(
+      await name.evaluate((el) => el.scrollWidth > el.clientWidth && getComputedStyle(el).textOverflow === 'ellipsis'),
+    ).toBe(true);
     const [row] = await boxes(page, ['line']);
     const cell = (await name.boundingBox())!;
     expect(cell.x + cell.width).toBeLessThanOrEqual(row!.right);

@@ -32,7 +32,8 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 const currentTrackName = (listener: string) => {
   const l = hub.sim.listeners.get(listener)!;
   const { itemId } = hub.sim.settle(l);
@@ -49,7 +50,12 @@ describe('pages in Chromium', () => {
     // Someone is already driving, so the phone has to wait.
     await loginThroughSimulator(new CookieClient(), hub.url, 'ada');
 
-    const phoneContext = await browser.newContext({ viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const phoneContext = await browser.newContext({
+      viewport: { width: 360, height: 640 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
     const phone = await phoneContext.newPage();
     const pageErrors: string[] = [];
     phone.on('pageerror', (e) => pageErrors.push(e.message));
@@ -99,7 +105,9 @@ describe('pages in Chromium', () => {
     await expectText(phone, '#out-title', 'Thanks for driving!');
     await shot(phone, 'phone-thank-you');
     await phone.getByRole('button', { name: 'Join the line again' }).tap();
-    await phone.waitForFunction(() => !document.getElementById('view-live')!.hidden || !document.getElementById('view-waiting')!.hidden);
+    await phone.waitForFunction(
+      () => !document.getElementById('view-live')!.hidden || !document.getElementById('view-waiting')!.hidden,
+    );
     expect(pageErrors).toEqual([]);
     await phoneContext.close();
     await operatorContext.close();
@@ -122,7 +130,11 @@ describe('pages in Chromium', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 720 } });
     const display = await context.newPage();
     await display.goto(`${hub.url}/display`);
-    await display.waitForFunction(() => document.getElementById('stage')?.dataset.mode === 'live' && (document.getElementById('driver-name')?.textContent ?? '') !== '');
+    await display.waitForFunction(
+      () =>
+        document.getElementById('stage')?.dataset.mode === 'live' &&
+        (document.getElementById('driver-name')?.textContent ?? '') !== '',
+    );
     const driver = (await display.textContent('#driver-name'))!;
     const listener = [...hub.sim.listeners.values()].find((l) => l.displayName === driver)!;
     await expectText(display, '#track', currentTrackName(listener.id));
@@ -143,7 +155,11 @@ describe('pages in Chromium', () => {
       return btoa(binary);
     });
     // jsqr is CommonJS with a default export: under ESM the function may sit on `.default`.
-    const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (data: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
+    const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (
+      data: Uint8ClampedArray,
+      w: number,
+      h: number,
+    ) => { data: string } | null;
     const code = jsQR(new Uint8ClampedArray(Buffer.from(pixels, 'base64')), 400, 400);
     expect(code?.data).toBe(`${hub.config.publicUrl}/`);
     expect(await display.textContent('#join-url')).toBe(hub.config.publicUrl.replace(/^https?:\/\//, ''));
@@ -162,7 +178,11 @@ describe('phone page on a flaky network', () => {
     await hub.server.close();
     await expectText(phone, '#banner', 'reconnecting');
     await shot(phone, 'phone-offline');
-    const restarted = await startServer(hub.config, createLogger({ level: 'silent' }), { port, rateLimits: TEST_RATE_LIMITS, simulatorState: hub.sim });
+    const restarted = await startServer(hub.config, createLogger({ level: 'silent' }), {
+      port,
+      rateLimits: TEST_RATE_LIMITS,
+      simulatorState: hub.sim,
+    });
     hub = { ...hub, server: restarted, close: () => restarted.close() };
     await expectText(phone, '#banner', 'Back online');
     await context.close();

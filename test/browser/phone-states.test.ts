@@ -70,7 +70,14 @@ async function expectReadable(page: Page, name: string): Promise<void> {
     const small = await page.$$eval('button, a.button, .lang-button', (els) =>
       els
         .filter((el) => (el as HTMLElement).checkVisibility())
-        .map((el) => ({ text: (el.textContent ?? '').trim(), ...el.getBoundingClientRect().toJSON() }) as { text: string; width: number; height: number })
+        .map(
+          (el) =>
+            ({ text: (el.textContent ?? '').trim(), ...el.getBoundingClientRect().toJSON() }) as {
+              text: string;
+              width: number;
+              height: number;
+            },
+        )
         .filter((r) => r.width < 44 || r.height < 44)
         .map((r) => `${r.text} ${Math.round(r.width)}×${Math.round(r.height)}`),
     );
@@ -127,7 +134,9 @@ describe('phone page states at 360×640', () => {
     expect(await page.textContent('#waiting-title')).toBe('You’re in line');
     expect(await page.textContent('#position')).toBe('2');
     expect(await page.textContent('#place-of')).toBe('of 2 in line');
-    await page.waitForFunction(() => /^in \d+ (seconds?|minutes?)$|^any moment now$/.test(document.getElementById('eta')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /^in \d+ (seconds?|minutes?)$|^any moment now$/.test(document.getElementById('eta')?.textContent ?? ''),
+    );
     await expectReadable(page, 'waiting');
 
     const skipped = await feed.line.skip();
@@ -139,14 +148,31 @@ describe('phone page states at 360×640', () => {
 
     const hedy = await feed.line.skip();
     await feed.lineChanged(hedy ? [hedy] : []);
-    await feed.publish({ state: 'playing', user: { display_name: 'Grace Hopper' }, item: trackItem('Orbit Song', ['The Static Gardens'], []), is_playing: true, progress_ms: 3000, turn_ends_at: Date.now() + 180_000 });
+    await feed.publish({
+      state: 'playing',
+      user: { display_name: 'Grace Hopper' },
+      item: trackItem('Orbit Song', ['The Static Gardens'], []),
+      is_playing: true,
+      progress_ms: 3000,
+      turn_ends_at: Date.now() + 180_000,
+    });
     await view(page, 'live');
-    await page.locator('#turn-left').filter({ hasText: /^\d+:\d\d$/ }).waitFor();
+    await page
+      .locator('#turn-left')
+      .filter({ hasText: /^\d+:\d\d$/ })
+      .waitFor();
     expect(await page.textContent('#live-title-text')).toBe('You’re live!');
     expect(await page.textContent('#driver')).toBe('Driving: Grace Hopper');
     await expectReadable(page, 'live');
 
-    await feed.publish({ state: 'idle', user: { display_name: 'Grace Hopper' }, item: null, is_playing: false, progress_ms: 0, turn_ends_at: Date.now() + 170_000 });
+    await feed.publish({
+      state: 'idle',
+      user: { display_name: 'Grace Hopper' },
+      item: null,
+      is_playing: false,
+      progress_ms: 0,
+      turn_ends_at: Date.now() + 170_000,
+    });
     await page.locator('#live-hint').waitFor({ state: 'visible' });
     await expectReadable(page, 'live-idle');
 
@@ -205,7 +231,10 @@ describe('phone page states at 360×640', () => {
 
 describe('phone page in French', () => {
   it('speaks French to a browser that asks for it, and switches to English on request', async () => {
-    const context = await phoneContext({ locale: 'fr-FR', extraHTTPHeaders: { 'Accept-Language': 'fr-FR,fr;q=0.9,en;q=0.5' } });
+    const context = await phoneContext({
+      locale: 'fr-FR',
+      extraHTTPHeaders: { 'Accept-Language': 'fr-FR,fr;q=0.9,en;q=0.5' },
+    });
     const page = await context.newPage();
     await page.goto(`${hub.url}/`);
     await view(page, 'welcome');
@@ -238,7 +267,11 @@ describe('phone page in French', () => {
       expect(await page.textContent('#live-title-text')).toBe('C’est à vous !');
     } else {
       await page.locator('#place-of', { hasText: /^sur \d+ dans la file$/ }).waitFor();
-      await page.waitForFunction(() => /^dans \d+ (secondes?|minutes?)$|^d’un instant à l’autre$/.test(document.getElementById('eta')?.textContent ?? ''));
+      await page.waitForFunction(() =>
+        /^dans \d+ (secondes?|minutes?)$|^d’un instant à l’autre$/.test(
+          document.getElementById('eta')?.textContent ?? '',
+        ),
+      );
     }
     expect(await page.getByRole('button', { name: 'Se déconnecter' }).isVisible()).toBe(true);
     await expectReadable(page, `${state}-fr`);

@@ -34,7 +34,8 @@ afterAll(async () => {
 });
 
 const PHONE = { viewport: { width: 360, height: 640 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 };
-const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+const shot = (page: Page, name: string) =>
+  page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 /** No sideways scroll at 360 and 320 px, touch targets of 44 px, nothing reading null/undefined. */
 async function expectReadable(page: Page): Promise<void> {
@@ -45,7 +46,14 @@ async function expectReadable(page: Page): Promise<void> {
     const small = await page.$$eval('button, a.button, input', (els) =>
       els
         .filter((el) => (el as HTMLElement).checkVisibility())
-        .map((el) => ({ text: (el.textContent ?? el.id).trim() || el.id, ...el.getBoundingClientRect().toJSON() }) as { text: string; width: number; height: number })
+        .map(
+          (el) =>
+            ({ text: (el.textContent ?? el.id).trim() || el.id, ...el.getBoundingClientRect().toJSON() }) as {
+              text: string;
+              width: number;
+              height: number;
+            },
+        )
         .filter((r) => r.width < 44 || r.height < 44)
         .map((r) => `${r.text} ${Math.round(r.width)}×${Math.round(r.height)}`),
     );
@@ -56,11 +64,16 @@ async function expectReadable(page: Page): Promise<void> {
 
 /** The simulator's control API: devices appear and disappear as on a real venue computer. */
 async function control(method: string, route: string, body?: unknown): Promise<void> {
-  const res = await fetch(`${hub.url}/sim/control${route}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${hub.url}/sim/control${route}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   expect(res.status).toBeLessThan(300);
 }
 
-const pickTitles = (page: Page) => page.$$eval('#picks-list .track-title', (els) => els.map((e) => e.textContent ?? ''));
+const pickTitles = (page: Page) =>
+  page.$$eval('#picks-list .track-title', (els) => els.map((e) => e.textContent ?? ''));
 
 async function signInOperator(): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
@@ -119,7 +132,10 @@ describe('venue mode pages in Chromium', () => {
     await phone.getByRole('button', { name: `Move ${found[2]} up` }).tap();
     await phone.locator('#picks-list li').first().filter({ hasText: found[2]! }).waitFor();
     expect(await pickTitles(phone)).toEqual([found[2], found[0], found[1]]);
-    const saved = await phone.evaluate(async () => (await (await fetch('/api/picks', { credentials: 'same-origin' })).json()) as { picks: { name: string }[] });
+    const saved = await phone.evaluate(
+      async () =>
+        (await (await fetch('/api/picks', { credentials: 'same-origin' })).json()) as { picks: { name: string }[] },
+    );
     expect(saved.picks.map((p) => p.name)).toEqual([found[2], found[0], found[1]]);
 
     await phone.getByRole('button', { name: `Remove ${found[1]}` }).tap();
@@ -145,12 +161,20 @@ describe('venue mode pages in Chromium', () => {
     const operator = await signInOperator();
     const pageErrors: string[] = [];
     operator.on('pageerror', (e) => pageErrors.push(e.message));
-    const venue = await operator.evaluate(async () => (await (await fetch('/api/operator/venue', { credentials: 'same-origin' })).json()) as { account: { display_name: string }; devices: { id: string; name: string }[] });
+    const venue = await operator.evaluate(
+      async () =>
+        (await (await fetch('/api/operator/venue', { credentials: 'same-origin' })).json()) as {
+          account: { display_name: string };
+          devices: { id: string; name: string }[];
+        },
+    );
     expect(venue.devices.length).toBeGreaterThan(0);
     await operator.locator('#venue-account', { hasText: `Connected: ${venue.account.display_name}` }).waitFor();
     await operator.locator('#venue-device option', { hasText: venue.devices[0]!.name }).waitFor({ state: 'attached' });
     expect(await operator.locator('#venue-problem').isHidden()).toBe(true);
-    expect(await operator.getByRole('link', { name: 'Connect again' }).getAttribute('href')).toBe('/operator/venue/connect');
+    expect(await operator.getByRole('link', { name: 'Connect again' }).getAttribute('href')).toBe(
+      '/operator/venue/connect',
+    );
 
     // The guest's picks open under their row; a veto takes one out.
     const row = operator.locator('#line-body tr', { hasText: 'Sam the Guest' });
@@ -170,7 +194,10 @@ describe('venue mode pages in Chromium', () => {
     await operator.getByRole('button', { name: `Veto ${first}` }).click();
     await operator.locator('tr.picks-row li').nth(1).waitFor();
     await operator.waitForFunction(() => document.querySelectorAll('tr.picks-row li').length === 2);
-    const left = await phone.evaluate(async () => (await (await fetch('/api/picks', { credentials: 'same-origin' })).json()) as { picks: { name: string }[] });
+    const left = await phone.evaluate(
+      async () =>
+        (await (await fetch('/api/picks', { credentials: 'same-origin' })).json()) as { picks: { name: string }[] },
+    );
     expect(left.picks.map((p) => p.name)).not.toContain(first);
 
     // Ban waits with Undo like remove; "Do it now" sends it.
@@ -203,7 +230,11 @@ describe('venue mode pages in Chromium', () => {
   });
 
   it('lets the operator move the venue to another device and says what to do when none is left', async () => {
-    await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, { id: 'bar-speaker-1', name: 'Bar', type: 'Speaker' });
+    await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, {
+      id: 'bar-speaker-1',
+      name: 'Bar',
+      type: 'Speaker',
+    });
     const operator = await signInOperator();
     // The card asks again every few seconds: the new device appears without a reload.
     await operator.locator('#venue-device option', { hasText: 'Bar' }).waitFor({ state: 'attached' });

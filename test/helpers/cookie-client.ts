@@ -38,7 +38,10 @@ export class CookieClient {
   }
 
   /** One request, no redirect following. */
-  async request(url: string, init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {}): Promise<Hop> {
+  async request(
+    url: string,
+    init: { method?: string; form?: Record<string, string>; json?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<Hop> {
     const headers: Record<string, string> = { accept: 'text/html,application/json', ...init.headers };
     const cookie = this.cookieHeader(url);
     if (cookie) headers.cookie = cookie;
@@ -52,11 +55,18 @@ export class CookieClient {
     }
     const method = init.method ?? (body ? 'POST' : 'GET');
     // Like a browser on the page it posts from: state-changing requests carry their Origin.
-    if (method !== 'GET' && method !== 'HEAD' && !Object.keys(headers).some((h) => h.toLowerCase() === 'origin')) headers.origin = new URL(url).origin;
+    if (method !== 'GET' && method !== 'HEAD' && !Object.keys(headers).some((h) => h.toLowerCase() === 'origin'))
+      headers.origin = new URL(url).origin;
     const res = await fetch(url, { method, headers, body, redirect: 'manual' });
     this.#store(url, res.headers);
     const location = res.headers.get('location');
-    const hop: Hop = { url, status: res.status, location: location ? new URL(location, url).toString() : null, body: await res.text(), headers: res.headers };
+    const hop: Hop = {
+      url,
+      status: res.status,
+      location: location ? new URL(location, url).toString() : null,
+      body: await res.text(),
+      headers: res.headers,
+    };
     this.hops.push(hop);
     return hop;
   }

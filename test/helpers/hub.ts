@@ -43,7 +43,10 @@ export async function testConfig(redisUrl: string, env: Environment = {}): Promi
   );
 }
 
-export async function startTestHub(redisUrl: string, options: { env?: Environment; log?: Logger; simulatorState?: SimulatorState; rateLimits?: Partial<RateLimits> } = {}): Promise<TestHub> {
+export async function startTestHub(
+  redisUrl: string,
+  options: { env?: Environment; log?: Logger; simulatorState?: SimulatorState; rateLimits?: Partial<RateLimits> } = {},
+): Promise<TestHub> {
   const config = await testConfig(redisUrl, options.env);
   const log = options.log ?? createLogger({ level: 'silent' });
   const server = await startServer(config, log, {
@@ -60,7 +63,12 @@ export function consentForm(html: string, pageUrl: string): { action: string; fi
   if (!action) throw new Error('no consent form on the page');
   const fields: Record<string, string> = {};
   for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) {
-    fields[m[1]!] = m[2]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+    fields[m[1]!] = m[2]!
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>');
   }
   return { action: new URL(action, pageUrl).toString(), fields };
 }
@@ -69,7 +77,12 @@ export function consentForm(html: string, pageUrl: string): { action: string; fi
  * Walks /login → consent page → decision → /callback like a phone, answering the final hop
  * (normally the 302 back to `/`).
  */
-export async function loginThroughSimulator(client: CookieClient, hubUrl: string, listener: string, decision: 'agree' | 'cancel' = 'agree'): Promise<{ callback: Hop; callbackUrl: string }> {
+export async function loginThroughSimulator(
+  client: CookieClient,
+  hubUrl: string,
+  listener: string,
+  decision: 'agree' | 'cancel' = 'agree',
+): Promise<{ callback: Hop; callbackUrl: string }> {
   const login = await client.request(`${hubUrl}/login`);
   if (login.status !== 302 || !login.location) throw new Error(`/login answered ${login.status}`);
   const consent = await client.request(login.location);

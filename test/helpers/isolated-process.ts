@@ -19,7 +19,10 @@ export interface IsolatedProcess {
 
 const TSX_LOADER = pathToFileURL(path.resolve('node_modules/tsx/dist/loader.mjs')).href;
 
-export function spawnIsolated(script: string, options: { cwd: string; env: Record<string, string>; args?: string[] }): IsolatedProcess {
+export function spawnIsolated(
+  script: string,
+  options: { cwd: string; env: Record<string, string>; args?: string[] },
+): IsolatedProcess {
   const child = spawn(process.execPath, ['--import', TSX_LOADER, path.resolve(script), ...(options.args ?? [])], {
     cwd: options.cwd,
     env: options.env,
@@ -69,7 +72,11 @@ export function spawnIsolated(script: string, options: { cwd: string; env: Recor
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`no matching log line within ${timeoutMs} ms; stdout:\n${stdout.slice(-10).join('\n')}\nstderr:\n${stderr.slice(-10).join('\n')}`));
+          reject(
+            new Error(
+              `no matching log line within ${timeoutMs} ms; stdout:\n${stdout.slice(-10).join('\n')}\nstderr:\n${stderr.slice(-10).join('\n')}`,
+            ),
+          );
         }, timeoutMs);
         listeners.add(check);
         check();

@@ -6,7 +6,13 @@ export async function resetLine(redis: RedisClient): Promise<void> {
   const doomed: string[] = [];
   for await (const batch of redis.scanIterator({ MATCH: `${KEY_PREFIX}:*`, COUNT: 500 })) {
     for (const key of batch as unknown as string[]) {
-      if (key.startsWith(`${KEY_PREFIX}:sess:`) || key.startsWith(`${KEY_PREFIX}:bull`) || key.startsWith(`${KEY_PREFIX}:now-playing:seq`) || key === keys.nowPlayingSeq()) continue;
+      if (
+        key.startsWith(`${KEY_PREFIX}:sess:`) ||
+        key.startsWith(`${KEY_PREFIX}:bull`) ||
+        key.startsWith(`${KEY_PREFIX}:now-playing:seq`) ||
+        key === keys.nowPlayingSeq()
+      )
+        continue;
       doomed.push(key);
     }
   }

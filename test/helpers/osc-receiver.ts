@@ -21,7 +21,14 @@ export class OscReceiver {
     this.#udp = new osc.UDPPort({ localAddress: '127.0.0.1', localPort: port, metadata: true });
     this.#udp.on('message', (msg: { address: string; args: { type: string; value: number | string }[] }) => {
       const arg = msg.args[0];
-      if (arg) this.messages.push({ address: msg.address, type: arg.type, value: arg.value, values: msg.args.map((a) => a.value), at: Date.now() });
+      if (arg)
+        this.messages.push({
+          address: msg.address,
+          type: arg.type,
+          value: arg.value,
+          values: msg.args.map((a) => a.value),
+          at: Date.now(),
+        });
     });
   }
 
@@ -40,7 +47,8 @@ export class OscReceiver {
   }
 
   last(address: string): ReceivedOsc | undefined {
-    for (let i = this.messages.length - 1; i >= 0; i--) if (this.messages[i]!.address === address) return this.messages[i];
+    for (let i = this.messages.length - 1; i >= 0; i--)
+      if (this.messages[i]!.address === address) return this.messages[i];
     return undefined;
   }
 

@@ -6,7 +6,11 @@
 import jsQRModule from 'jsqr';
 
 // jsqr is CommonJS with a default export: under ESM the function may sit on `.default`.
-const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (data: Uint8ClampedArray, w: number, h: number) => { data: string } | null;
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (
+  data: Uint8ClampedArray,
+  w: number,
+  h: number,
+) => { data: string } | null;
 
 export function decodeQrSvg(svg: string, scale = 8): string | null {
   const size = Number(/viewBox="0 0 (\d+) \d+"/.exec(svg)?.[1]);

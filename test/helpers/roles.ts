@@ -8,7 +8,11 @@ export interface RoleProcess {
   readonly name: string;
   readonly child: ChildProcess;
   readonly lines: string[];
-  waitForLog(match: (msg: Record<string, unknown>) => boolean, timeoutMs?: number, fromLine?: number): Promise<Record<string, unknown>>;
+  waitForLog(
+    match: (msg: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+    fromLine?: number,
+  ): Promise<Record<string, unknown>>;
   kill(signal?: NodeJS.Signals): Promise<number | null>;
   alive(): boolean;
 }
@@ -67,7 +71,11 @@ export function spawnRole(name: string, script: string, env: Record<string, stri
         };
         const timer = setTimeout(() => {
           listeners.delete(check);
-          reject(new Error(`${name}: no matching log line within ${timeoutMs} ms; last lines:\n${lines.slice(-10).join('\n')}`));
+          reject(
+            new Error(
+              `${name}: no matching log line within ${timeoutMs} ms; last lines:\n${lines.slice(-10).join('\n')}`,
+            ),
+          );
         }, timeoutMs);
         listeners.add(check);
         check();
@@ -83,7 +91,14 @@ export function spawnRole(name: string, script: string, env: Record<string, stri
 }
 
 /** Environment for a hub role that uses a standalone simulator as its Spotify. */
-export function externalHubEnv(opts: { redisUrl: string; port: number; publicUrl: string; simUrl: string; pollIntervalMs: number; extra?: Record<string, string> }): Record<string, string> {
+export function externalHubEnv(opts: {
+  redisUrl: string;
+  port: number;
+  publicUrl: string;
+  simUrl: string;
+  pollIntervalMs: number;
+  extra?: Record<string, string>;
+}): Record<string, string> {
   return {
     REDIS_URL: opts.redisUrl,
     PORT: String(opts.port),

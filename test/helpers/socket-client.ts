@@ -40,11 +40,23 @@ export class RecordingSocket {
   }
 
   /** Resolves with the first event (already received after `since`, or future) that matches. */
-  next<E extends EventName>(event: E, match: (p: Payload<E>) => boolean = () => true, timeoutMs = 15_000, since = 0): Promise<Payload<E>> {
+  next<E extends EventName>(
+    event: E,
+    match: (p: Payload<E>) => boolean = () => true,
+    timeoutMs = 15_000,
+    since = 0,
+  ): Promise<Payload<E>> {
     const seen = this.events.find((e) => e.at >= since && e.event === event && match(e.payload as Payload<E>));
     if (seen) return Promise.resolve(seen.payload as Payload<E>);
     return new Promise((resolve, reject) => {
-      const waiter: Waiter = { event, match: (p) => match(p as Payload<E>), resolve: (p) => { clearTimeout(timer); resolve(p as Payload<E>); } };
+      const waiter: Waiter = {
+        event,
+        match: (p) => match(p as Payload<E>),
+        resolve: (p) => {
+          clearTimeout(timer);
+          resolve(p as Payload<E>);
+        },
+      };
       const timer = setTimeout(() => {
         this.#waiters = this.#waiters.filter((x) => x !== waiter);
         reject(new Error(`no matching "${event}" within ${timeoutMs} ms`));

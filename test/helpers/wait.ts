@@ -1,5 +1,10 @@
 /** Waits for a condition the test cannot subscribe to (a count in the simulator's call log). */
-export async function until<T>(probe: () => T | Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+export async function until<T>(
+  probe: () => T | Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs = 15_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

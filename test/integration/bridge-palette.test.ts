@@ -13,7 +13,14 @@ let hub: TestHub;
 let osc: OscReceiver;
 let bridge: RunningBridge;
 
-const palette = { vibrant: '#ff8000', dark_vibrant: '#330066', light_vibrant: '#ccffee', muted: '#808080', dark_muted: null, light_muted: '#f0f0f0' };
+const palette = {
+  vibrant: '#ff8000',
+  dark_vibrant: '#330066',
+  light_vibrant: '#ccffee',
+  muted: '#808080',
+  dark_muted: null,
+  light_muted: '#f0f0f0',
+};
 
 function nowPlaying(seq: number, withPalette: boolean): NowPlaying {
   return {
@@ -21,8 +28,13 @@ function nowPlaying(seq: number, withPalette: boolean): NowPlaying {
     state: 'playing',
     user: { display_name: 'Ada Lovelace' },
     item: {
-      type: 'track', id: 'track-1', uri: 'spotify:track:track-1', name: 'Colours', artists: [{ id: 'a', name: 'Artist' }],
-      album: { id: 'al', name: 'Album', images: [{ url: 'https://i.scdn.co/image/x', width: 640, height: 640 }] }, duration_ms: 200_000,
+      type: 'track',
+      id: 'track-1',
+      uri: 'spotify:track:track-1',
+      name: 'Colours',
+      artists: [{ id: 'a', name: 'Artist' }],
+      album: { id: 'al', name: 'Album', images: [{ url: 'https://i.scdn.co/image/x', width: 640, height: 640 }] },
+      duration_ms: 200_000,
       ...(withPalette ? { palette } : { palette: null }),
     },
     is_playing: true,
@@ -36,8 +48,22 @@ beforeAll(async () => {
   redis = await startTestRedis();
   hub = await startTestHub(redis.url);
   osc = await OscReceiver.start();
-  bridge = await startBridge({ hubUrl: hub.url, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: 30, wsPort: 0, wsHost: '127.0.0.1', log: createLogger({ level: 'silent' }) });
-  await until(() => bridge.status(), (s) => s === 'connected', 5000, 'connected');
+  bridge = await startBridge({
+    hubUrl: hub.url,
+    token: 'bridge-token-for-tests',
+    oscHost: '127.0.0.1',
+    oscPort: osc.port,
+    oscRateHz: 30,
+    wsPort: 0,
+    wsHost: '127.0.0.1',
+    log: createLogger({ level: 'silent' }),
+  });
+  await until(
+    () => bridge.status(),
+    (s) => s === 'connected',
+    5000,
+    'connected',
+  );
 });
 afterAll(async () => {
   await bridge?.close();
@@ -50,18 +76,32 @@ describe('colour from the album art at the bridge', () => {
   it('sends nothing on /np/color/* while the palette is not known yet', async () => {
     const t = Date.now();
     hub.server.io.of('/bridge').emit('now_playing', nowPlaying(1000, false));
-    await until(() => osc.of('/np/track', t).find((m) => m.value === 'Colours'), (m) => m !== undefined, 3000, 'the track');
+    await until(
+      () => osc.of('/np/track', t).find((m) => m.value === 'Colours'),
+      (m) => m !== undefined,
+      3000,
+      'the track',
+    );
     expect(osc.messages.filter((m) => m.address.startsWith('/np/color/'))).toEqual([]);
   });
 
   it('sends /np/color/<swatch> as three floats in 0..1 when a now_playing carries a palette, and once a second', async () => {
     const t = Date.now();
     hub.server.io.of('/bridge').emit('now_playing', nowPlaying(1000, true));
-    await until(() => osc.of('/np/color/vibrant', t).length, (n) => n >= 2, 3000, 'the colour twice');
+    await until(
+      () => osc.of('/np/color/vibrant', t).length,
+      (n) => n >= 2,
+      3000,
+      'the colour twice',
+    );
     const vibrant = osc.last('/np/color/vibrant')!;
     expect(vibrant.type).toBe('f');
     expect(vibrant.values).toEqual([1, expect.closeTo(128 / 255, 5), 0]);
-    expect(osc.last('/np/color/dark_vibrant')!.values).toEqual([expect.closeTo(0x33 / 255, 5), 0, expect.closeTo(0x66 / 255, 5)]);
+    expect(osc.last('/np/color/dark_vibrant')!.values).toEqual([
+      expect.closeTo(0x33 / 255, 5),
+      0,
+      expect.closeTo(0x66 / 255, 5),
+    ]);
     // A null swatch sends nothing; every other one arrives.
     expect(COLOR_ADDRESSES.filter((a) => osc.last(a) === undefined)).toEqual(['/np/color/dark_muted']);
     for (const a of COLOR_ADDRESSES) for (const v of osc.last(a)?.values ?? []) expect(v).toBeGreaterThanOrEqual(0);

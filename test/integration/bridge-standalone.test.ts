@@ -24,7 +24,10 @@ afterEach(() => rmSync(folder, { recursive: true, force: true }));
 
 describe('the bridge on a machine with nothing else set', () => {
   it('starts in an empty folder with only HUB_URL and BRIDGE_TOKEN, connects, and writes nothing', async () => {
-    const bridge = spawnIsolated('workers/bridge.main.ts', { cwd: folder, env: { HUB_URL: hub.url, BRIDGE_TOKEN: 'bridge-token-for-tests' } });
+    const bridge = spawnIsolated('workers/bridge.main.ts', {
+      cwd: folder,
+      env: { HUB_URL: hub.url, BRIDGE_TOKEN: 'bridge-token-for-tests' },
+    });
     try {
       await bridge.waitForLog((l) => l.msg === 'connected to the hub');
       const running = await bridge.waitForLog((l) => l.msg === 'bridge running');
@@ -41,7 +44,9 @@ describe('the bridge on a machine with nothing else set', () => {
   it('names a missing BRIDGE_TOKEN in one line and exits 78, writing nothing', async () => {
     const bridge = spawnIsolated('workers/bridge.main.ts', { cwd: folder, env: { HUB_URL: hub.url } });
     expect(await bridge.exited).toBe(78);
-    expect(bridge.stderr).toEqual(['config error: BRIDGE_TOKEN is required: set it to the hub’s BRIDGE_TOKEN (at least 16 characters)']);
+    expect(bridge.stderr).toEqual([
+      'config error: BRIDGE_TOKEN is required: set it to the hub’s BRIDGE_TOKEN (at least 16 characters)',
+    ]);
     expect(readdirSync(folder)).toEqual([]);
   });
 });

@@ -36,7 +36,16 @@ beforeAll(async () => {
   await viewer.next('now_playing', (p) => p.state === 'playing');
   osc = await OscReceiver.start();
   bridgeLog = captureLog('info');
-  bridge = await startBridge({ hubUrl: hub.url, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: bridgeLog.log });
+  bridge = await startBridge({
+    hubUrl: hub.url,
+    token: 'bridge-token-for-tests',
+    oscHost: '127.0.0.1',
+    oscPort: osc.port,
+    oscRateHz: RATE,
+    wsPort: 0,
+    wsHost: '127.0.0.1',
+    log: bridgeLog.log,
+  });
 });
 afterAll(async () => {
   viewer?.close();
@@ -48,7 +57,11 @@ afterAll(async () => {
 });
 
 const control = (action: string) =>
-  fetch(`${hub.url}/sim/control/listeners/ada/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
+  fetch(`${hub.url}/sim/control/listeners/ada/playback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ action }),
+  });
 
 /** Where the hub says playback is right now, from the last event and the true clock. */
 function expectedPositionS(p: NowPlaying): number {
@@ -60,13 +73,33 @@ const lastNowPlaying = () => viewer.events.filter((e) => e.event === 'now_playin
 describe('TouchDesigner bridge', () => {
   it('sends every OSC address with the right type', async () => {
     const all = [...NUMERIC_ADDRESSES, ...STRING_ADDRESSES];
-    await until(() => all.filter((a) => osc.last(a) === undefined), (missing) => missing.length === 0, 20_000, 'every address');
+    await until(
+      () => all.filter((a) => osc.last(a) === undefined),
+      (missing) => missing.length === 0,
+      20_000,
+      'every address',
+    );
     const types = Object.fromEntries(all.map((a) => [a, osc.last(a)!.type]));
     expect(types).toEqual({
-      '/np/playing': 'i', '/np/progress': 'f', '/np/position': 'f', '/np/duration': 'f', '/np/changed': 'i', '/np/queue': 'i',
-      '/np/track': 's', '/np/artist': 's', '/np/album': 's', '/np/art': 's', '/np/id': 's', '/np/user': 's',
+      '/np/playing': 'i',
+      '/np/progress': 'f',
+      '/np/position': 'f',
+      '/np/duration': 'f',
+      '/np/changed': 'i',
+      '/np/queue': 'i',
+      '/np/track': 's',
+      '/np/artist': 's',
+      '/np/album': 's',
+      '/np/art': 's',
+      '/np/id': 's',
+      '/np/user': 's',
     });
-    await until(() => osc.last('/np/user')?.value, (v) => v === 'Ada Lovelace', 15_000, 'the user');
+    await until(
+      () => osc.last('/np/user')?.value,
+      (v) => v === 'Ada Lovelace',
+      15_000,
+      'the user',
+    );
     expect(osc.last('/np/art')!.value).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/sim\/images\//);
   });
 
@@ -81,7 +114,12 @@ describe('TouchDesigner bridge', () => {
 
   it('keeps progress monotonic while playing and frozen while paused', async () => {
     await control('play');
-    await until(() => osc.last('/np/playing')?.value, (v) => v === 1, 15_000, 'playing');
+    await until(
+      () => osc.last('/np/playing')?.value,
+      (v) => v === 1,
+      15_000,
+      'playing',
+    );
     let from = Date.now();
     await measureFor(600);
     const playing = osc.of('/np/position', from).map((m) => m.value as number);
@@ -89,13 +127,23 @@ describe('TouchDesigner bridge', () => {
     expect(playing.at(-1)! - playing[0]!).toBeGreaterThan(0.3);
 
     await control('pause');
-    await until(() => osc.last('/np/playing')?.value, (v) => v === 0, 15_000, 'paused');
+    await until(
+      () => osc.last('/np/playing')?.value,
+      (v) => v === 0,
+      15_000,
+      'paused',
+    );
     from = Date.now();
     await measureFor(500);
     const paused = new Set(osc.of('/np/position', from).map((m) => m.value));
     expect(paused.size).toBe(1);
     await control('play');
-    await until(() => osc.last('/np/playing')?.value, (v) => v === 1, 15_000, 'playing again');
+    await until(
+      () => osc.last('/np/playing')?.value,
+      (v) => v === 1,
+      15_000,
+      'playing again',
+    );
   });
 
   it('gets a track change to OSC, with a /np/changed pulse', async () => {
@@ -103,20 +151,40 @@ describe('TouchDesigner bridge', () => {
     const t = Date.now();
     await control('next');
     // How fast is measured by the bench; here: the new id arrives, with its pulse.
-    await until(() => osc.of('/np/id', t).find((m) => m.value !== before), (m) => m !== undefined, 15_000, 'a new id');
+    await until(
+      () => osc.of('/np/id', t).find((m) => m.value !== before),
+      (m) => m !== undefined,
+      15_000,
+      'a new id',
+    );
     expect(osc.of('/np/changed', t).some((m) => m.value === 1)).toBe(true);
-    await until(() => osc.last('/np/changed')?.value, (v) => v === 0, 5000, 'the pulse to end');
+    await until(
+      () => osc.last('/np/changed')?.value,
+      (v) => v === 0,
+      5000,
+      'the pulse to end',
+    );
   });
 
   it('sends /np/changed only as a pulse, 1 then 0 once per new item, and not every second', async () => {
     // Let any pulse still running (an earlier test's change) end first.
-    await until(() => osc.last('/np/changed')?.value, (v) => v !== 1, 15_000, 'no pulse running');
+    await until(
+      () => osc.last('/np/changed')?.value,
+      (v) => v !== 1,
+      15_000,
+      'no pulse running',
+    );
     const quiet = Date.now();
     await measureFor(2500);
     expect(osc.of('/np/changed', quiet)).toHaveLength(0);
     const t = Date.now();
     await control('next');
-    await until(() => osc.of('/np/changed', t).length, (n) => n >= 2, 15_000, 'the pulse');
+    await until(
+      () => osc.of('/np/changed', t).length,
+      (n) => n >= 2,
+      15_000,
+      'the pulse',
+    );
     await measureFor(1500);
     expect(osc.of('/np/changed', t).map((m) => m.value)).toEqual([1, 0]);
   });
@@ -125,22 +193,57 @@ describe('TouchDesigner bridge', () => {
     const ws = new WebSocket(`ws://127.0.0.1:${bridge.wsPort}`);
     const messages: { event: string; data: { seq?: number; item?: { id: string } | null } }[] = [];
     ws.on('message', (raw) => messages.push(JSON.parse(String(raw))));
-    await until(() => messages.length, (n) => n >= 2, 15_000, 'the current state');
+    await until(
+      () => messages.length,
+      (n) => n >= 2,
+      15_000,
+      'the current state',
+    );
     expect(messages.map((m) => m.event).sort()).toEqual(['now_playing', 'queue']);
     await control('next');
-    await until(() => messages.filter((m) => m.event === 'now_playing').length, (n) => n >= 2, 15_000, 'a new event');
+    await until(
+      () => messages.filter((m) => m.event === 'now_playing').length,
+      (n) => n >= 2,
+      15_000,
+      'a new event',
+    );
     ws.close();
   });
 
   it('gives correct progress with a 5 s clock skew between bridge and hub', async () => {
     const skewedOsc = await OscReceiver.start();
-    const skewed = await startBridge({ hubUrl: hub.url, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: skewedOsc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: silent, now: () => Date.now() + 5000 });
+    const skewed = await startBridge({
+      hubUrl: hub.url,
+      token: 'bridge-token-for-tests',
+      oscHost: '127.0.0.1',
+      oscPort: skewedOsc.port,
+      oscRateHz: RATE,
+      wsPort: 0,
+      wsHost: '127.0.0.1',
+      log: silent,
+      now: () => Date.now() + 5000,
+    });
     try {
-      await until(() => skewed.clock.hasSample(), (v) => v, 15_000, 'a clock sample');
+      await until(
+        () => skewed.clock.hasSample(),
+        (v) => v,
+        15_000,
+        'a clock sample',
+      );
       expect(Math.abs(skewed.clock.offsetMs() + 5000)).toBeLessThan(100);
-      await until(() => skewedOsc.last('/np/position'), (m) => m !== undefined, 15_000, 'a position');
+      await until(
+        () => skewedOsc.last('/np/position'),
+        (m) => m !== undefined,
+        15_000,
+        'a position',
+      );
       const at = Date.now();
-      await until(() => skewedOsc.of('/np/position', at + 100)[0], (m) => m !== undefined, 2000, 'a fresh position');
+      await until(
+        () => skewedOsc.of('/np/position', at + 100)[0],
+        (m) => m !== undefined,
+        2000,
+        'a fresh position',
+      );
       const sample = skewedOsc.of('/np/position', at + 100)[0]!;
       const expected = expectedPositionS(lastNowPlaying()) - (Date.now() - sample.at) / 1000;
       expect(Math.abs((sample.value as number) - expected)).toBeLessThan(0.25);
@@ -151,7 +254,16 @@ describe('TouchDesigner bridge', () => {
   });
 
   it('refuses a wrong token as a fatal error, not a retry loop', async () => {
-    const wrong = await startBridge({ hubUrl: hub.url, token: 'not-the-token', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: silent });
+    const wrong = await startBridge({
+      hubUrl: hub.url,
+      token: 'not-the-token',
+      oscHost: '127.0.0.1',
+      oscPort: osc.port,
+      oscRateHz: RATE,
+      wsPort: 0,
+      wsHost: '127.0.0.1',
+      log: silent,
+    });
     try {
       const err = await wrong.fatal;
       expect(err.message).toMatch(/refused BRIDGE_TOKEN/);
@@ -163,8 +275,22 @@ describe('TouchDesigner bridge', () => {
 
   it('does not log "lost the hub" when it is itself stopping', async () => {
     const own = captureLog('info');
-    const stopping = await startBridge({ hubUrl: hub.url, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: own.log });
-    await until(() => stopping.status(), (s) => s === 'connected', 5000, 'connected');
+    const stopping = await startBridge({
+      hubUrl: hub.url,
+      token: 'bridge-token-for-tests',
+      oscHost: '127.0.0.1',
+      oscPort: osc.port,
+      oscRateHz: RATE,
+      wsPort: 0,
+      wsHost: '127.0.0.1',
+      log: own.log,
+    });
+    await until(
+      () => stopping.status(),
+      (s) => s === 'connected',
+      5000,
+      'connected',
+    );
     await stopping.close();
     const messages = own.lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
     expect(messages).toContain('connected to the hub');
@@ -173,9 +299,23 @@ describe('TouchDesigner bridge', () => {
 
   it('says it cannot reach a hub it never reached, rather than that it lost it', async () => {
     const own = captureLog('info');
-    const nowhere = await startBridge({ hubUrl: `http://127.0.0.1:${await freePort()}`, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: own.log });
+    const nowhere = await startBridge({
+      hubUrl: `http://127.0.0.1:${await freePort()}`,
+      token: 'bridge-token-for-tests',
+      oscHost: '127.0.0.1',
+      oscPort: osc.port,
+      oscRateHz: RATE,
+      wsPort: 0,
+      wsHost: '127.0.0.1',
+      log: own.log,
+    });
     try {
-      await until(() => nowhere.status(), (s) => s === 'disconnected', 5000, 'disconnected');
+      await until(
+        () => nowhere.status(),
+        (s) => s === 'disconnected',
+        5000,
+        'disconnected',
+      );
       const messages = own.lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
       expect(messages.filter((m) => m.startsWith('cannot reach the hub yet'))).toHaveLength(1);
       expect(messages.filter((m) => m.startsWith('lost the hub'))).toEqual([]);
@@ -185,10 +325,20 @@ describe('TouchDesigner bridge', () => {
   });
 
   it('keeps sending the last state while the hub is down and recovers by itself when it returns', async () => {
-    await until(() => bridge.status(), (s) => s === 'connected', 15_000, 'connected');
+    await until(
+      () => bridge.status(),
+      (s) => s === 'connected',
+      15_000,
+      'connected',
+    );
     const port = server.port;
     await server.close();
-    await until(() => bridge.status(), (s) => s === 'disconnected', 5000, 'disconnected');
+    await until(
+      () => bridge.status(),
+      (s) => s === 'disconnected',
+      5000,
+      'disconnected',
+    );
     const downFrom = Date.now();
     await measureFor(1500);
     const whileDown = osc.of('/np/position', downFrom).map((m) => m.value as number);
@@ -196,11 +346,21 @@ describe('TouchDesigner bridge', () => {
     expect(whileDown.at(-1)!).toBeGreaterThan(whileDown[0]!);
 
     server = await startServer(hub.config, silent, { port, rateLimits: TEST_RATE_LIMITS, simulatorState: hub.sim });
-    await until(() => bridge.status(), (s) => s === 'connected', 15_000, 'reconnected');
+    await until(
+      () => bridge.status(),
+      (s) => s === 'connected',
+      15_000,
+      'reconnected',
+    );
     const before = osc.last('/np/id')!.value;
     const t = Date.now();
     await control('next');
-    await until(() => osc.of('/np/id', t).find((m) => m.value !== before), (m) => m !== undefined, 5000, 'a change after the restart');
+    await until(
+      () => osc.of('/np/id', t).find((m) => m.value !== before),
+      (m) => m !== undefined,
+      5000,
+      'a change after the restart',
+    );
     // Several reconnection attempts failed while the hub was down; the log said so once.
     const messages = bridgeLog.lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
     expect(messages.filter((m) => m.startsWith('lost the hub'))).toHaveLength(1);

@@ -24,14 +24,20 @@ beforeEach(async () => {
 });
 
 const lookUp = (body: unknown, path = '/api/spotify') =>
-  fetch(`${hub.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${hub.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 const appTokenRequests = () => hub.sim.calls.filter((c) => c.target === 'token:client_credentials').length;
 const anyTrackId = () => hub.sim.catalog.trackOrder[0]!;
 
 describe('catalog proxy', () => {
   it('fetches the app token once for N concurrent look-ups', async () => {
     const before = appTokenRequests();
-    const answers = await Promise.all(Array.from({ length: 25 }, () => lookUp({ endpoint: `/v1/tracks/${anyTrackId()}` })));
+    const answers = await Promise.all(
+      Array.from({ length: 25 }, () => lookUp({ endpoint: `/v1/tracks/${anyTrackId()}` })),
+    );
     for (const a of answers) expect(a.status).toBe(200);
     const track = await answers[0]!.json();
     expect(track).toMatchObject({ type: 'track', id: anyTrackId() });
@@ -62,18 +68,33 @@ describe('catalog proxy', () => {
 
   it('refuses a body without an endpoint and non-JSON bodies', async () => {
     expect((await lookUp({})).status).toBe(400);
-    const res = await fetch(`${hub.url}/api/spotify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"endpoint":' });
+    const res = await fetch(`${hub.url}/api/spotify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"endpoint":',
+    });
     expect(res.status).toBe(400);
     expect((await res.json()).error.code).toBe('invalid_body');
   });
 
   it('refuses other HTTP methods on /api/spotify with 400', async () => {
-    const res = await fetch(`${hub.url}/api/spotify`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const res = await fetch(`${hub.url}/api/spotify`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    });
     expect(res.status).toBe(400);
   });
 
   it('maps upstream errors instead of echoing them', async () => {
-    hub.sim.faults.push({ target: 'catalog', status: 500, retryAfterSeconds: null, remaining: 1, plainText: true, delayMs: 0 });
+    hub.sim.faults.push({
+      target: 'catalog',
+      status: 500,
+      retryAfterSeconds: null,
+      remaining: 1,
+      plainText: true,
+      delayMs: 0,
+    });
     const res = await lookUp({ endpoint: `/v1/albums/${hub.sim.catalog.albums.keys().next().value}` });
     expect(res.status).toBe(502);
     const body = await res.json();
@@ -82,7 +103,14 @@ describe('catalog proxy', () => {
   });
 
   it('turns a 429 into 503 with Retry-After', async () => {
-    hub.sim.faults.push({ target: 'catalog', status: 429, retryAfterSeconds: 7, remaining: 1, plainText: false, delayMs: 0 });
+    hub.sim.faults.push({
+      target: 'catalog',
+      status: 429,
+      retryAfterSeconds: 7,
+      remaining: 1,
+      plainText: false,
+      delayMs: 0,
+    });
     const res = await lookUp({ endpoint: '/v1/search?q=a&type=track' });
     expect(res.status).toBe(503);
     expect(res.headers.get('retry-after')).toBe('7');

@@ -22,11 +22,16 @@ interface DoctorRun {
 
 function doctor(env: Record<string, string>): Promise<DoctorRun> {
   // LOCAL_REDIS_URL points at a closed port unless a case sets it: never the Redis on 6379.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/doctor.ts'], { env: { HOME: process.env.HOME ?? '', PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/doctor.ts'], {
+    env: { HOME: process.env.HOME ?? '', PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, lines: out.split('\n').filter(Boolean) })));
+  return new Promise((resolve) =>
+    child.once('close', (code) => resolve({ code, lines: out.split('\n').filter(Boolean) })),
+  );
 }
 
 const line = (run: DoctorRun, prefix: RegExp) => run.lines.filter((l) => prefix.test(l));
@@ -36,7 +41,12 @@ const lanAddress = Object.values(networkInterfaces())
   .find((i) => i !== undefined && i.family === 'IPv4' && !i.internal)?.address;
 
 const APP = { clientId: 'hubclient0001', clientSecret: 'hub-secret-0001' };
-const SECRETS = { SESSION_SECRET: 'session-secret-for-tests', TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'), OPERATOR_TOKEN: 'operator-token-for-tests', BRIDGE_TOKEN: 'bridge-token-for-tests' };
+const SECRETS = {
+  SESSION_SECRET: 'session-secret-for-tests',
+  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString('base64'),
+  OPERATOR_TOKEN: 'operator-token-for-tests',
+  BRIDGE_TOKEN: 'bridge-token-for-tests',
+};
 
 let redis: TestRedis;
 let sim: TestSimulator;
@@ -66,7 +76,9 @@ describe('doctor with broken settings', () => {
     expect(run.code).toBe(1);
     expect(line(run, /^FAIL {2}redis: no Redis answers at redis:\/\/127\.0\.0\.1:\d+/)).toHaveLength(1);
     expect(line(run, /^FAIL {2}redis: .*docker compose up -d redis/)).toHaveLength(1);
-    expect(line(run, /^FAIL {2}SPOTIFY_REDIRECT_URI: http:\/\/localhost:4000\/callback: Spotify refuses localhost/)).toHaveLength(1);
+    expect(
+      line(run, /^FAIL {2}SPOTIFY_REDIRECT_URI: http:\/\/localhost:4000\/callback: Spotify refuses localhost/),
+    ).toHaveLength(1);
     expect(line(run, /^FAIL {2}PUBLIC_URL: http:\/\/127\.0\.0\.1:4000 \(the default\) is loopback/)).toHaveLength(1);
     expect(run.lines.at(-1)).toMatch(/^doctor: \d+ problems block a show/);
   });
@@ -79,7 +91,13 @@ describe('doctor with broken settings', () => {
   });
 
   it('rejects wrong app credentials through the accounts service', async () => {
-    const run = await doctor({ ...SECRETS, SPOTIFY_CLIENT_ID: APP.clientId, SPOTIFY_CLIENT_SECRET: 'not-the-secret', SPOTIFY_ACCOUNTS_URL: `${sim.url}/accounts`, REDIS_URL: redis.url });
+    const run = await doctor({
+      ...SECRETS,
+      SPOTIFY_CLIENT_ID: APP.clientId,
+      SPOTIFY_CLIENT_SECRET: 'not-the-secret',
+      SPOTIFY_ACCOUNTS_URL: `${sim.url}/accounts`,
+      REDIS_URL: redis.url,
+    });
     expect(run.code).toBe(1);
     expect(line(run, /^FAIL {2}spotify: .* rejects the client id or secret/)).toHaveLength(1);
   });
@@ -90,7 +108,9 @@ describe('doctor with broken settings', () => {
     try {
       await client.configSet('maxmemory-policy', 'allkeys-lru');
       const run = await doctor({ REDIS_URL: evicting.url });
-      expect(line(run, /^WARN {2}redis: Redis maxmemory-policy is allkeys-lru: BullMQ needs noeviction/)).toHaveLength(1);
+      expect(line(run, /^WARN {2}redis: Redis maxmemory-policy is allkeys-lru: BullMQ needs noeviction/)).toHaveLength(
+        1,
+      );
       expect(line(run, /^FAIL {2}redis/)).toEqual([]);
     } finally {
       await client.close();
@@ -111,15 +131,38 @@ describe('doctor with show settings', () => {
     certDir = mkdtempSync(path.join(tmpdir(), 'nph-doctor-tls-'));
     const key = path.join(certDir, 'key.pem');
     const cert = path.join(certDir, 'cert.pem');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', `/CN=${lanAddress}`, '-addext', `subjectAltName=IP:${lanAddress}`], { stdio: 'ignore' });
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${lanAddress}`,
+        '-addext',
+        `subjectAltName=IP:${lanAddress}`,
+      ],
+      { stdio: 'ignore' },
+    );
     if (made.status !== 0) throw new Error('openssl could not make a certificate');
     // The TLS proxy in front of the hub, as Caddy is in docs/deploy.md.
     const hubPort = new URL(hub.url).port;
     proxy = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
-      const upstream = httpRequest({ host: '127.0.0.1', port: hubPort, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      });
+      const upstream = httpRequest(
+        { host: '127.0.0.1', port: hubPort, path: req.url, method: req.method, headers: req.headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
       req.pipe(upstream);
     });
     await new Promise<void>((resolve) => proxy.listen(0, lanAddress, () => resolve()));

@@ -31,7 +31,10 @@ let env: Record<string, string>;
 const rootCa = () => readFileSync(path.join(caddyHome, 'data', 'caddy', 'pki', 'authorities', 'local', 'root.crt'));
 
 /** GET over https trusting only Caddy's local CA; answers status, headers and body. */
-function get(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+function get(
+  url: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request(url, { ca: rootCa(), headers }, (res) => {
       let body = '';
@@ -48,8 +51,19 @@ beforeAll(async () => {
   redis = await startTestRedis();
   const [hubPort, httpPort, httpsPort] = [await freePort(), await freePort(), await freePort()];
   publicUrl = `https://${lanAddress}:${httpsPort}`;
-  sim = await startTestSimulator({ clientId: 'hubclient0001', clientSecret: 'hub-secret-0001', redirectUris: [`${publicUrl}/callback`] });
-  env = externalHubEnv({ redisUrl: redis.url, port: hubPort, publicUrl, simUrl: sim.url, pollIntervalMs: 500, extra: { TRUST_PROXY: 'true' } });
+  sim = await startTestSimulator({
+    clientId: 'hubclient0001',
+    clientSecret: 'hub-secret-0001',
+    redirectUris: [`${publicUrl}/callback`],
+  });
+  env = externalHubEnv({
+    redisUrl: redis.url,
+    port: hubPort,
+    publicUrl,
+    simUrl: sim.url,
+    pollIntervalMs: 500,
+    extra: { TRUST_PROXY: 'true' },
+  });
   hub = spawnRole('server-behind-caddy', 'server/main.ts', env);
   worker = spawnRole('worker-behind-caddy', 'workers/poll.main.ts', env);
   // Generous: start-up bundles the pages with esbuild, slow on a busy 2-core machine.
@@ -72,14 +86,19 @@ beforeAll(async () => {
   });
   // Caddy has no "ready" event to subscribe to from outside: wait until it answers over TLS.
   await until(
-    () => get(`${publicUrl}/healthz`).then((r) => r.status, () => 0),
+    () =>
+      get(`${publicUrl}/healthz`).then(
+        (r) => r.status,
+        () => 0,
+      ),
     (status) => status === 200,
     30_000,
     'Caddy serving the hub over https',
   );
 }, 120_000);
 afterAll(async () => {
-  if (caddy && caddy.exitCode === null) await new Promise((resolve) => (caddy.once('exit', resolve), caddy.kill('SIGTERM')));
+  if (caddy && caddy.exitCode === null)
+    await new Promise((resolve) => (caddy.once('exit', resolve), caddy.kill('SIGTERM')));
   await worker?.kill('SIGTERM');
   await hub?.kill('SIGTERM');
   await sim?.close();
@@ -99,7 +118,12 @@ describe('the hub behind Caddy (docs/deploy.md)', () => {
   });
 
   it('carries Socket.IO over wss to phones', async () => {
-    const socket: Socket = io(publicUrl, { transports: ['websocket'], ca: rootCa().toString(), forceNew: true, reconnection: false });
+    const socket: Socket = io(publicUrl, {
+      transports: ['websocket'],
+      ca: rootCa().toString(),
+      forceNew: true,
+      reconnection: false,
+    });
     try {
       const payload = await new Promise<{ seq: number }>((resolve, reject) => {
         socket.once('now_playing', resolve);
@@ -113,7 +137,12 @@ describe('the hub behind Caddy (docs/deploy.md)', () => {
 
   it('passes npm run doctor with nothing that blocks a show', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/doctor.ts'], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env, NODE_EXTRA_CA_CERTS: path.join(caddyHome, 'data', 'caddy', 'pki', 'authorities', 'local', 'root.crt') },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        ...env,
+        NODE_EXTRA_CA_CERTS: path.join(caddyHome, 'data', 'caddy', 'pki', 'authorities', 'local', 'root.crt'),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

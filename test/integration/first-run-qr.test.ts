@@ -46,7 +46,9 @@ describe('the display QR code when PUBLIC_URL is unset and the hub listens beyon
 
   it('tells operators which address the QR code carries, and warns that PUBLIC_URL is loopback', async () => {
     const svg = await (await fetch(`http://127.0.0.1:${port}/display/qr.svg`)).text();
-    const operator = new RecordingSocket(`http://127.0.0.1:${port}/operator`, { auth: { token: 'operator-token-for-tests' } });
+    const operator = new RecordingSocket(`http://127.0.0.1:${port}/operator`, {
+      auth: { token: 'operator-token-for-tests' },
+    });
     try {
       const health = await operator.next('health', (h) => h.address !== undefined);
       expect(health.address!.qr_url).toBe(decodeQrSvg(svg));
@@ -68,7 +70,9 @@ describe('the display QR code when PUBLIC_URL is unset and the hub listens beyon
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.locator('#join-address').waitFor({ state: 'visible' });
       expect(await page.textContent('#join-qr-url')).toBe(qr);
-      expect(await page.textContent('#join-warnings li[data-code="public_url_loopback"]')).toMatch(/loopback address no phone can open/);
+      expect(await page.textContent('#join-warnings li[data-code="public_url_loopback"]')).toMatch(
+        /loopback address no phone can open/,
+      );
       expect(await page.textContent('#join-guests')).toMatch(/Guests .* plain http/);
     } finally {
       await browser.close();

@@ -12,8 +12,14 @@ import { until } from '../helpers/wait.js';
 import type { RedisClient } from '../../shared/redis.js';
 
 /** Runs a `bin/` script to its end; stdout and stderr kept apart. */
-function runToEnd(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { env: { HOME: process.env.HOME ?? '', PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function runToEnd(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { HOME: process.env.HOME ?? '', PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -75,7 +81,8 @@ describe('npm start in demo mode on a Redis it did not start', () => {
   async function snapshot(db: number): Promise<Record<string, string | null>> {
     await client.select(db);
     const out: Record<string, string | null> = {};
-    for (const key of (await client.keys('*')).sort()) out[key] = (await client.type(key)) === 'string' ? await client.get(key) : `<${await client.type(key)}>`;
+    for (const key of (await client.keys('*')).sort())
+      out[key] = (await client.type(key)) === 'string' ? await client.get(key) : `<${await client.type(key)}>`;
     await client.select(0);
     return out;
   }
@@ -111,7 +118,9 @@ describe('npm start in demo mode on a Redis it did not start', () => {
       POLL_INTERVAL_MS: '500',
     });
     try {
-      const notice = await hub.waitForLog((m) => typeof m.msg === 'string' && m.msg.startsWith('demo mode found a Redis it did not start'));
+      const notice = await hub.waitForLog(
+        (m) => typeof m.msg === 'string' && m.msg.startsWith('demo mode found a Redis it did not start'),
+      );
       expect(notice.database).toBe(14);
       expect(notice.msg).toContain('npm run demo:clean');
       await hub.waitForLog((m) => typeof m.msg === 'string' && m.msg.startsWith('hub ready'), 45_000);
@@ -122,7 +131,12 @@ describe('npm start in demo mode on a Redis it did not start', () => {
         'the demo crowd playing',
       );
       // The worker's now_playing reached the servers over the demo's own channel…
-      await until(() => [...channels].some((c) => c.startsWith('nph:db14:socket.io')), (ok) => ok, 10_000, 'an event on the demo channel');
+      await until(
+        () => [...channels].some((c) => c.startsWith('nph:db14:socket.io')),
+        (ok) => ok,
+        10_000,
+        'an event on the demo channel',
+      );
       // …and nothing went out on the channel a hub on database 0 listens to.
       expect([...channels].filter((c) => c.startsWith('nph:socket.io'))).toEqual([]);
       const demoKeys = Object.keys(await snapshot(14));

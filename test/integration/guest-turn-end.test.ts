@@ -21,7 +21,14 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
-const pick = (uri: string) => ({ uri, name: uri, artists: [{ name: 'A' }], album: { name: 'B', images: [] }, duration_ms: 1000, explicit: false });
+const pick = (uri: string) => ({
+  uri,
+  name: uri,
+  artists: [{ name: 'A' }],
+  album: { name: 'B', images: [] },
+  duration_ms: 1000,
+  explicit: false,
+});
 
 it('a guest whose picks all played is taken out of the line only after the picks are spent', async () => {
   const userId = 'guest-order';
@@ -39,10 +46,22 @@ it('a guest whose picks all played is taken out of the line only after the picks
     },
   } as unknown as Line;
   const player = { pause: () => Promise.resolve() } as unknown as PlayerClient;
-  const guests = new GuestTurns({ redis: db, line, picks, venue: {} as VenueStore, player, idleSeconds: () => 60, log: createLogger({ level: 'silent' }) });
+  const guests = new GuestTurns({
+    redis: db,
+    line,
+    picks,
+    venue: {} as VenueStore,
+    player,
+    idleSeconds: () => 60,
+    log: createLogger({ level: 'silent' }),
+  });
 
   // The last pick started earlier and the player is now on nothing: the picks are done.
-  const ended = await guests.observed({ user_id: userId, ends_at: Date.now() + 60_000 } as Parameters<GuestTurns['observed']>[0], turn, { kind: 'nothing' });
+  const ended = await guests.observed(
+    { user_id: userId, ends_at: Date.now() + 60_000 } as Parameters<GuestTurns['observed']>[0],
+    turn,
+    { kind: 'nothing' },
+  );
 
   expect(ended).toBe(true);
   expect(picksWhenTakenOut).toEqual([null]);

@@ -29,7 +29,10 @@ afterAll(async () => {
 /** Another server of the same hub: same settings and secrets, its own port. */
 async function anotherServer(): Promise<RunningServer> {
   const base = await testConfig(redis.url);
-  const server = await startServer({ ...first.config, port: base.port }, createLogger({ level: 'silent' }), { rateLimits: LIMITS, simulatorState: first.sim });
+  const server = await startServer({ ...first.config, port: base.port }, createLogger({ level: 'silent' }), {
+    rateLimits: LIMITS,
+    simulatorState: first.sim,
+  });
   started.push(server);
   return server;
 }
@@ -65,8 +68,18 @@ describe('a fleet of two servers', () => {
   it('counts a limit once for the whole fleet', async () => {
     const other = await anotherServer();
     // One client behind the venue's proxy, whichever server the balancer picks.
-    const ask = (url: string) => fetch(`${url}/login`, { redirect: 'manual', headers: { 'x-forwarded-for': '203.0.113.5' } }).then((r) => r.status);
-    const statuses = [await ask(first.url), await ask(other.url), await ask(first.url), await ask(other.url), await ask(first.url), await ask(other.url)];
+    const ask = (url: string) =>
+      fetch(`${url}/login`, { redirect: 'manual', headers: { 'x-forwarded-for': '203.0.113.5' } }).then(
+        (r) => r.status,
+      );
+    const statuses = [
+      await ask(first.url),
+      await ask(other.url),
+      await ask(first.url),
+      await ask(other.url),
+      await ask(first.url),
+      await ask(other.url),
+    ];
     expect(statuses).toEqual([302, 302, 302, 302, 429, 429]);
   });
 

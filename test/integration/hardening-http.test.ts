@@ -72,14 +72,21 @@ describe('Socket.IO long-polling next to Express', () => {
   it('connects over polling with a logged-in session and upgrades to websocket', async () => {
     const client = new CookieClient();
     await loginThroughSimulator(client, hub.url, 'grace');
-    const socket = ioClient(hub.url, { transports: ['polling', 'websocket'], forceNew: true, reconnection: false, extraHeaders: { cookie: client.cookieHeader(hub.url) } });
+    const socket = ioClient(hub.url, {
+      transports: ['polling', 'websocket'],
+      forceNew: true,
+      reconnection: false,
+      extraHeaders: { cookie: client.cookieHeader(hub.url) },
+    });
     try {
       const you = await new Promise<unknown>((resolve, reject) => {
         socket.once('you', resolve);
         socket.once('connect_error', reject);
       });
       expect(you).toEqual(expect.objectContaining({ state: expect.any(String) }));
-      await new Promise<void>((resolve) => (socket.io.engine.transport.name === 'websocket' ? resolve() : socket.io.engine.once('upgrade', () => resolve())));
+      await new Promise<void>((resolve) =>
+        socket.io.engine.transport.name === 'websocket' ? resolve() : socket.io.engine.once('upgrade', () => resolve()),
+      );
       expect(socket.io.engine.transport.name).toBe('websocket');
     } finally {
       socket.close();
@@ -97,7 +104,11 @@ describe('Socket.IO long-polling next to Express', () => {
 
 describe('bad bodies', () => {
   const post = (headers: Record<string, string>, body: Buffer | string) =>
-    fetch(`${hub.url}/api/spotify`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+    fetch(`${hub.url}/api/spotify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: typeof body === 'string' ? body : new Uint8Array(body),
+    });
 
   it('answers a malformed gzip body with 400 and logs a warning without a stack', async () => {
     const before = logs.lines.length;
@@ -139,27 +150,45 @@ describe('CSRF by Origin and Referer', () => {
   });
 
   it('refuses a cookie-authenticated POST without Origin but with a foreign Referer', async () => {
-    const res = await fetch(`${hub.url}/api/queue/leave`, { method: 'POST', headers: { cookie: client.cookieHeader(hub.url), referer: 'https://evil.example/page' } });
+    const res = await fetch(`${hub.url}/api/queue/leave`, {
+      method: 'POST',
+      headers: { cookie: client.cookieHeader(hub.url), referer: 'https://evil.example/page' },
+    });
     expect(res.status).toBe(403);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('origin_not_allowed');
   });
 
   it('refuses a cookie-authenticated POST with neither Origin nor Referer', async () => {
-    const res = await fetch(`${hub.url}/api/queue/leave`, { method: 'POST', headers: { cookie: client.cookieHeader(hub.url) } });
+    const res = await fetch(`${hub.url}/api/queue/leave`, {
+      method: 'POST',
+      headers: { cookie: client.cookieHeader(hub.url) },
+    });
     expect(res.status).toBe(403);
   });
 
   it('refuses Origin: null', async () => {
-    const res = await fetch(`${hub.url}/api/queue/leave`, { method: 'POST', headers: { cookie: client.cookieHeader(hub.url), origin: 'null' } });
+    const res = await fetch(`${hub.url}/api/queue/leave`, {
+      method: 'POST',
+      headers: { cookie: client.cookieHeader(hub.url), origin: 'null' },
+    });
     expect(res.status).toBe(403);
   });
 
   it('accepts the same POST with the hub’s own Referer, and a cookie-less script without either', async () => {
-    const own = await fetch(`${hub.url}/api/queue/leave`, { method: 'POST', headers: { cookie: client.cookieHeader(hub.url), referer: `${hub.url}/` } });
+    const own = await fetch(`${hub.url}/api/queue/leave`, {
+      method: 'POST',
+      headers: { cookie: client.cookieHeader(hub.url), referer: `${hub.url}/` },
+    });
     expect(own.status).toBe(200);
-    const script = await fetch(`${hub.url}/api/operator/pause`, { method: 'POST', headers: { authorization: 'Bearer operator-token-for-tests' } });
+    const script = await fetch(`${hub.url}/api/operator/pause`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer operator-token-for-tests' },
+    });
     expect(script.status).toBe(200);
-    await fetch(`${hub.url}/api/operator/resume`, { method: 'POST', headers: { authorization: 'Bearer operator-token-for-tests' } });
+    await fetch(`${hub.url}/api/operator/resume`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer operator-token-for-tests' },
+    });
   });
 
   it('sends Referrer-Policy same-origin, so the pages’ own POSTs carry their Origin', async () => {
@@ -194,12 +223,18 @@ describe('client addresses behind a proxy (TRUST_PROXY=1)', () => {
   it('counts the address the proxy saw, so rotating the left-most X-Forwarded-For does not reset the /login limit', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const res = await fetch(`${hub.url}/login`, { redirect: 'manual', headers: { 'x-forwarded-for': `10.9.${i}.1, 203.0.113.77` } });
+      const res = await fetch(`${hub.url}/login`, {
+        redirect: 'manual',
+        headers: { 'x-forwarded-for': `10.9.${i}.1, 203.0.113.77` },
+      });
       statuses.push(res.status);
     }
     expect(statuses.slice(0, 5)).toEqual([302, 302, 302, 302, 302]);
     expect(statuses.slice(5)).toEqual([429, 429]);
-    const other = await fetch(`${hub.url}/login`, { redirect: 'manual', headers: { 'x-forwarded-for': '203.0.113.78' } });
+    const other = await fetch(`${hub.url}/login`, {
+      redirect: 'manual',
+      headers: { 'x-forwarded-for': '203.0.113.78' },
+    });
     expect(other.status).toBe(302);
   });
 });
@@ -209,7 +244,9 @@ describe('routes for this machine only', () => {
     expect((await fetch(`${hub.url}/metrics`)).status).toBe(200);
     const proxied = await fetch(`${hub.url}/metrics`, { headers: { 'x-forwarded-for': '198.51.100.9' } });
     expect(proxied.status).toBe(403);
-    const withToken = await fetch(`${hub.url}/metrics`, { headers: { 'x-forwarded-for': '198.51.100.9', authorization: 'Bearer metrics-token-for-tests' } });
+    const withToken = await fetch(`${hub.url}/metrics`, {
+      headers: { 'x-forwarded-for': '198.51.100.9', authorization: 'Bearer metrics-token-for-tests' },
+    });
     expect(withToken.status).toBe(200);
     expect(await withToken.text()).toContain('nph_line_length');
   });
@@ -219,10 +256,16 @@ describe('routes for this machine only', () => {
     const headers = { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.9' };
     const refused = await fetch(`${hub.url}/sim/control/listeners/ada/playback`, { method: 'POST', headers, body });
     expect(refused.status).toBe(403);
-    const allowed = await fetch(`${hub.url}/sim/control/listeners/ada/playback`, { method: 'POST', headers: { ...headers, authorization: 'Bearer operator-token-for-tests' }, body });
+    const allowed = await fetch(`${hub.url}/sim/control/listeners/ada/playback`, {
+      method: 'POST',
+      headers: { ...headers, authorization: 'Bearer operator-token-for-tests' },
+      body,
+    });
     expect(allowed.status).toBeLessThan(300);
     // The simulator's own pages (consent) stay open to phones.
-    const consent = await fetch(`${hub.url}/sim/accounts/authorize`, { headers: { 'x-forwarded-for': '198.51.100.9' } });
+    const consent = await fetch(`${hub.url}/sim/accounts/authorize`, {
+      headers: { 'x-forwarded-for': '198.51.100.9' },
+    });
     expect(consent.status).not.toBe(403);
   });
 });

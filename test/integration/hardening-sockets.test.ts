@@ -31,7 +31,10 @@ afterAll(async () => {
 });
 
 /** Connects and resolves with the outcome of the handshake. */
-function handshake(namespace: string, opts: { origin?: string; cookie?: string; token?: string; ip?: string }): Promise<{ ok: true; socket: Socket } | { ok: false; code: unknown; message: string }> {
+function handshake(
+  namespace: string,
+  opts: { origin?: string; cookie?: string; token?: string; ip?: string },
+): Promise<{ ok: true; socket: Socket } | { ok: false; code: unknown; message: string }> {
   const headers: Record<string, string> = {};
   if (opts.origin) headers.origin = opts.origin;
   if (opts.cookie) headers.cookie = opts.cookie;
@@ -54,7 +57,10 @@ function handshake(namespace: string, opts: { origin?: string; cookie?: string; 
 
 async function operatorCookie(): Promise<CookieClient> {
   const client = new CookieClient();
-  const res = await client.request(`${hub.url}/api/operator/login`, { json: { token: OPERATOR }, headers: { 'x-forwarded-for': '192.0.2.200' } });
+  const res = await client.request(`${hub.url}/api/operator/login`, {
+    json: { token: OPERATOR },
+    headers: { 'x-forwarded-for': '192.0.2.200' },
+  });
   expect(res.status).toBe(200);
   return client;
 }
@@ -104,10 +110,13 @@ describe('token guessing', () => {
 
   it('counts wrong Bearer tokens on the operator API and wrong /operator auth.token in one budget', async () => {
     const ip = '192.0.2.20';
-    const bearer = (token: string) => fetch(`${hub.url}/api/operator/queue`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': ip } });
+    const bearer = (token: string) =>
+      fetch(`${hub.url}/api/operator/queue`, { headers: { authorization: `Bearer ${token}`, 'x-forwarded-for': ip } });
     expect((await bearer('nope-1')).status).toBe(401);
     expect((await bearer('nope-2')).status).toBe(401);
-    expect(await handshake('/operator', { token: 'nope-3', ip })).toEqual(expect.objectContaining({ ok: false, code: 'invalid_token' }));
+    expect(await handshake('/operator', { token: 'nope-3', ip })).toEqual(
+      expect.objectContaining({ ok: false, code: 'invalid_token' }),
+    );
     const blocked = await bearer(OPERATOR);
     expect(blocked.status).toBe(429);
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
@@ -116,12 +125,20 @@ describe('token guessing', () => {
   it('counts failures, not successes, for the operator sign-in', async () => {
     const ip = '192.0.2.30';
     for (let i = 0; i < 6; i++) {
-      const ok = await fetch(`${hub.url}/api/operator/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ token: OPERATOR }) });
+      const ok = await fetch(`${hub.url}/api/operator/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        body: JSON.stringify({ token: OPERATOR }),
+      });
       expect(ok.status).toBe(200);
     }
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
-      const res = await fetch(`${hub.url}/api/operator/login`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': ip }, body: JSON.stringify({ token: `wrong-${i}` }) });
+      const res = await fetch(`${hub.url}/api/operator/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': ip },
+        body: JSON.stringify({ token: `wrong-${i}` }),
+      });
       statuses.push(res.status);
     }
     expect(statuses).toEqual([401, 401, 401, 429]);
@@ -134,7 +151,10 @@ describe('line actions', () => {
     await loginThroughSimulator(client, hub.url, 'hedy');
     const statuses: number[] = [];
     for (let i = 0; i < 14; i++) {
-      const res = await client.request(`${hub.url}/api/queue/${i % 2 === 0 ? 'leave' : 'join'}`, { method: 'POST', headers: { 'x-forwarded-for': '192.0.2.40' } });
+      const res = await client.request(`${hub.url}/api/queue/${i % 2 === 0 ? 'leave' : 'join'}`, {
+        method: 'POST',
+        headers: { 'x-forwarded-for': '192.0.2.40' },
+      });
       statuses.push(res.status);
     }
     expect(statuses.slice(0, 12).every((s) => s === 200)).toBe(true);
@@ -149,16 +169,30 @@ describe('line actions', () => {
     await watcher.next('queue_full');
     const start = Date.now();
     const op = { authorization: `Bearer ${OPERATOR}`, 'content-type': 'application/json' };
-    const waiting = async () => ((await (await fetch(`${hub.url}/api/operator/queue`, { headers: op })).json()) as { waiting: { user_id: string }[] }).waiting.map((w) => w.user_id);
+    const waiting = async () =>
+      (
+        (await (await fetch(`${hub.url}/api/operator/queue`, { headers: op })).json()) as {
+          waiting: { user_id: string }[];
+        }
+      ).waiting.map((w) => w.user_id);
     const before = await waiting();
     expect(before.length).toBeGreaterThanOrEqual(3);
     const moves = 40;
     for (let i = 0; i < moves; i++) {
       const who = before[i % before.length]!;
-      await fetch(`${hub.url}/api/operator/move`, { method: 'POST', headers: op, body: JSON.stringify({ userId: who, position: 1 + ((i * 7) % before.length) }) });
+      await fetch(`${hub.url}/api/operator/move`, {
+        method: 'POST',
+        headers: op,
+        body: JSON.stringify({ userId: who, position: 1 + ((i * 7) % before.length) }),
+      });
     }
     const finalOrder = await waiting();
-    const last = await watcher.next('queue_full', (p) => p.waiting.map((w) => w.user_id).join() === finalOrder.join(), 5_000, start);
+    const last = await watcher.next(
+      'queue_full',
+      (p) => p.waiting.map((w) => w.user_id).join() === finalOrder.join(),
+      5_000,
+      start,
+    );
     const elapsed = Date.now() - start;
     const received = watcher.events.filter((e) => e.event === 'queue_full' && e.at >= start).length;
     expect(last.waiting.map((w) => w.user_id)).toEqual(finalOrder);
@@ -214,7 +248,9 @@ describe('malformed and oversized frames', () => {
     ws.send('42["ping_time",{"client_time":'); // broken JSON inside an EVENT packet
     await done;
     bystander.socket.emit('ping_time', { client_time: 7 });
-    expect(await bystander.next('pong_time', (p) => p.client_time === 7)).toEqual(expect.objectContaining({ client_time: 7 }));
+    expect(await bystander.next('pong_time', (p) => p.client_time === 7)).toEqual(
+      expect.objectContaining({ client_time: 7 }),
+    );
     bystander.close();
   });
 
@@ -226,7 +262,9 @@ describe('malformed and oversized frames', () => {
     ws.send(`42["ping_time",{"client_time":1,"pad":"${'x'.repeat(2 * 1024 * 1024)}"}]`);
     await done;
     bystander.socket.emit('ping_time', { client_time: 8 });
-    expect(await bystander.next('pong_time', (p) => p.client_time === 8)).toEqual(expect.objectContaining({ client_time: 8 }));
+    expect(await bystander.next('pong_time', (p) => p.client_time === 8)).toEqual(
+      expect.objectContaining({ client_time: 8 }),
+    );
     bystander.close();
   });
 
@@ -234,7 +272,9 @@ describe('malformed and oversized frames', () => {
     const s = new RecordingSocket(hub.url);
     await s.connected();
     s.socket.emit('ping_time', { client_time: 'soon' });
-    expect(await s.next('pong_time')).toEqual(expect.objectContaining({ client_time: 0, server_time: expect.any(Number) }));
+    expect(await s.next('pong_time')).toEqual(
+      expect.objectContaining({ client_time: 0, server_time: expect.any(Number) }),
+    );
     s.close();
   });
 });
@@ -248,25 +288,47 @@ function collectGarbage(): void {
 describe('connection churn', () => {
   it('returns socket counts, handles and heap to their baseline after 2,000 connections come and go', async () => {
     const io = hub.server.io;
-    await until(() => io.of('/').sockets.size, (n) => n === 0, 10_000, 'no sockets left from earlier tests');
+    await until(
+      () => io.of('/').sockets.size,
+      (n) => n === 0,
+      10_000,
+      'no sockets left from earlier tests',
+    );
     collectGarbage();
     const heapBefore = process.memoryUsage().heapUsed;
     const handlesBefore = (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length;
     const clients: Socket[] = [];
     for (let round = 0; round < 4; round++) {
-      const batch = Array.from({ length: 500 }, () => ioClient(hub.url, { transports: ['websocket'], forceNew: true, reconnection: false }));
-      await Promise.all(batch.map((c) => new Promise<void>((resolve, reject) => {
-        c.once('connect', () => resolve());
-        c.once('connect_error', reject);
-      })));
+      const batch = Array.from({ length: 500 }, () =>
+        ioClient(hub.url, { transports: ['websocket'], forceNew: true, reconnection: false }),
+      );
+      await Promise.all(
+        batch.map(
+          (c) =>
+            new Promise<void>((resolve, reject) => {
+              c.once('connect', () => resolve());
+              c.once('connect_error', reject);
+            }),
+        ),
+      );
       clients.push(...batch);
       // Churn: half of this batch leaves at once.
       for (const c of batch.slice(0, 250)) c.close();
     }
     expect(io.of('/').sockets.size).toBeGreaterThanOrEqual(1);
     for (const c of clients) c.close();
-    await until(() => io.of('/').sockets.size, (n) => n === 0, 20_000, 'every socket gone');
-    await until(() => (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length, (n) => n <= handlesBefore + 5, 20_000, 'handles back near baseline');
+    await until(
+      () => io.of('/').sockets.size,
+      (n) => n === 0,
+      20_000,
+      'every socket gone',
+    );
+    await until(
+      () => (process as unknown as { _getActiveHandles(): unknown[] })._getActiveHandles().length,
+      (n) => n <= handlesBefore + 5,
+      20_000,
+      'handles back near baseline',
+    );
     expect(io.of('/').adapter.rooms.size).toBe(0);
     clients.length = 0;
     collectGarbage();

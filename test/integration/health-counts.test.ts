@@ -22,7 +22,11 @@ describe('health client counts', () => {
     const bridge = new RecordingSocket(`${hub.url}/bridge`, { auth: { token: 'bridge-token-for-tests' } });
     const operator = new RecordingSocket(`${hub.url}/operator`, { auth: { token: 'operator-token-for-tests' } });
     await Promise.all([phone.connected(), display.connected(), bridge.connected(), operator.connected()]);
-    const health = await operator.next('health', (h) => h.clients.displays === 1 && h.clients['/'] === 2 && h.clients['/bridge'] === 1, 15_000);
+    const health = await operator.next(
+      'health',
+      (h) => h.clients.displays === 1 && h.clients['/'] === 2 && h.clients['/bridge'] === 1,
+      15_000,
+    );
     expect(health.clients).toEqual({ '/': 2, '/operator': 1, '/bridge': 1, displays: 1 });
     for (const s of [phone, display, bridge, operator]) s.close();
   });

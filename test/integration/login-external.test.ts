@@ -18,10 +18,21 @@ beforeAll(async () => {
   redis = await startTestRedis();
   const port = await freePort();
   hubUrl = `http://127.0.0.1:${port}`;
-  sim = await startTestSimulator({ clientId: 'publicclient01', clientSecret: null, redirectUris: [`${hubUrl}/callback`] });
+  sim = await startTestSimulator({
+    clientId: 'publicclient01',
+    clientSecret: null,
+    redirectUris: [`${hubUrl}/callback`],
+  });
   // The production-like environment of the multi-process tests, minus the client secret
   // (an empty value counts as unset).
-  const env = externalHubEnv({ redisUrl: redis.url, port, publicUrl: hubUrl, simUrl: sim.url, pollIntervalMs: 1000, extra: { SPOTIFY_CLIENT_ID: 'publicclient01', SPOTIFY_CLIENT_SECRET: '', LOG_LEVEL: 'silent' } });
+  const env = externalHubEnv({
+    redisUrl: redis.url,
+    port,
+    publicUrl: hubUrl,
+    simUrl: sim.url,
+    pollIntervalMs: 1000,
+    extra: { SPOTIFY_CLIENT_ID: 'publicclient01', SPOTIFY_CLIENT_SECRET: '', LOG_LEVEL: 'silent' },
+  });
   const config = loadConfig(env, { dataDir: null });
   expect(config.spotify.clientSecret).toBeNull();
   server = await startServer(config, createLogger({ level: 'silent' }), { rateLimits: TEST_RATE_LIMITS });
@@ -43,7 +54,11 @@ describe('login without a client secret (PKCE public client)', () => {
   });
 
   it('answers catalog look-ups with a clear 503: they need the client secret', async () => {
-    const res = await fetch(`${hubUrl}/api/spotify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: '/v1/search?q=a&type=track' }) });
+    const res = await fetch(`${hubUrl}/api/spotify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ endpoint: '/v1/search?q=a&type=track' }),
+    });
     expect(res.status).toBe(503);
     expect((await res.json()).error.message).toMatch(/SPOTIFY_CLIENT_SECRET/);
   });

@@ -114,7 +114,9 @@ describe('callback', () => {
     const consent = await client.request(login.location!);
     expect(consent.status).toBe(200);
     const before = tokenCalls();
-    const hop = await client.request(`${hub.url}/callback?code=abc&state=forged-state-value-that-was-never-issued`, { headers: { accept: 'application/json' } });
+    const hop = await client.request(`${hub.url}/callback?code=abc&state=forged-state-value-that-was-never-issued`, {
+      headers: { accept: 'application/json' },
+    });
     expect(hop.status).toBe(400);
     expect(tokenCalls()).toBe(before);
   });
@@ -136,7 +138,9 @@ describe('callback', () => {
     const state = new URL(login.location!).searchParams.get('state')!;
     const attacker = new CookieClient();
     const before = tokenCalls();
-    const hop = await attacker.request(`${hub.url}/callback?code=abc&state=${state}`, { headers: { accept: 'application/json' } });
+    const hop = await attacker.request(`${hub.url}/callback?code=abc&state=${state}`, {
+      headers: { accept: 'application/json' },
+    });
     expect(hop.status).toBe(400);
     expect(tokenCalls()).toBe(before);
   });
@@ -186,7 +190,9 @@ describe('session endpoints', () => {
 
   it('answers 401 from /refresh_token and /api/queue/join when not logged in', async () => {
     const client = new CookieClient();
-    expect((await client.request(`${hub.url}/refresh_token`, { headers: { accept: 'application/json' } })).status).toBe(401);
+    expect((await client.request(`${hub.url}/refresh_token`, { headers: { accept: 'application/json' } })).status).toBe(
+      401,
+    );
     expect((await client.request(`${hub.url}/api/queue/join`, { method: 'POST' })).status).toBe(401);
   });
 
@@ -214,7 +220,10 @@ describe('session endpoints', () => {
   it('refuses a cross-site POST with a foreign Origin', async () => {
     const client = new CookieClient();
     await loginThroughSimulator(client, hub.url, 'alan');
-    const hop = await client.request(`${hub.url}/api/queue/leave`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+    const hop = await client.request(`${hub.url}/api/queue/leave`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+    });
     expect(hop.status).toBe(403);
     expect(JSON.parse(hop.body).error.code).toBe('origin_not_allowed');
   });
@@ -231,7 +240,15 @@ describe('secrets', () => {
     const secrets = [...hub.sim.issued, hub.config.spotify.clientSecret!, client.cookie(hub.url, 'nph.sid')!];
     expect(secrets.length).toBeGreaterThan(3);
     const hubHops = client.hops.filter((h) => h.url.startsWith(`${hub.url}/`) && !h.url.startsWith(`${hub.url}/sim`));
-    const visible = hubHops.map((h) => `${h.body}\n${h.location ?? ''}\n${[...h.headers].filter(([k]) => k !== 'set-cookie').map(([k, v]) => `${k}: ${v}`).join('\n')}`).join('\n');
+    const visible = hubHops
+      .map(
+        (h) =>
+          `${h.body}\n${h.location ?? ''}\n${[...h.headers]
+            .filter(([k]) => k !== 'set-cookie')
+            .map(([k, v]) => `${k}: ${v}`)
+            .join('\n')}`,
+      )
+      .join('\n');
     const logText = logs.text();
     expect(logText.length).toBeGreaterThan(100);
     for (const secret of secrets) {

@@ -28,11 +28,19 @@ beforeAll(async () => {
   const ports = [await freePort(), await freePort()];
   urls = ports.map((p) => `http://127.0.0.1:${p}`);
   // Behind a load balancer both servers share one public URL; logins go through the first.
-  sim = await startTestSimulator({ clientId: 'hubclient0001', clientSecret: 'hub-secret-0001', redirectUris: [`${urls[0]}/callback`] });
-  const env = (port: number) => externalHubEnv({ redisUrl: redis.url, port, publicUrl: urls[0]!, simUrl: sim.url, pollIntervalMs: INTERVAL });
+  sim = await startTestSimulator({
+    clientId: 'hubclient0001',
+    clientSecret: 'hub-secret-0001',
+    redirectUris: [`${urls[0]}/callback`],
+  });
+  const env = (port: number) =>
+    externalHubEnv({ redisUrl: redis.url, port, publicUrl: urls[0]!, simUrl: sim.url, pollIntervalMs: INTERVAL });
   servers = ports.map((p, i) => spawnRole(`server-${i + 1}`, 'server/main.ts', env(p)));
   workers = [1, 2].map((i) => spawnRole(`worker-${i}`, 'workers/poll.main.ts', env(ports[0]!)));
-  await Promise.all([...servers.map((s) => s.waitForLog((m) => m.msg === 'server listening')), ...workers.map((w) => w.waitForLog((m) => m.msg === 'poll worker started'))]);
+  await Promise.all([
+    ...servers.map((s) => s.waitForLog((m) => m.msg === 'server listening')),
+    ...workers.map((w) => w.waitForLog((m) => m.msg === 'poll worker started')),
+  ]);
 });
 
 afterAll(async () => {
@@ -44,7 +52,11 @@ afterAll(async () => {
 
 const currentlyPlaying = () => sim.state.calls.filter((c) => c.target === 'currently-playing');
 async function next(listener: string) {
-  await fetch(`${sim.url}/control/listeners/${listener}/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'next' }) });
+  await fetch(`${sim.url}/control/listeners/${listener}/playback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ action: 'next' }),
+  });
 }
 
 describe('two servers, two workers', () => {
@@ -87,18 +99,28 @@ describe('two servers, two workers', () => {
     expect(killed.alive()).toBe(false);
     const start = Date.now();
     await measureFor(12 * INTERVAL);
-    const times = currentlyPlaying().filter((c) => c.at >= start).map((c) => c.at);
+    const times = currentlyPlaying()
+      .filter((c) => c.at >= start)
+      .map((c) => c.at);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(times.length).toBeGreaterThanOrEqual(6);
     // No stall: the surviving worker carries on (a gap of a few intervals at most, load allowing).
     expect(Math.max(...gaps, times[0]! - start)).toBeLessThanOrEqual(10 * INTERVAL);
     // A replacement worker joins the fleet with no other change.
-    workers[0] = spawnRole('worker-3', 'workers/poll.main.ts', externalHubEnv({ redisUrl: redis.url, port: 0, publicUrl: urls[0]!, simUrl: sim.url, pollIntervalMs: INTERVAL }));
+    workers[0] = spawnRole(
+      'worker-3',
+      'workers/poll.main.ts',
+      externalHubEnv({ redisUrl: redis.url, port: 0, publicUrl: urls[0]!, simUrl: sim.url, pollIntervalMs: INTERVAL }),
+    );
     await workers[0].waitForLog((m) => m.msg === 'poll worker started');
   });
 
   it('drains and exits cleanly on SIGTERM', async () => {
-    const spare = spawnRole('worker-spare', 'workers/poll.main.ts', externalHubEnv({ redisUrl: redis.url, port: 0, publicUrl: urls[0]!, simUrl: sim.url, pollIntervalMs: INTERVAL }));
+    const spare = spawnRole(
+      'worker-spare',
+      'workers/poll.main.ts',
+      externalHubEnv({ redisUrl: redis.url, port: 0, publicUrl: urls[0]!, simUrl: sim.url, pollIntervalMs: INTERVAL }),
+    );
     await spare.waitForLog((m) => m.msg === 'poll worker started');
     expect(await spare.kill('SIGTERM')).toBe(0);
     expect(spare.lines.some((l) => l.includes('"poll worker stopped"'))).toBe(true);
@@ -119,7 +141,12 @@ describe('two servers, two workers', () => {
 
     // ...and every process reconnects by itself: polling and fan-out resume.
     const last = a.events.filter((e) => e.event === 'now_playing').at(-1)!.payload as { item: { id: string } | null };
-    await until(() => client.request(`${urls[0]}/api/me`).then((h) => h.status), (s) => s === 200, 30_000, 'the server answering again');
+    await until(
+      () => client.request(`${urls[0]}/api/me`).then((h) => h.status),
+      (s) => s === 200,
+      30_000,
+      'the server answering again',
+    );
     const t = Date.now();
     await next('ada');
     await Promise.all([

@@ -27,8 +27,15 @@ describe('/readyz before the first poll', () => {
     expect(res.status).toBe(503);
     // A request logged after it marks the point by which /readyz's line would have been written.
     expect((await fetch(`${hub.url}/no-such-page`)).status).toBe(404);
-    await until(() => captured.lines.some((l) => l.includes('/no-such-page')), (ok) => ok, 5000, 'the 404 logged');
-    const records = captured.lines.map((l) => JSON.parse(l) as { level: number; err?: { stack?: string }; req?: { url?: string } });
+    await until(
+      () => captured.lines.some((l) => l.includes('/no-such-page')),
+      (ok) => ok,
+      5000,
+      'the 404 logged',
+    );
+    const records = captured.lines.map(
+      (l) => JSON.parse(l) as { level: number; err?: { stack?: string }; req?: { url?: string } },
+    );
     expect(records.filter((r) => r.level >= 50)).toEqual([]);
     expect(records.filter((r) => r.err?.stack !== undefined)).toEqual([]);
   });

@@ -12,7 +12,14 @@ beforeAll(async () => {
   redis = await startTestRedis();
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  hub = spawnRole('npm-start', 'bin/start.ts', { REDIS_URL: redis.url, PORT: String(port), HOST: '127.0.0.1', DEMO_CROWD: '3', OPERATOR_TOKEN: 'operator-token-for-tests', POLL_INTERVAL_MS: '500' });
+  hub = spawnRole('npm-start', 'bin/start.ts', {
+    REDIS_URL: redis.url,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DEMO_CROWD: '3',
+    OPERATOR_TOKEN: 'operator-token-for-tests',
+    POLL_INTERVAL_MS: '500',
+  });
   // Generous: start-up bundles the pages with esbuild, slow on a busy 2-core machine.
   await hub.waitForLog((m) => typeof m.msg === 'string' && m.msg.startsWith('hub ready'), 60_000);
 }, 90_000);
@@ -28,14 +35,23 @@ describe('npm start in demo mode', () => {
 
   it('fills the line with a demo crowd that logs in through /login, and plays their music', async () => {
     const queue = await until(
-      async () => (await (await fetch(`${url}/api/operator/queue`, { headers: { authorization: 'Bearer operator-token-for-tests' } })).json()) as { active: { display_name: string } | null; waiting: unknown[] },
+      async () =>
+        (await (
+          await fetch(`${url}/api/operator/queue`, { headers: { authorization: 'Bearer operator-token-for-tests' } })
+        ).json()) as { active: { display_name: string } | null; waiting: unknown[] },
       (q) => q.active !== null && q.waiting.length === 2,
       30_000,
       'three crowd members in line',
     );
     // Every other crowd member is a guest (venue mode); whoever arrives first drives.
     expect(queue.active!.display_name).toMatch(/\((demo|guest) \d\)$/);
-    const np = await until(async () => (await (await fetch(`${url}/api/now-playing`)).json()) as { state: string; item: { name: string } | null }, (p) => p.state === 'playing', 20_000, 'a track');
+    const np = await until(
+      async () =>
+        (await (await fetch(`${url}/api/now-playing`)).json()) as { state: string; item: { name: string } | null },
+      (p) => p.state === 'playing',
+      20_000,
+      'a track',
+    );
     expect(np.item!.name.length).toBeGreaterThan(0);
     for (const page of ['/', '/operator', '/display']) expect((await fetch(`${url}${page}`)).status).toBe(200);
   });

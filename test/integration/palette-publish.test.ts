@@ -31,16 +31,26 @@ describe('palette in now_playing', () => {
     await socket.connected();
     await loginThroughSimulator(new CookieClient(), hub.url, 'ada');
     const first = await socket.next('now_playing', (p) => p.state === 'playing' && p.item !== null, 30_000);
-    const withColours = await socket.next('now_playing', (p) => p.item?.id === first.item?.id && !!p.item?.palette, 30_000);
+    const withColours = await socket.next(
+      'now_playing',
+      (p) => p.item?.id === first.item?.id && !!p.item?.palette,
+      30_000,
+    );
     expect(withColours.seq).toBeGreaterThan(first.seq);
     const palette = withColours.item!.palette!;
     expect(Object.keys(palette).sort()).toEqual([...PALETTE_SWATCHES].sort());
     expect(Object.values(palette).some((v) => typeof v === 'string' && /^#[0-9a-f]{6}$/.test(v))).toBe(true);
     // The first event for the item went out without waiting for the colours.
-    const firstForItem = socket.events.find((e) => e.event === 'now_playing' && (e.payload as { item?: { id?: string } }).item?.id === first.item?.id);
+    const firstForItem = socket.events.find(
+      (e) => e.event === 'now_playing' && (e.payload as { item?: { id?: string } }).item?.id === first.item?.id,
+    );
     expect((firstForItem?.payload as { item: { palette?: unknown } }).item.palette ?? null).toBeNull();
     // Later keyframes of the same item keep the colours (no flip back to none).
-    const keyframe = await socket.next('now_playing', (p) => p.seq >= withColours.seq && p.server_time > withColours.server_time, 15_000);
+    const keyframe = await socket.next(
+      'now_playing',
+      (p) => p.seq >= withColours.seq && p.server_time > withColours.server_time,
+      15_000,
+    );
     if (keyframe.item?.id === first.item?.id) expect(keyframe.item?.palette).toEqual(palette);
     socket.close();
   });

@@ -23,7 +23,15 @@ let decoder: PaletteDecoder;
 let service: PaletteService;
 let red: Buffer;
 
-const item = (url: string) => ({ type: 'track' as const, id: 't1', uri: null, name: 'Song', artists: [], album: { id: 'a1', name: 'Album', images: [{ url, width: 640, height: 640 }] }, duration_ms: 1000 });
+const item = (url: string) => ({
+  type: 'track' as const,
+  id: 't1',
+  uri: null,
+  name: 'Song',
+  artists: [],
+  album: { id: 'a1', name: 'Album', images: [{ url, width: 640, height: 640 }] },
+  duration_ms: 1000,
+});
 
 beforeAll(async () => {
   redis = await startTestRedis();
@@ -32,12 +40,15 @@ beforeAll(async () => {
   art = await startArtServer();
   red = await solidPng(RED);
   const halves = await halvesPng(RED, NAVY);
-  const png = (body: Buffer) => (_req: unknown, res: import('node:http').ServerResponse) => res.writeHead(200, { 'content-type': 'image/png', 'content-length': body.length }).end(body);
+  const png = (body: Buffer) => (_req: unknown, res: import('node:http').ServerResponse) =>
+    res.writeHead(200, { 'content-type': 'image/png', 'content-length': body.length }).end(body);
   art.route('/art/red.png', png(red));
   art.route('/art/red-twice.png', png(red));
   art.route('/art/red-once.png', png(red));
   art.route('/art/halves.png', png(halves));
-  art.route('/art/not-an-image', (_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>'));
+  art.route('/art/not-an-image', (_req, res) =>
+    res.writeHead(200, { 'content-type': 'text/html' }).end('<html>hello</html>'),
+  );
   art.route('/art/broken.png', png(Buffer.from('\x89PNG\r\n\x1a\n this is not really a png')));
   art.route('/art/huge.png', (_req, res) => {
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': 20 * MB });
@@ -59,7 +70,9 @@ beforeAll(async () => {
     res.write(red.subarray(0, 100));
   });
   art.route('/art/redirect-in', (_req, res) => res.writeHead(302, { location: '/art/red-once.png' }).end());
-  art.route('/art/redirect-out', (_req, res) => res.writeHead(302, { location: `http://localhost:${new URL(art.url).port}/art/redirect-target.png` }).end());
+  art.route('/art/redirect-out', (_req, res) =>
+    res.writeHead(302, { location: `http://localhost:${new URL(art.url).port}/art/redirect-target.png` }).end(),
+  );
   art.route('/art/redirect-target.png', png(red));
   art.route('/art/red-after.png', png(red));
   art.route('/art/redirect-loop', (_req, res) => res.writeHead(302, { location: '/art/redirect-loop' }).end());
@@ -172,21 +185,41 @@ describe('PaletteService', () => {
   });
 
   it('answers null, not an error, when Redis is unreachable and still computes', async () => {
-    const down = createClient({ url: 'redis://127.0.0.1:1', socket: { reconnectStrategy: false } }) as unknown as RedisClient;
+    const down = createClient({
+      url: 'redis://127.0.0.1:1',
+      socket: { reconnectStrategy: false },
+    }) as unknown as RedisClient;
     down.on('error', () => undefined);
-    const offline = new PaletteService({ redis: down, log: createLogger({ level: 'silent' }), policy: { extraPrefixes: [`${art.url}/art/`] }, decoder });
+    const offline = new PaletteService({
+      redis: down,
+      log: createLogger({ level: 'silent' }),
+      policy: { extraPrefixes: [`${art.url}/art/`] },
+      decoder,
+    });
     const p = await offline.forUrl(`${art.url}/art/halves.png`);
     expect(distance(rgbOf(p!.vibrant), RED)).toBeLessThanOrEqual(25);
   });
 });
 
 describe('the follow-up now_playing with the palette', () => {
-  const sent = (url: string, id = 't1'): NowPlaying => ({ seq: 7, state: 'playing', user: null, item: { ...item(url), id, palette: null }, is_playing: true, progress_ms: 0, server_time: Date.now(), turn_ends_at: null });
+  const sent = (url: string, id = 't1'): NowPlaying => ({
+    seq: 7,
+    state: 'playing',
+    user: null,
+    item: { ...item(url), id, palette: null },
+    is_playing: true,
+    progress_ms: 0,
+    server_time: Date.now(),
+    turn_ends_at: null,
+  });
 
   it('publishes the palette for the item still playing', async () => {
     const first = sent(`${art.url}/art/halves.png`);
     const published: Palette[] = [];
-    const ok = await followUpWithPalette(service, first, { current: async () => first, publish: async (p) => void published.push(p) });
+    const ok = await followUpWithPalette(service, first, {
+      current: async () => first,
+      publish: async (p) => void published.push(p),
+    });
     expect(ok).toBe(true);
     expect(distance(rgbOf(published[0]!.vibrant), RED)).toBeLessThanOrEqual(25);
   });
@@ -195,7 +228,9 @@ describe('the follow-up now_playing with the palette', () => {
     const published: Palette[] = [];
     const publish = async (p: Palette) => void published.push(p);
     const first = sent(`${art.url}/art/halves.png`);
-    expect(await followUpWithPalette(service, first, { current: async () => sent(`${art.url}/art/red.png`, 't2'), publish })).toBe(false);
+    expect(
+      await followUpWithPalette(service, first, { current: async () => sent(`${art.url}/art/red.png`, 't2'), publish }),
+    ).toBe(false);
     const broken = sent(`${art.url}/art/not-an-image`);
     expect(await followUpWithPalette(service, broken, { current: async () => broken, publish })).toBe(false);
     expect(published).toEqual([]);

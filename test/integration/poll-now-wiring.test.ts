@@ -26,13 +26,19 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
-const pollsFor = (listener: string, since: number) => hub.sim.calls.filter((c) => c.target === 'currently-playing' && c.listenerId === listener && c.at >= since).length;
+const pollsFor = (listener: string, since: number) =>
+  hub.sim.calls.filter((c) => c.target === 'currently-playing' && c.listenerId === listener && c.at >= since).length;
 
 describe('poll at once', () => {
   it('polls a driver whose turn starts on login without waiting for the interval', async () => {
     const since = Date.now();
     await loginThroughSimulator(new CookieClient(), hub.url, 'ada');
-    await until(() => pollsFor('ada', since), (n) => n >= 1, 20_000, 'a poll for the new driver');
+    await until(
+      () => pollsFor('ada', since),
+      (n) => n >= 1,
+      20_000,
+      'a poll for the new driver',
+    );
   });
 
   it('polls the next driver at once after an operator skip', async () => {
@@ -40,15 +46,30 @@ describe('poll at once', () => {
     const since = Date.now();
     const res = await fetch(`${hub.url}/api/operator/skip`, { method: 'POST', headers: OPERATOR });
     expect(res.status).toBe(200);
-    await until(() => pollsFor('grace', since), (n) => n >= 1, 20_000, 'a poll for the next driver');
+    await until(
+      () => pollsFor('grace', since),
+      (n) => n >= 1,
+      20_000,
+      'a poll for the next driver',
+    );
   });
 
   it('polls at once after the operator pauses and after they resume', async () => {
     let since = Date.now();
     await fetch(`${hub.url}/api/operator/pause`, { method: 'POST', headers: OPERATOR });
-    await until(() => pollsFor('grace', since), (n) => n >= 1, 20_000, 'a poll after pause');
+    await until(
+      () => pollsFor('grace', since),
+      (n) => n >= 1,
+      20_000,
+      'a poll after pause',
+    );
     since = Date.now();
     await fetch(`${hub.url}/api/operator/resume`, { method: 'POST', headers: OPERATOR });
-    await until(() => pollsFor('grace', since), (n) => n >= 1, 20_000, 'a poll after resume');
+    await until(
+      () => pollsFor('grace', since),
+      (n) => n >= 1,
+      20_000,
+      'a poll after resume',
+    );
   });
 });

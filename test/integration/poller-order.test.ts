@@ -46,7 +46,11 @@ beforeEach(async () => {
 });
 
 async function control(listener: string, body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${hub.url}/sim/control/listeners/${listener}/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${hub.url}/sim/control/listeners/${listener}/playback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`control answered ${res.status}`);
 }
 function viewer(): RecordingSocket {
@@ -57,11 +61,15 @@ function viewer(): RecordingSocket {
 async function drive(listener: string): Promise<RecordingSocket> {
   await loginThroughSimulator(new CookieClient(), hub.url, listener);
   const v = viewer();
-  await v.next('now_playing', (p) => p.state === 'playing' && p.user?.display_name === hub.sim.listeners.get(listener)!.displayName);
+  await v.next(
+    'now_playing',
+    (p) => p.state === 'playing' && p.user?.display_name === hub.sim.listeners.get(listener)!.displayName,
+  );
   return v;
 }
 const cpCalls = () => hub.sim.calls.filter((c) => c.target === 'currently-playing');
-const received = (v: RecordingSocket) => v.events.filter((e) => e.event === 'now_playing').map((e) => e.payload as NowPlaying);
+const received = (v: RecordingSocket) =>
+  v.events.filter((e) => e.event === 'now_playing').map((e) => e.payload as NowPlaying);
 
 /** No payload showing `oldId` arrives after the first one showing `newId`, and seq never goes back. */
 function expectNoFlipBack(events: NowPlaying[], oldId: string, newId: string): void {
@@ -76,14 +84,29 @@ describe('ordered observations', () => {
     const v = await drive('ada');
     const oldId = received(v).at(-1)!.item!.id!;
     hub.sim.latencies.push({ target: 'currently-playing', ms: 6000, remaining: 1 });
-    await until(() => hub.sim.latencies.length, (n) => n === 0, 20_000, 'the slow call to start');
+    await until(
+      () => hub.sim.latencies.length,
+      (n) => n === 0,
+      20_000,
+      'the slow call to start',
+    );
     await control('ada', { action: 'next' });
     const newId = hub.sim.listeners.get('ada')!.playback.playlist[hub.sim.listeners.get('ada')!.playback.index]!;
     await v.next('now_playing', (p) => p.item?.id === newId, 20_000);
     // Let the late answer arrive and a few more polls pass.
-    await until(() => cpCalls().filter((c) => c.answeredAt - c.at >= 5950).length, (n) => n >= 1, 10_000, 'the slow answer');
+    await until(
+      () => cpCalls().filter((c) => c.answeredAt - c.at >= 5950).length,
+      (n) => n >= 1,
+      10_000,
+      'the slow answer',
+    );
     const after = cpCalls().length;
-    await until(() => cpCalls().length, (n) => n >= after + 3, 10_000, 'three more polls');
+    await until(
+      () => cpCalls().length,
+      (n) => n >= after + 3,
+      10_000,
+      'three more polls',
+    );
     expectNoFlipBack(received(v), oldId, newId);
   });
 
@@ -91,15 +114,30 @@ describe('ordered observations', () => {
     const v = await drive('grace');
     const oldId = received(v).at(-1)!.item!.id!;
     hub.sim.latencies.push({ target: 'currently-playing', ms: 3000, remaining: 1 });
-    await until(() => hub.sim.latencies.length, (n) => n === 0, 20_000, 'the slow call to start');
+    await until(
+      () => hub.sim.latencies.length,
+      (n) => n === 0,
+      20_000,
+      'the slow call to start',
+    );
     await control('grace', { action: 'next' });
     const newId = hub.sim.listeners.get('grace')!.playback.playlist[hub.sim.listeners.get('grace')!.playback.index]!;
     // As if the holder had frozen past the lock's lifetime: the other worker polls meanwhile.
     await direct.del(keys.pollLock());
     await v.next('now_playing', (p) => p.item?.id === newId, 10_000);
-    await until(() => cpCalls().filter((c) => c.answeredAt - c.at >= 2950 && c.listenerId === 'grace').length, (n) => n >= 1, 10_000, 'the slow answer');
+    await until(
+      () => cpCalls().filter((c) => c.answeredAt - c.at >= 2950 && c.listenerId === 'grace').length,
+      (n) => n >= 1,
+      10_000,
+      'the slow answer',
+    );
     const after = cpCalls().length;
-    await until(() => cpCalls().length, (n) => n >= after + 3, 10_000, 'three more polls');
+    await until(
+      () => cpCalls().length,
+      (n) => n >= after + 3,
+      10_000,
+      'three more polls',
+    );
     expectNoFlipBack(received(v), oldId, newId);
   });
 });
@@ -109,8 +147,15 @@ describe('no overlap, no false alarm', () => {
     await drive('hedy');
     const from = Date.now();
     hub.sim.latencies.push({ target: 'currently-playing', ms: 3000, remaining: 3 });
-    await until(() => cpCalls().filter((c) => c.at >= from && c.answeredAt - c.at >= 2950).length, (n) => n >= 3, 30_000, 'three slow answers');
-    const window = cpCalls().filter((c) => c.answeredAt >= from).sort((a, b) => a.at - b.at);
+    await until(
+      () => cpCalls().filter((c) => c.at >= from && c.answeredAt - c.at >= 2950).length,
+      (n) => n >= 3,
+      30_000,
+      'three slow answers',
+    );
+    const window = cpCalls()
+      .filter((c) => c.answeredAt >= from)
+      .sort((a, b) => a.at - b.at);
     const overlaps = window.slice(1).filter((c, i) => c.at < window[i]!.answeredAt);
     expect(overlaps).toEqual([]);
     expect(workers.map((w) => w.restarts())).toEqual([0, 0]);
@@ -125,7 +170,12 @@ describe('latency budget', () => {
     await control('katherine', { action: 'pause', ago_ms: 30_000 });
     const paused = await v.next('now_playing', (p) => p.state === 'paused', 10_000);
     const seen = cpCalls().length;
-    await until(() => cpCalls().length, (n) => n >= seen + 3, 10_000, 'three polls while paused');
+    await until(
+      () => cpCalls().length,
+      (n) => n >= seen + 3,
+      10_000,
+      'three polls while paused',
+    );
     const resumedAt = Date.now();
     await control('katherine', { action: 'play' });
     const resumed = await v.next('now_playing', (p) => p.state === 'playing' && p.seq > paused.seq, 10_000, resumedAt);
@@ -135,29 +185,64 @@ describe('latency budget', () => {
 });
 
 describe('one app-wide rate limit', () => {
-  const lookUp = () => fetch(`${hub.url}/api/spotify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ endpoint: '/v1/search?q=a&type=track' }) });
+  const lookUp = () =>
+    fetch(`${hub.url}/api/spotify`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ endpoint: '/v1/search?q=a&type=track' }),
+    });
   const catalogCalls = () => hub.sim.calls.filter((c) => c.target === 'catalog');
 
   it('the catalog proxy makes no call before a Retry-After deadline the poller got, and calls again after it', async () => {
     await drive('margaret');
-    hub.sim.faults.push({ target: 'currently-playing', status: 429, retryAfterSeconds: 2, remaining: 1, plainText: false, delayMs: 0 });
-    const limited = await until(() => cpCalls().find((c) => c.status === 429), (c) => c !== undefined, 5000, 'a 429');
+    hub.sim.faults.push({
+      target: 'currently-playing',
+      status: 429,
+      retryAfterSeconds: 2,
+      remaining: 1,
+      plainText: false,
+      delayMs: 0,
+    });
+    const limited = await until(
+      () => cpCalls().find((c) => c.status === 429),
+      (c) => c !== undefined,
+      5000,
+      'a 429',
+    );
     // The worker has read the answer and recorded the deadline for everyone.
-    await until(() => direct.get(keys.spotifyRetryAfter()), (v) => v !== null, 5000, 'the deadline in Redis');
+    await until(
+      () => direct.get(keys.spotifyRetryAfter()),
+      (v) => v !== null,
+      5000,
+      'the deadline in Redis',
+    );
     const before = catalogCalls().length;
     const res = await lookUp();
     expect(res.status).toBe(503);
     expect((await res.json()).error.code).toBe('spotify_rate_limited');
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(catalogCalls().length).toBe(before);
-    await until(() => direct.get(keys.spotifyRetryAfter()), (v) => v === null || Number(v) <= Date.now(), 5000, 'the deadline to pass');
+    await until(
+      () => direct.get(keys.spotifyRetryAfter()),
+      (v) => v === null || Number(v) <= Date.now(),
+      5000,
+      'the deadline to pass',
+    );
     expect((await lookUp()).status).toBe(200);
     expect(catalogCalls().filter((c) => c.at < limited!.at + 2000)).toHaveLength(before);
   });
 
   it('a 429 answered to the proxy holds the poller back too, and a QUOTA_EXCEEDED one shows as such to operators', async () => {
     await drive('ada');
-    hub.sim.faults.push({ target: 'catalog', status: 429, retryAfterSeconds: 2, remaining: 1, plainText: false, delayMs: 0, reason: 'QUOTA_EXCEEDED' });
+    hub.sim.faults.push({
+      target: 'catalog',
+      status: 429,
+      retryAfterSeconds: 2,
+      remaining: 1,
+      plainText: false,
+      delayMs: 0,
+      reason: 'QUOTA_EXCEEDED',
+    });
     const res = await lookUp();
     expect(res.status).toBe(503);
     const at = Date.now();
@@ -165,13 +250,25 @@ describe('one app-wide rate limit', () => {
     expect(health.spotify_limit).toBe('quota_exceeded');
     expect(health.spotify_retry_after).toBeGreaterThan(at);
     const deadline = health.spotify_retry_after!;
-    const next = await until(() => cpCalls().find((c) => c.at >= at), (c) => c !== undefined, 10_000, 'the next poll');
+    const next = await until(
+      () => cpCalls().find((c) => c.at >= at),
+      (c) => c !== undefined,
+      10_000,
+      'the next poll',
+    );
     expect(next!.at).toBeGreaterThanOrEqual(deadline);
     expect((await readHealth(direct)).spotify_limit).toBeNull();
   });
 
   it('a plain 429 shows as a short rate limit', async () => {
-    hub.sim.faults.push({ target: 'catalog', status: 429, retryAfterSeconds: 1, remaining: 1, plainText: false, delayMs: 0 });
+    hub.sim.faults.push({
+      target: 'catalog',
+      status: 429,
+      retryAfterSeconds: 1,
+      remaining: 1,
+      plainText: false,
+      delayMs: 0,
+    });
     expect((await lookUp()).status).toBe(503);
     expect((await readHealth(direct)).spotify_limit).toBe('rate_limited');
   });

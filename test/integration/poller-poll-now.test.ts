@@ -39,12 +39,29 @@ it('calls Spotify at once when asked, even while a turn with nothing playing is 
   await loginThroughSimulator(new CookieClient(), hub.url, 'ada');
   viewer = new RecordingSocket(`${hub.url}/`);
   await viewer.next('now_playing', (p) => p.state === 'playing');
-  await fetch(`${hub.url}/sim/control/listeners/ada/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action: 'nothing' }) });
+  await fetch(`${hub.url}/sim/control/listeners/ada/playback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ action: 'nothing' }),
+  });
   await viewer.next('now_playing', (p) => p.state === 'idle');
   // The next answer after the idle one is due IDLE_MS later; ask right after an idle answer.
   const seen = cpCalls().length;
-  const idleCall = (await until(() => cpCalls().slice(seen).find((c) => c.status === 204), (c) => c !== undefined, 10_000, 'an idle answer'))!;
+  const idleCall = (await until(
+    () =>
+      cpCalls()
+        .slice(seen)
+        .find((c) => c.status === 204),
+    (c) => c !== undefined,
+    10_000,
+    'an idle answer',
+  ))!;
   await trigger.pollNow();
-  const next = (await until(() => cpCalls().find((c) => c.at > idleCall.at), (c) => c !== undefined, 10_000, 'the next call'))!;
+  const next = (await until(
+    () => cpCalls().find((c) => c.at > idleCall.at),
+    (c) => c !== undefined,
+    10_000,
+    'the next call',
+  ))!;
   expect(next.at - idleCall.at).toBeLessThan(IDLE_MS);
 });

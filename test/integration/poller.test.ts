@@ -22,7 +22,10 @@ beforeAll(async () => {
   hub = await startTestHub(redis.url, { env: { POLL_INTERVAL_MS: String(INTERVAL) } });
   const log = createLogger({ level: 'silent' });
   // Two workers: everything below must hold with more than one.
-  workers = [await startPollWorker(hub.config, log, { slowMs: 1000 }), await startPollWorker(hub.config, log, { slowMs: 1000 })];
+  workers = [
+    await startPollWorker(hub.config, log, { slowMs: 1000 }),
+    await startPollWorker(hub.config, log, { slowMs: 1000 }),
+  ];
   direct = await openRedis(redis.url);
   line = new Line(direct, { turnSeconds: hub.config.turnSeconds, idleSeconds: hub.config.idleSeconds });
 });
@@ -41,7 +44,11 @@ beforeEach(async () => {
 });
 
 async function control(listener: string, body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${hub.url}/sim/control/listeners/${listener}/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${hub.url}/sim/control/listeners/${listener}/playback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   if (!res.ok) throw new Error(`control answered ${res.status}`);
 }
 function socket(opts: ConstructorParameters<typeof RecordingSocket>[1] = {}, nsp = '/'): RecordingSocket {
@@ -61,7 +68,10 @@ describe('poll worker and fan-out', () => {
   it('sends the current state to a new socket and the active user’s track change within two intervals', async () => {
     await logIn('ada');
     const viewer = socket();
-    const first = await viewer.next('now_playing', (p) => p.state === 'playing' && p.user?.display_name === 'Ada Lovelace');
+    const first = await viewer.next(
+      'now_playing',
+      (p) => p.state === 'playing' && p.user?.display_name === 'Ada Lovelace',
+    );
     expect(first.item?.type).toBe('track');
     expect(first.turn_ends_at).toBeGreaterThan(Date.now());
     const late = socket();
@@ -88,7 +98,11 @@ describe('poll worker and fan-out', () => {
 
     t = Date.now();
     await control('grace', { action: 'nothing' });
-    expect(await viewer.next('now_playing', (p) => p.state === 'idle', 5000, t)).toMatchObject({ item: null, is_playing: false, user: { display_name: 'Grace Hopper' } });
+    expect(await viewer.next('now_playing', (p) => p.state === 'idle', 5000, t)).toMatchObject({
+      item: null,
+      is_playing: false,
+      user: { display_name: 'Grace Hopper' },
+    });
     expect(calls('currently-playing').some((c) => c.status === 204)).toBe(true);
 
     t = Date.now();
@@ -100,16 +114,27 @@ describe('poll worker and fan-out', () => {
 
     t = Date.now();
     await control('grace', { action: 'ad' });
-    expect(await viewer.next('now_playing', (p) => p.item === null, 5000, t)).toMatchObject({ state: 'idle', is_playing: false });
+    expect(await viewer.next('now_playing', (p) => p.item === null, 5000, t)).toMatchObject({
+      state: 'idle',
+      is_playing: false,
+    });
   });
 
   it('refreshes an access token that expires mid-turn and keeps the events coming', async () => {
     const { socket: phone } = await logIn('hedy');
     const viewer = socket();
-    const first = await viewer.next('now_playing', (p) => p.state === 'playing' && p.user?.display_name === 'Hedy Lamarr');
+    const first = await viewer.next(
+      'now_playing',
+      (p) => p.state === 'playing' && p.user?.display_name === 'Hedy Lamarr',
+    );
     const refreshesBefore = calls('token:refresh_token').length;
     for (const token of hub.sim.accessTokens.values()) if (token.listenerId === 'hedy') token.expiresAt = 0;
-    await until(() => calls('token:refresh_token').length, (n) => n > refreshesBefore, 5000, 'a refresh');
+    await until(
+      () => calls('token:refresh_token').length,
+      (n) => n > refreshesBefore,
+      5000,
+      'a refresh',
+    );
     const t = Date.now();
     await control('hedy', { action: 'next' });
     await viewer.next('now_playing', (p) => p.item?.id !== first.item?.id, 2 * INTERVAL + 300, t);
@@ -121,9 +146,26 @@ describe('poll worker and fan-out', () => {
     await logIn('alan');
     const viewer = socket();
     await viewer.next('now_playing', (p) => p.state === 'playing');
-    hub.sim.faults.push({ target: 'currently-playing', status: 429, retryAfterSeconds: 3, remaining: 1, plainText: false, delayMs: 0 });
-    const limited = await until(() => calls('currently-playing').find((c) => c.status === 429), (c) => c !== undefined, 5000, 'a 429');
-    const after = await until(() => calls('currently-playing').find((c) => c.at > limited!.at), (c) => c !== undefined, 8000, 'the next call');
+    hub.sim.faults.push({
+      target: 'currently-playing',
+      status: 429,
+      retryAfterSeconds: 3,
+      remaining: 1,
+      plainText: false,
+      delayMs: 0,
+    });
+    const limited = await until(
+      () => calls('currently-playing').find((c) => c.status === 429),
+      (c) => c !== undefined,
+      5000,
+      'a 429',
+    );
+    const after = await until(
+      () => calls('currently-playing').find((c) => c.at > limited!.at),
+      (c) => c !== undefined,
+      8000,
+      'the next call',
+    );
     expect(after!.at - limited!.at).toBeGreaterThanOrEqual(3000);
     expect(after!.at - limited!.at).toBeLessThan(3000 + 4 * INTERVAL);
   });
@@ -133,7 +175,11 @@ describe('poll worker and fan-out', () => {
     const grace = await logIn('grace');
     await ada.socket.next('you', (y) => y.state === 'active');
     await grace.socket.next('you', (y) => y.state === 'waiting' && y.position === 1);
-    await fetch(`${hub.url}/sim/control/tokens/revoke`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ listener_id: 'ada' }) });
+    await fetch(`${hub.url}/sim/control/tokens/revoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ listener_id: 'ada' }),
+    });
     expect(await ada.socket.next('you', (y) => y.state === 'out')).toMatchObject({ reason: 'revoked' });
     await grace.socket.next('you', (y) => y.state === 'active');
     await socket().next('now_playing', (p) => p.user?.display_name === 'Grace Hopper');
@@ -160,7 +206,10 @@ describe('poll worker and fan-out', () => {
     await ada.socket.next('you', (y) => y.state === 'active');
     // A turn of 1 s for the next turn, then the operator hands the turn to grace.
     await line.updateSettings({ turnSeconds: 1 });
-    await fetch(`${hub.url}/api/operator/skip`, { method: 'POST', headers: { authorization: 'Bearer operator-token-for-tests' } });
+    await fetch(`${hub.url}/api/operator/skip`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer operator-token-for-tests' },
+    });
     await grace.socket.next('you', (y) => y.state === 'active');
     expect(await grace.socket.next('you', (y) => y.state === 'out', 5000)).toMatchObject({ reason: 'turn_over' });
   });
@@ -178,10 +227,18 @@ describe('poll worker and fan-out', () => {
 
 describe('operator', () => {
   const op = (path: string, body?: unknown, method = 'POST') =>
-    fetch(`${hub.url}/api/operator/${path}`, { method, headers: { authorization: 'Bearer operator-token-for-tests', 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    fetch(`${hub.url}/api/operator/${path}`, {
+      method,
+      headers: { authorization: 'Bearer operator-token-for-tests', 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
 
   it('refuses the /operator and /bridge namespaces without the right token', async () => {
-    for (const [nsp, auth] of [['/operator', undefined], ['/operator', { token: 'wrong' }], ['/bridge', { token: 'operator-token-for-tests' }]] as const) {
+    for (const [nsp, auth] of [
+      ['/operator', undefined],
+      ['/operator', { token: 'wrong' }],
+      ['/bridge', { token: 'operator-token-for-tests' }],
+    ] as const) {
       const s = socket(auth ? { auth: { ...auth } } : {}, nsp);
       await expect(s.connected()).rejects.toThrow(/token/);
     }
@@ -194,7 +251,11 @@ describe('operator', () => {
     const res = await fetch(`${hub.url}/api/operator/skip`, { method: 'POST' });
     expect(res.status).toBe(401);
     expect((await res.json()).error.code).toBe('operator_auth_required');
-    const bad = await fetch(`${hub.url}/api/operator/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'nope' }) });
+    const bad = await fetch(`${hub.url}/api/operator/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: 'nope' }),
+    });
     expect(bad.status).toBe(401);
   });
 
@@ -243,7 +304,12 @@ describe('operator', () => {
     await control('ada', { action: 'pause' });
     // Many ticks pass with nothing playing; the paused rotation keeps ada driving.
     const polledAfter = calls('currently-playing').length;
-    await until(() => calls('currently-playing').length, (n) => n >= polledAfter + 4, 10_000, 'four more polls');
+    await until(
+      () => calls('currently-playing').length,
+      (n) => n >= polledAfter + 4,
+      10_000,
+      'four more polls',
+    );
     const me = JSON.parse((await ada.client.request(`${hub.url}/api/me`)).body);
     expect(me.queue.state).toBe('active');
     await op('resume');

@@ -34,13 +34,19 @@ describe('Redis outage', () => {
     const me = await client.request(`${hub.url}/api/me`, { headers: { accept: 'application/json' } });
     expect(me.status).toBe(503);
     expect(JSON.parse(me.body)).toEqual({ error: { code: 'service_unavailable', message: expect.any(String) } });
-    const join = await client.request(`${hub.url}/api/queue/join`, { method: 'POST', headers: { accept: 'application/json' } });
+    const join = await client.request(`${hub.url}/api/queue/join`, {
+      method: 'POST',
+      headers: { accept: 'application/json' },
+    });
     expect(join.status).toBe(503);
     const login = await new CookieClient().request(`${hub.url}/login`, { headers: { accept: 'application/json' } });
     expect(login.status).toBe(503);
 
     await redis.start();
-    const back = await until(() => client.request(`${hub.url}/api/me`), (h) => h.status === 200);
+    const back = await until(
+      () => client.request(`${hub.url}/api/me`),
+      (h) => h.status === 200,
+    );
     const body = JSON.parse(back.body);
     expect(body.logged_in).toBe(true);
     expect(body.user.id).toBe('ada');

@@ -7,7 +7,13 @@ import { startPollWorker, type RunningPollWorker } from '../../workers/poll.work
 import { startBridge, type RunningBridge } from '../../workers/bridge/bridge.js';
 import { BridgeOutputs } from '../../workers/bridge/bridge-outputs.js';
 import { parseShow, readShow, type ShowLine } from '../../workers/bridge/show-file.js';
-import { LOOP_GAP_MS, hubClockAtStart, restamp, startReplay, type RunningReplay } from '../../workers/bridge/show-replay.js';
+import {
+  LOOP_GAP_MS,
+  hubClockAtStart,
+  restamp,
+  startReplay,
+  type RunningReplay,
+} from '../../workers/bridge/show-replay.js';
 import { CookieClient } from '../helpers/cookie-client.js';
 import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
 import { spawnIsolated } from '../helpers/isolated-process.js';
@@ -27,18 +33,39 @@ let recordedFrom: number;
 let show: ShowLine[];
 
 const control = (action: string) =>
-  fetch(`${hub.url}/sim/control/listeners/ada/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
+  fetch(`${hub.url}/sim/control/listeners/ada/playback`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ action }),
+  });
 
 /** Replays `lines` into a fresh OSC receiver; resolves when the last event went out and a frame followed. */
-async function replayInto(lines: readonly ShowLine[], speed: number, loop = false): Promise<{ osc: OscReceiver; replay: RunningReplay; outputs: BridgeOutputs }> {
+async function replayInto(
+  lines: readonly ShowLine[],
+  speed: number,
+  loop = false,
+): Promise<{ osc: OscReceiver; replay: RunningReplay; outputs: BridgeOutputs }> {
   const osc = await OscReceiver.start();
-  const outputs = await BridgeOutputs.start({ oscHost: '127.0.0.1', oscPort: osc.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: silent, hubNow: Date.now, progressRate: speed });
+  const outputs = await BridgeOutputs.start({
+    oscHost: '127.0.0.1',
+    oscPort: osc.port,
+    oscRateHz: RATE,
+    wsPort: 0,
+    wsHost: '127.0.0.1',
+    log: silent,
+    hubNow: Date.now,
+    progressRate: speed,
+  });
   const replay = startReplay({ lines, target: outputs, speed, loop, log: silent });
   return { osc, replay, outputs };
 }
 
 /** Event-driven OSC (not the 30 Hz frames): each address's value each time it changed, in order. */
-function transitions(messages: readonly ReceivedOsc[], address: string, from: number): { value: number | string; after: number }[] {
+function transitions(
+  messages: readonly ReceivedOsc[],
+  address: string,
+  from: number,
+): { value: number | string; after: number }[] {
   const out: { value: number | string; after: number }[] = [];
   for (const m of messages) {
     if (m.address !== address || m.at < from) continue;
@@ -64,9 +91,24 @@ beforeAll(async () => {
 
   // Record 10 s from the simulator through a real bridge: a track change, a pause, playing again.
   live = await OscReceiver.start();
-  const bridge: RunningBridge = await startBridge({ hubUrl: hub.url, token: 'bridge-token-for-tests', oscHost: '127.0.0.1', oscPort: live.port, oscRateHz: RATE, wsPort: 0, wsHost: '127.0.0.1', log: silent, recordFile: showFile });
+  const bridge: RunningBridge = await startBridge({
+    hubUrl: hub.url,
+    token: 'bridge-token-for-tests',
+    oscHost: '127.0.0.1',
+    oscPort: live.port,
+    oscRateHz: RATE,
+    wsPort: 0,
+    wsHost: '127.0.0.1',
+    log: silent,
+    recordFile: showFile,
+  });
   recordedFrom = bridge.recorder!.startedAt;
-  await until(() => live.last('/np/playing')?.value, (v) => v === 1, 5000, 'playing');
+  await until(
+    () => live.last('/np/playing')?.value,
+    (v) => v === 1,
+    5000,
+    'playing',
+  );
   await measureFor(2500);
   await control('next');
   await measureFor(2500);
@@ -88,7 +130,10 @@ afterAll(async () => {
 
 describe('record', () => {
   it('writes one JSON line {t, event, data} per event received, t from the start of the recording', () => {
-    const raw = readFileSync(showFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: number; event: string; data: unknown });
+    const raw = readFileSync(showFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { t: number; event: string; data: unknown });
     expect(raw.length).toBe(show.length);
     for (const line of raw) expect(Object.keys(line)).toEqual(['t', 'event', 'data']);
     expect(new Set(raw.map((l) => l.event))).toEqual(new Set(['now_playing', 'queue']));
@@ -105,7 +150,9 @@ describe('the demo show in the repo', () => {
     expect(demo.at(-1)!.t).toBeGreaterThan(120_000);
     const items = demo.flatMap((l) => (l.event === 'now_playing' && l.data.item ? [l.data.item] : []));
     expect(new Set(items.map((i) => i.id)).size).toBeGreaterThanOrEqual(5);
-    expect(new Set(demo.flatMap((l) => (l.event === 'now_playing' && l.data.user ? [l.data.user.display_name] : []))).size).toBeGreaterThanOrEqual(3);
+    expect(
+      new Set(demo.flatMap((l) => (l.event === 'now_playing' && l.data.user ? [l.data.user.display_name] : []))).size,
+    ).toBeGreaterThanOrEqual(3);
     expect(items.every((i) => i.palette && /^#[0-9a-f]{6}$/.test(i.palette.vibrant ?? ''))).toBe(true);
   });
 });
@@ -152,7 +199,17 @@ describe('replay', () => {
     errors.sort((a, b) => a - b);
     const median = errors[Math.floor(errors.length / 2)]!;
     mkdirSync('test-artifacts', { recursive: true });
-    writeFileSync('test-artifacts/replay-timing.json', JSON.stringify({ transitions: errors.length, timing_error_ms: { median, max: errors.at(-1), mean: Math.round(errors.reduce((a, b) => a + b, 0) / errors.length) } }));
+    writeFileSync(
+      'test-artifacts/replay-timing.json',
+      JSON.stringify({
+        transitions: errors.length,
+        timing_error_ms: {
+          median,
+          max: errors.at(-1),
+          mean: Math.round(errors.reduce((a, b) => a + b, 0) / errors.length),
+        },
+      }),
+    );
     // The target is 50 ms (met on a quiet machine: 3–6 ms median). Both receivers share this
     // process, which other suites on the 2 cores stall (median 128 ms seen under a full run), so
     // the bounds only catch real timing faults: the recorded transitions are seconds apart.
@@ -163,11 +220,15 @@ describe('replay', () => {
     const line = show.find((l) => l.event === 'now_playing')!;
     const { osc, replay, outputs } = await replayInto([{ ...line, t: 0 }], 1);
     const ws = new (await import('ws')).default(`ws://127.0.0.1:${outputs.wsPort}`);
-    const first = await new Promise<{ event: string; data: NowPlaying }>((resolve) => ws.once('message', (raw) => resolve(JSON.parse(String(raw)))));
+    const first = await new Promise<{ event: string; data: NowPlaying }>((resolve) =>
+      ws.once('message', (raw) => resolve(JSON.parse(String(raw)))),
+    );
     expect(first.event).toBe('now_playing');
     expect(first.data.progress_ms).toBe(line.event === 'now_playing' ? line.data.progress_ms : -1);
     expect(Math.abs(first.data.server_time - Date.now())).toBeLessThan(1000);
-    expect(Math.abs(first.data.server_time - (line.event === 'now_playing' ? line.data.server_time : 0))).toBeGreaterThan(5000);
+    expect(
+      Math.abs(first.data.server_time - (line.event === 'now_playing' ? line.data.server_time : 0)),
+    ).toBeGreaterThan(5000);
     ws.close();
     replay.stop();
     await outputs.close();
@@ -184,9 +245,15 @@ describe('replay', () => {
     // The quicker delivery (the first) sets the hub's clock at t = 0: 900.
     expect(hubClockAtStart(lines)).toBe(900);
     const late = restamp(lines[1]!, 900 + 2000, 50_000, 1);
-    expect(late.event === 'now_playing' && [late.data.server_time, late.data.turn_ends_at]).toEqual([50_000 - 400, 50_000 + 58_100]);
+    expect(late.event === 'now_playing' && [late.data.server_time, late.data.turn_ends_at]).toEqual([
+      50_000 - 400,
+      50_000 + 58_100,
+    ]);
     const fast = restamp(lines[1]!, 900 + 2000, 50_000, 2);
-    expect(fast.event === 'now_playing' && [fast.data.server_time, fast.data.turn_ends_at]).toEqual([50_000 - 200, 50_000 + 29_050]);
+    expect(fast.event === 'now_playing' && [fast.data.server_time, fast.data.turn_ends_at]).toEqual([
+      50_000 - 200,
+      50_000 + 29_050,
+    ]);
   });
 
   it('--speed 2 halves the time and moves progress twice as fast', async () => {
@@ -204,7 +271,12 @@ describe('replay', () => {
     // One replayed second while playing covers about two recorded seconds of the track.
     // The recording paused 2.5 s after the change, so the replayed second after it is all playing.
     const from = changeAt / 2 + 100;
-    expect(osc.of('/np/playing', replay.startedAt + from).filter((m) => m.at < replay.startedAt + from + 1000).map((m) => m.value)).not.toContain(0);
+    expect(
+      osc
+        .of('/np/playing', replay.startedAt + from)
+        .filter((m) => m.at < replay.startedAt + from + 1000)
+        .map((m) => m.value),
+    ).not.toContain(0);
     const a = valueAt(osc, '/np/position', replay.startedAt, from) as number;
     const b = valueAt(osc, '/np/position', replay.startedAt, from + 1000) as number;
     expect(b - a).toBeGreaterThan(1.6);
@@ -213,13 +285,35 @@ describe('replay', () => {
 
   it('--loop starts the show again after the last event', async () => {
     const lines = parseShow(
-      [0, 300].map((t, i) => JSON.stringify({ t, event: 'now_playing', data: { ...show.find((l) => l.event === 'now_playing')!.data, seq: i + 1, item: { ...firstItem(), id: `item-${i}`, name: `Item ${i}` } } })).join('\n'),
+      [0, 300]
+        .map((t, i) =>
+          JSON.stringify({
+            t,
+            event: 'now_playing',
+            data: {
+              ...show.find((l) => l.event === 'now_playing')!.data,
+              seq: i + 1,
+              item: { ...firstItem(), id: `item-${i}`, name: `Item ${i}` },
+            },
+          }),
+        )
+        .join('\n'),
     );
     const speed = 2;
     const { osc, replay, outputs } = await replayInto(lines, speed, true);
     try {
-      await until(() => replay.passes(), (n) => n >= 3, 5000, 'a third pass');
-      await until(() => transitions(osc.messages, '/np/id', replay.startedAt).length, (n) => n >= 5, 2000, 'the ids of three passes');
+      await until(
+        () => replay.passes(),
+        (n) => n >= 3,
+        5000,
+        'a third pass',
+      );
+      await until(
+        () => transitions(osc.messages, '/np/id', replay.startedAt).length,
+        (n) => n >= 5,
+        2000,
+        'the ids of three passes',
+      );
       const ids = transitions(osc.messages, '/np/id', replay.startedAt);
       expect(ids.slice(0, 5).map((x) => x.value)).toEqual(['item-0', 'item-1', 'item-0', 'item-1', 'item-0']);
       const passLength = (300 + LOOP_GAP_MS) / speed;
@@ -235,7 +329,11 @@ describe('replay', () => {
     const osc = await OscReceiver.start();
     const short = path.join(folder, 'short.jsonl');
     writeFileSync(short, `${readFileSync(showFile, 'utf8').trim().split('\n')[0]!}\n`);
-    const ok = spawnIsolated('bin/replay.ts', { cwd: folder, env: { OSC_TARGET: `127.0.0.1:${osc.port}`, BRIDGE_WS_PORT: '0' }, args: [short] });
+    const ok = spawnIsolated('bin/replay.ts', {
+      cwd: folder,
+      env: { OSC_TARGET: `127.0.0.1:${osc.port}`, BRIDGE_WS_PORT: '0' },
+      args: [short],
+    });
     expect(await ok.exited).toBe(0);
     expect(osc.of('/np/track').length).toBeGreaterThan(0);
     osc.close();

@@ -16,8 +16,13 @@ afterAll(async () => {
   await redis?.dispose();
 });
 
-const session = (userId: string) => ({ cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) }, userId }) as unknown as SessionData;
-const read = (store: SessionStore, sid: string) => new Promise<SessionData | null | undefined>((resolve, reject) => void store.get(sid, (err, s) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(s))));
+const session = (userId: string) =>
+  ({ cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) }, userId }) as unknown as SessionData;
+const read = (store: SessionStore, sid: string) =>
+  new Promise<SessionData | null | undefined>(
+    (resolve, reject) =>
+      void store.get(sid, (err, s) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(s))),
+  );
 
 describe('session store', () => {
   it('refuses to write back a session destroyed by logout', async () => {

@@ -7,17 +7,33 @@ const REDIRECT = 'http://127.0.0.1:4999/callback';
 let sim: TestSimulator;
 
 beforeAll(async () => {
-  sim = await startTestSimulator({ clientId: 'test-client', clientSecret: 'test-secret-value', redirectUris: [REDIRECT], accessTokenSeconds: 60 });
+  sim = await startTestSimulator({
+    clientId: 'test-client',
+    clientSecret: 'test-secret-value',
+    redirectUris: [REDIRECT],
+    accessTokenSeconds: 60,
+  });
 });
 afterAll(() => sim.close());
 
 const form = (body: Record<string, string>, headers: Record<string, string> = {}) =>
-  fetch(`${sim.url}/accounts/api/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(body) });
+  fetch(`${sim.url}/accounts/api/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(body),
+  });
 const basic = { authorization: `Basic ${Buffer.from('test-client:test-secret-value').toString('base64')}` };
 
 function authorizeUrl(params: Record<string, string>): string {
   const url = new URL(`${sim.url}/accounts/authorize`);
-  url.search = new URLSearchParams({ client_id: 'test-client', response_type: 'code', redirect_uri: REDIRECT, code_challenge_method: 'S256', scope: 'user-read-currently-playing', ...params }).toString();
+  url.search = new URLSearchParams({
+    client_id: 'test-client',
+    response_type: 'code',
+    redirect_uri: REDIRECT,
+    code_challenge_method: 'S256',
+    scope: 'user-read-currently-playing',
+    ...params,
+  }).toString();
   return url.toString();
 }
 
@@ -27,7 +43,11 @@ async function codeFor(listener: string, verifier: string): Promise<string> {
   const page = await fetch(url);
   expect(page.status).toBe(200);
   const f = consentForm(await page.text(), url);
-  const res = await fetch(f.action, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ ...f.fields, listener, decision: 'agree' }) });
+  const res = await fetch(f.action, {
+    method: 'POST',
+    redirect: 'manual',
+    body: new URLSearchParams({ ...f.fields, listener, decision: 'agree' }),
+  });
   expect(res.status).toBe(302);
   return new URL(res.headers.get('location')!).searchParams.get('code')!;
 }
@@ -35,19 +55,40 @@ async function codeFor(listener: string, verifier: string): Promise<string> {
 async function tokensFor(listener: string) {
   const verifier = createCodeVerifier();
   const code = await codeFor(listener, verifier);
-  const res = await form({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: 'test-client' });
+  const res = await form({
+    grant_type: 'authorization_code',
+    code,
+    redirect_uri: REDIRECT,
+    code_verifier: verifier,
+    client_id: 'test-client',
+  });
   expect(res.status).toBe(200);
   return (await res.json()) as { access_token: string; refresh_token: string; expires_in: number; token_type: string };
 }
 
 describe('simulator: authorize', () => {
   it('shows an error page for an unknown client and a wrong redirect URI', async () => {
-    expect((await fetch(authorizeUrl({ client_id: 'nope', code_challenge: codeChallengeS256(createCodeVerifier()) }))).status).toBe(400);
-    expect((await fetch(authorizeUrl({ redirect_uri: 'http://127.0.0.1:4999/other', code_challenge: codeChallengeS256(createCodeVerifier()) }))).status).toBe(400);
+    expect(
+      (await fetch(authorizeUrl({ client_id: 'nope', code_challenge: codeChallengeS256(createCodeVerifier()) })))
+        .status,
+    ).toBe(400);
+    expect(
+      (
+        await fetch(
+          authorizeUrl({
+            redirect_uri: 'http://127.0.0.1:4999/other',
+            code_challenge: codeChallengeS256(createCodeVerifier()),
+          }),
+        )
+      ).status,
+    ).toBe(400);
   });
 
   it('redirects back with invalid_request for a plain challenge or a short one', async () => {
-    const res = await fetch(authorizeUrl({ state: 's1', code_challenge_method: 'plain', code_challenge: 'x'.repeat(43) }), { redirect: 'manual' });
+    const res = await fetch(
+      authorizeUrl({ state: 's1', code_challenge_method: 'plain', code_challenge: 'x'.repeat(43) }),
+      { redirect: 'manual' },
+    );
     const back = new URL(res.headers.get('location')!);
     expect(back.searchParams.get('error')).toBe('invalid_request');
     expect(back.searchParams.get('state')).toBe('s1');
@@ -58,7 +99,11 @@ describe('simulator: authorize', () => {
   it('redirects with error=access_denied and the state on Cancel', async () => {
     const url = authorizeUrl({ state: 'the-state', code_challenge: codeChallengeS256(createCodeVerifier()) });
     const f = consentForm(await (await fetch(url)).text(), url);
-    const res = await fetch(f.action, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ ...f.fields, listener: 'ada', decision: 'cancel' }) });
+    const res = await fetch(f.action, {
+      method: 'POST',
+      redirect: 'manual',
+      body: new URLSearchParams({ ...f.fields, listener: 'ada', decision: 'cancel' }),
+    });
     const back = new URL(res.headers.get('location')!);
     expect(back.searchParams.get('error')).toBe('access_denied');
     expect(back.searchParams.get('state')).toBe('the-state');
@@ -69,7 +114,13 @@ describe('simulator: authorize', () => {
 describe('simulator: token endpoint', () => {
   it('refuses a wrong code_verifier with invalid_grant', async () => {
     const code = await codeFor('ada', createCodeVerifier());
-    const res = await form({ grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: createCodeVerifier(), client_id: 'test-client' });
+    const res = await form({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: createCodeVerifier(),
+      client_id: 'test-client',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'invalid_grant', error_description: 'code_verifier was incorrect' });
   });
@@ -77,7 +128,13 @@ describe('simulator: token endpoint', () => {
   it('accepts a code once only', async () => {
     const verifier = createCodeVerifier();
     const code = await codeFor('ada', verifier);
-    const body = { grant_type: 'authorization_code', code, redirect_uri: REDIRECT, code_verifier: verifier, client_id: 'test-client' };
+    const body = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: REDIRECT,
+      code_verifier: verifier,
+      client_id: 'test-client',
+    };
     expect((await form(body)).status).toBe(200);
     const again = await form(body);
     expect(again.status).toBe(400);
@@ -96,7 +153,9 @@ describe('simulator: token endpoint', () => {
     const first = await form({ grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: 'test-client' });
     expect(first.status).toBe(200);
     expect((await first.json()).refresh_token).toBeUndefined();
-    expect((await form({ grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: 'test-client' })).status).toBe(200);
+    expect(
+      (await form({ grant_type: 'refresh_token', refresh_token: t.refresh_token, client_id: 'test-client' })).status,
+    ).toBe(200);
   });
 
   it('rotates refresh tokens when set to, and the old one dies', async () => {
@@ -118,7 +177,10 @@ describe('simulator: token endpoint', () => {
     expect((await form({ grant_type: 'client_credentials' })).status).toBe(400);
     const res = await form({ grant_type: 'client_credentials' }, basic);
     expect(res.status).toBe(200);
-    const bad = await form({ grant_type: 'client_credentials' }, { authorization: `Basic ${Buffer.from('test-client:wrong').toString('base64')}` });
+    const bad = await form(
+      { grant_type: 'client_credentials' },
+      { authorization: `Basic ${Buffer.from('test-client:wrong').toString('base64')}` },
+    );
     expect((await bad.json()).error).toBe('invalid_client');
   });
 });
@@ -129,7 +191,9 @@ describe('simulator: Web API', () => {
     const auth = { authorization: `Bearer ${t.access_token}` };
     const me = await (await fetch(`${sim.url}/api/v1/me`, { headers: auth })).json();
     expect(me).toMatchObject({ id: 'katherine', display_name: 'Katherine Johnson', type: 'user' });
-    const a = await (await fetch(`${sim.url}/api/v1/me/player/currently-playing?additional_types=track,episode`, { headers: auth })).json();
+    const a = await (
+      await fetch(`${sim.url}/api/v1/me/player/currently-playing?additional_types=track,episode`, { headers: auth })
+    ).json();
     expect(a).toMatchObject({ currently_playing_type: expect.any(String), is_playing: true });
     expect(a.item.album.images[0].url).toMatch(/\/images\/.+\.png$/);
     const parsed = parseCurrentlyPlaying(a);
@@ -141,7 +205,12 @@ describe('simulator: Web API', () => {
   it('answers 204 when nothing plays, and item null for an ad', async () => {
     const t = await tokensFor('margaret');
     const auth = { authorization: `Bearer ${t.access_token}` };
-    const control = (action: string) => fetch(`${sim.url}/control/listeners/margaret/playback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ action }) });
+    const control = (action: string) =>
+      fetch(`${sim.url}/control/listeners/margaret/playback`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ action }),
+      });
     await control('nothing');
     expect((await fetch(`${sim.url}/api/v1/me/player/currently-playing`, { headers: auth })).status).toBe(204);
     await control('ad');
@@ -153,13 +222,23 @@ describe('simulator: Web API', () => {
   it('answers 401 for an expired token and 429 with Retry-After when forced', async () => {
     const t = await tokensFor('ada');
     const auth = { authorization: `Bearer ${t.access_token}` };
-    await fetch(`${sim.url}/control/tokens/expire`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ listener_id: 'ada' }) });
+    await fetch(`${sim.url}/control/tokens/expire`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ listener_id: 'ada' }),
+    });
     const expired = await fetch(`${sim.url}/api/v1/me`, { headers: auth });
     expect(expired.status).toBe(401);
     expect(await expired.json()).toEqual({ error: { status: 401, message: 'The access token expired' } });
     const fresh = await tokensFor('ada');
-    await fetch(`${sim.url}/control/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: 'currently-playing', status: 429, retry_after: 3, times: 1 }) });
-    const limited = await fetch(`${sim.url}/api/v1/me/player/currently-playing`, { headers: { authorization: `Bearer ${fresh.access_token}` } });
+    await fetch(`${sim.url}/control/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: 'currently-playing', status: 429, retry_after: 3, times: 1 }),
+    });
+    const limited = await fetch(`${sim.url}/api/v1/me/player/currently-playing`, {
+      headers: { authorization: `Bearer ${fresh.access_token}` },
+    });
     expect(limited.status).toBe(429);
     expect(limited.headers.get('retry-after')).toBe('3');
   });
@@ -168,7 +247,10 @@ describe('simulator: Web API', () => {
     await fetch(`${sim.url}/control/calls`, { method: 'DELETE' });
     const t = await tokensFor('grace');
     await fetch(`${sim.url}/api/v1/me`, { headers: { authorization: `Bearer ${t.access_token}` } });
-    const calls = (await (await fetch(`${sim.url}/control/calls`)).json()) as { counts: Record<string, number>; log: { target: string }[] };
+    const calls = (await (await fetch(`${sim.url}/control/calls`)).json()) as {
+      counts: Record<string, number>;
+      log: { target: string }[];
+    };
     expect(calls.counts).toMatchObject({ 'token:authorization_code': 1, me: 1 });
     expect(calls.log.map((c) => c.target)).toEqual(['authorize', 'token:authorization_code', 'me']);
   });

@@ -30,7 +30,11 @@ async function operator(): Promise<CookieClient> {
 }
 
 async function control(method: string, path: string, body?: unknown): Promise<void> {
-  const res = await fetch(`${hub.url}/sim/control${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${hub.url}/sim/control${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   expect(res.status).toBeLessThan(300);
 }
 
@@ -69,11 +73,15 @@ describe('venue account', () => {
     const start = await c.request(`${hub.url}/operator/venue/connect`);
     expect(start.status).toBe(302);
     const authorize = new URL(start.location!);
-    expect(authorize.searchParams.get('scope')).toBe('user-read-playback-state user-modify-playback-state user-read-currently-playing');
+    expect(authorize.searchParams.get('scope')).toBe(
+      'user-read-playback-state user-modify-playback-state user-read-currently-playing',
+    );
     expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
     const consent = await c.request(start.location!);
     const form = consentForm(consent.body, start.location!);
-    const decided = await c.request(form.action, { form: { ...form.fields, listener: VENUE_LISTENER_ID, decision: 'agree' } });
+    const decided = await c.request(form.action, {
+      form: { ...form.fields, listener: VENUE_LISTENER_ID, decision: 'agree' },
+    });
     const callback = await c.request(decided.location!);
     expect(callback.status).toBe(302);
     expect(callback.location).toBe(`${hub.url}/operator`);
@@ -96,8 +104,15 @@ describe('venue account', () => {
 
   it('transfers playback to a chosen device and remembers it', async () => {
     const c = await operator();
-    await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, { id: 'bar-speaker-1', name: 'Bar', type: 'Speaker' });
-    const r = await c.request(`${hub.url}/api/operator/venue/device`, { method: 'PUT', json: { deviceId: 'bar-speaker-1' } });
+    await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, {
+      id: 'bar-speaker-1',
+      name: 'Bar',
+      type: 'Speaker',
+    });
+    const r = await c.request(`${hub.url}/api/operator/venue/device`, {
+      method: 'PUT',
+      json: { deviceId: 'bar-speaker-1' },
+    });
     expect(r.status).toBe(200);
     const v = JSON.parse(r.body);
     expect(v.device).toEqual({ id: 'bar-speaker-1', name: 'Bar', type: 'Speaker' });
@@ -119,7 +134,12 @@ describe('venue account', () => {
     expect(v.problem).toBe('no_device');
     expect(v.devices).toEqual([]);
     expect(v.device).toBeNull();
-    await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, { id: VENUE_DEVICE_ID, name: 'Venue Speakers', type: 'Computer', is_active: true });
+    await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, {
+      id: VENUE_DEVICE_ID,
+      name: 'Venue Speakers',
+      type: 'Computer',
+      is_active: true,
+    });
     expect((await venue(c)).problem).toBeNull();
   });
 

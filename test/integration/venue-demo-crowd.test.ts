@@ -35,12 +35,21 @@ afterAll(async () => {
 
 it('a member and a guest of the crowd both drive: the guest with their picks on the venue account', async () => {
   // Whoever arrives first drives first (logins and joins race); the crew skips them, the other takes over.
-  const first = await viewer.next('now_playing', (p) => (p.user?.kind === 'spotify' || p.user?.kind === 'guest') && p.state === 'playing', 30_000);
+  const first = await viewer.next(
+    'now_playing',
+    (p) => (p.user?.kind === 'spotify' || p.user?.kind === 'guest') && p.state === 'playing',
+    30_000,
+  );
   const other = first.user?.kind === 'spotify' ? 'guest' : 'spotify';
   const line = new Line(db, { turnSeconds: hub.config.turnSeconds, idleSeconds: hub.config.idleSeconds });
   const skippedAt = Date.now();
   await line.skip();
-  const second = await viewer.next('now_playing', (p) => p.user?.kind === other && p.state === 'playing', 30_000, skippedAt);
+  const second = await viewer.next(
+    'now_playing',
+    (p) => p.user?.kind === other && p.state === 'playing',
+    30_000,
+    skippedAt,
+  );
   const [member, guest] = first.user?.kind === 'spotify' ? [first, second] : [second, first];
   expect(member.user?.display_name).toMatch(/demo 1/);
   expect(guest.user?.display_name).toMatch(/guest 2/);

@@ -15,7 +15,9 @@ beforeAll(async () => {
   redis = await startTestRedis();
   db = await openRedis(redis.url);
   // A long turn keeps the first member driving, so later guests wait.
-  hub = await startTestHub(redis.url, { env: { TURN_SECONDS: '3600', IDLE_SECONDS: '3600', PICKS_PER_TURN: '3', TRACK_COOLDOWN_MINUTES: '60' } });
+  hub = await startTestHub(redis.url, {
+    env: { TURN_SECONDS: '3600', IDLE_SECONDS: '3600', PICKS_PER_TURN: '3', TRACK_COOLDOWN_MINUTES: '60' },
+  });
 }, 60_000);
 afterAll(async () => {
   await hub?.close();
@@ -30,7 +32,9 @@ async function join(name: unknown, client = new CookieClient()) {
 
 async function operator(): Promise<CookieClient> {
   const c = new CookieClient();
-  expect((await c.request(`${hub.url}/api/operator/login`, { json: { token: 'operator-token-for-tests' } })).status).toBe(200);
+  expect(
+    (await c.request(`${hub.url}/api/operator/login`, { json: { token: 'operator-token-for-tests' } })).status,
+  ).toBe(200);
   return c;
 }
 
@@ -107,7 +111,9 @@ describe('catalog search', () => {
     }
     const afterFirst = calls();
     expect(afterFirst).toBeGreaterThan(before);
-    const again = await client.request(`${hub.url}/api/catalog/search?q=${encodeURIComponent(`  ${word.toUpperCase()} `)}`);
+    const again = await client.request(
+      `${hub.url}/api/catalog/search?q=${encodeURIComponent(`  ${word.toUpperCase()} `)}`,
+    );
     expect(JSON.parse(again.body)).toEqual(body);
     expect(calls()).toBe(afterFirst);
   });
@@ -135,7 +141,10 @@ describe('picks', () => {
     const me = JSON.parse((await client.request(`${hub.url}/api/me`)).body);
     expect(me.picks.map((p: { uri: string }) => p.uri)).toEqual(uris);
     // Reorder.
-    const reordered = await client.request(`${hub.url}/api/picks`, { method: 'PUT', json: { uris: [uris[2], uris[0]] } });
+    const reordered = await client.request(`${hub.url}/api/picks`, {
+      method: 'PUT',
+      json: { uris: [uris[2], uris[0]] },
+    });
     expect(JSON.parse(reordered.body).picks.map((p: { uri: string }) => p.uri)).toEqual([uris[2], uris[0]]);
   });
 
@@ -159,14 +168,19 @@ describe('picks', () => {
     const { client } = await join('Cooler');
     const playedAt = Date.now() - 10 * 60_000;
     await recordPlayed(db, trackUri(5), playedAt);
-    const r = await client.request(`${hub.url}/api/picks`, { method: 'PUT', json: { uris: [trackUri(6), trackUri(5)] } });
+    const r = await client.request(`${hub.url}/api/picks`, {
+      method: 'PUT',
+      json: { uris: [trackUri(6), trackUri(5)] },
+    });
     expect(r.status).toBe(409);
     const err = JSON.parse(r.body).error;
     expect(err.code).toBe('track_cooldown');
     expect(err.uri).toBe(trackUri(5));
     expect(err.frees_at).toBe(playedAt + 60 * 60_000);
     await recordPlayed(db, trackUri(7), Date.now() - 61 * 60_000);
-    expect((await client.request(`${hub.url}/api/picks`, { method: 'PUT', json: { uris: [trackUri(7)] } })).status).toBe(200);
+    expect(
+      (await client.request(`${hub.url}/api/picks`, { method: 'PUT', json: { uris: [trackUri(7)] } })).status,
+    ).toBe(200);
   });
 
   it('is for guests only', async () => {
@@ -186,7 +200,10 @@ describe('picks', () => {
     const change = await client.request(`${hub.url}/api/picks`, { method: 'PUT', json: { uris: [trackUri(0)] } });
     expect(change.status).toBe(409);
     expect(JSON.parse(change.body).error.code).toBe('picks_locked');
-    const ok = await client.request(`${hub.url}/api/picks`, { method: 'PUT', json: { uris: [trackUri(8), trackUri(0)] } });
+    const ok = await client.request(`${hub.url}/api/picks`, {
+      method: 'PUT',
+      json: { uris: [trackUri(8), trackUri(0)] },
+    });
     expect(ok.status).toBe(200);
   });
 });
@@ -219,27 +236,37 @@ describe('moderation', () => {
     expect(await db.lRange(keys.line(), 0, -1)).not.toContain('hedy');
     const unknown = await op.request(`${hub.url}/api/operator/ban`, { json: { userId: 'nobody-here' } });
     expect(unknown.status).toBe(404);
-    expect((await new CookieClient().request(`${hub.url}/api/operator/ban`, { json: { userId: 'hedy' } })).status).toBe(401);
+    expect((await new CookieClient().request(`${hub.url}/api/operator/ban`, { json: { userId: 'hedy' } })).status).toBe(
+      401,
+    );
   });
 
   it('vetoes one pick', async () => {
     const { client, body } = await join('Vetoed');
     await client.request(`${hub.url}/api/picks`, { method: 'PUT', json: { uris: [trackUri(2), trackUri(3)] } });
     const op = await operator();
-    const seen = JSON.parse((await op.request(`${hub.url}/api/operator/picks?userId=${encodeURIComponent(body.user.id)}`)).body);
+    const seen = JSON.parse(
+      (await op.request(`${hub.url}/api/operator/picks?userId=${encodeURIComponent(body.user.id)}`)).body,
+    );
     expect(seen.picks.map((p: { uri: string }) => p.uri)).toEqual([trackUri(2), trackUri(3)]);
     const r = await op.request(`${hub.url}/api/operator/veto`, { json: { userId: body.user.id, uri: trackUri(2) } });
     expect(r.status).toBe(200);
     const mine = JSON.parse((await client.request(`${hub.url}/api/picks`)).body);
     expect(mine.picks.map((p: { uri: string }) => p.uri)).toEqual([trackUri(3)]);
-    const missing = await op.request(`${hub.url}/api/operator/veto`, { json: { userId: body.user.id, uri: trackUri(2) } });
+    const missing = await op.request(`${hub.url}/api/operator/veto`, {
+      json: { userId: body.user.id, uri: trackUri(2) },
+    });
     expect(missing.status).toBe(404);
   });
 });
 
 describe('not registered → guest', () => {
   it('a Spotify login that ends in not_registered can continue as a guest on the same cookie', async () => {
-    await fetch(`${hub.url}/sim/control/listeners/katherine`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ not_registered: true }) });
+    await fetch(`${hub.url}/sim/control/listeners/katherine`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ not_registered: true }),
+    });
     const client = new CookieClient();
     const { callback } = await loginThroughSimulator(client, hub.url, 'katherine');
     expect(callback.location).toBe(`${hub.url}/?login_error=not_registered`);

@@ -29,11 +29,20 @@ const log = createLogger({ level: 'silent' });
 
 async function seedTokens(listenerId: string, scope = SCOPE): Promise<void> {
   const t = sim.state.issueTokens(listenerId, scope);
-  await store.save(ACCOUNT, { accessToken: t.accessToken, refreshToken: t.refreshToken!, expiresAt: Date.now() + t.expiresIn * 1000, scope });
+  await store.save(ACCOUNT, {
+    accessToken: t.accessToken,
+    refreshToken: t.refreshToken!,
+    expiresAt: Date.now() + t.expiresIn * 1000,
+    scope,
+  });
 }
 
 async function control(method: string, path: string, body?: unknown): Promise<unknown> {
-  const res = await fetch(`${sim.url}/control${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const res = await fetch(`${sim.url}/control${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   return res.json();
 }
 
@@ -50,9 +59,20 @@ async function caught(run: () => Promise<unknown>): Promise<SpotifyError> {
 beforeAll(async () => {
   redis = await startTestRedis();
   client = await openRedis(redis.url);
-  sim = await startTestSimulator({ clientId: CLIENT_ID, clientSecret: null, redirectUris: ['http://127.0.0.1/callback'] });
+  sim = await startTestSimulator({
+    clientId: CLIENT_ID,
+    clientSecret: null,
+    redirectUris: ['http://127.0.0.1/callback'],
+  });
   store = new TokenStore(client, Buffer.alloc(32, 7), log);
-  const accounts = new AccountsClient({ clientId: CLIENT_ID, clientSecret: null, redirectUri: 'http://127.0.0.1/callback', accountsUrl: `${sim.url}/accounts`, apiUrl: `${sim.url}/api`, scopes: [] });
+  const accounts = new AccountsClient({
+    clientId: CLIENT_ID,
+    clientSecret: null,
+    redirectUri: 'http://127.0.0.1/callback',
+    accountsUrl: `${sim.url}/accounts`,
+    apiUrl: `${sim.url}/api`,
+    scopes: [],
+  });
   refresher = new TokenRefresher({ redis: client, store, accounts, log });
   const gate: PlayerGate = {
     before: async () => {
@@ -81,7 +101,9 @@ beforeEach(async () => {
 describe('simulated player + PlayerClient', () => {
   it('lists the venue account’s device, parsed', async () => {
     const devices = await player.devices(ACCOUNT);
-    expect(devices).toEqual([expect.objectContaining({ id: VENUE_DEVICE_ID, name: 'Venue Speakers', type: 'Computer', is_active: true })]);
+    expect(devices).toEqual([
+      expect.objectContaining({ id: VENUE_DEVICE_ID, name: 'Venue Speakers', type: 'Computer', is_active: true }),
+    ]);
     expect(gateCalls.before).toBeGreaterThanOrEqual(1);
   });
 
@@ -90,7 +112,9 @@ describe('simulated player + PlayerClient', () => {
     const uris = [order[3]!, order[4]!].map((id) => `spotify:track:${id}`);
     const since = Date.now();
     await player.play(ACCOUNT, { uris, deviceId: VENUE_DEVICE_ID });
-    const cmd = playerCommands(sim.state).filter((c) => c.at >= since && c.command === 'play').at(-1);
+    const cmd = playerCommands(sim.state)
+      .filter((c) => c.at >= since && c.command === 'play')
+      .at(-1);
     expect(cmd).toEqual(expect.objectContaining({ listenerId: VENUE_LISTENER_ID, deviceId: VENUE_DEVICE_ID, uris }));
     const state = await player.state(ACCOUNT);
     expect(state?.device?.id).toBe(VENUE_DEVICE_ID);
@@ -120,7 +144,9 @@ describe('simulated player + PlayerClient', () => {
 
   it('maps a Free account to premium_required', async () => {
     await control('PUT', `/listeners/${VENUE_LISTENER_ID}/product`, { product: 'free' });
-    const err = await caught(() => player.play(ACCOUNT, { uris: [`spotify:track:${sim.state.catalog.trackOrder[0]}`] }));
+    const err = await caught(() =>
+      player.play(ACCOUNT, { uris: [`spotify:track:${sim.state.catalog.trackOrder[0]}`] }),
+    );
     expect(err.code).toBe('premium_required');
     expect(err.status).toBe(403);
   });
@@ -134,7 +160,11 @@ describe('simulated player + PlayerClient', () => {
     const err = await caught(() => player.play(ACCOUNT, { uris: [uri] }));
     expect(err.code).toBe('no_active_device');
     expect(err.status).toBe(404);
-    await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, { id: VENUE_DEVICE_ID, name: 'Venue Speakers', type: 'Computer' });
+    await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, {
+      id: VENUE_DEVICE_ID,
+      name: 'Venue Speakers',
+      type: 'Computer',
+    });
     await player.transfer(ACCOUNT, VENUE_DEVICE_ID);
     await player.play(ACCOUNT, { uris: [uri] });
     expect((await player.devices(ACCOUNT))[0]?.is_active).toBe(true);

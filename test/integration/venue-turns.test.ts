@@ -22,10 +22,21 @@ const sockets: RecordingSocket[] = [];
 beforeAll(async () => {
   redis = await startTestRedis();
   db = await openRedis(redis.url);
-  hub = await startTestHub(redis.url, { env: { POLL_INTERVAL_MS: '250', TURN_SECONDS: '600', IDLE_SECONDS: '600', PICKS_PER_TURN: '3', FALLBACK_PLAYLIST: PLAYLIST } });
+  hub = await startTestHub(redis.url, {
+    env: {
+      POLL_INTERVAL_MS: '250',
+      TURN_SECONDS: '600',
+      IDLE_SECONDS: '600',
+      PICKS_PER_TURN: '3',
+      FALLBACK_PLAYLIST: PLAYLIST,
+    },
+  });
   const log = createLogger({ level: 'silent' });
   // Two workers: the play of a turn must still go out exactly once.
-  workers = [await startPollWorker(hub.config, log, { slowMs: 1000 }), await startPollWorker(hub.config, log, { slowMs: 1000 })];
+  workers = [
+    await startPollWorker(hub.config, log, { slowMs: 1000 }),
+    await startPollWorker(hub.config, log, { slowMs: 1000 }),
+  ];
   line = new Line(db, { turnSeconds: hub.config.turnSeconds, idleSeconds: hub.config.idleSeconds });
 }, 60_000);
 afterAll(async () => {
@@ -52,7 +63,11 @@ function tracks(n: number): string[] {
 }
 
 async function simControl(method: string, path: string, body?: unknown): Promise<Response> {
-  return fetch(`${hub.url}/sim/control${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  return fetch(`${hub.url}/sim/control${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
 }
 interface Command {
   at: number;
@@ -64,7 +79,8 @@ interface Command {
 async function commands(): Promise<Command[]> {
   return ((await (await simControl('GET', '/player/commands')).json()) as { commands: Command[] }).commands;
 }
-const plays = async (uris: string[]) => (await commands()).filter((c) => c.command === 'play' && JSON.stringify(c.uris) === JSON.stringify(uris));
+const plays = async (uris: string[]) =>
+  (await commands()).filter((c) => c.command === 'play' && JSON.stringify(c.uris) === JSON.stringify(uris));
 
 async function guestWithPicks(name: string, uris: string[]): Promise<{ client: CookieClient; userId: string }> {
   const client = new CookieClient();
@@ -89,7 +105,10 @@ describe('guest turns', () => {
     const picks = tracks(3);
     const { userId } = await guestWithPicks('Guest One', picks);
 
-    const playing = await viewer.next('now_playing', (p) => p.user?.display_name === 'Guest One' && p.item?.uri === picks[0] && p.state === 'playing');
+    const playing = await viewer.next(
+      'now_playing',
+      (p) => p.user?.display_name === 'Guest One' && p.item?.uri === picks[0] && p.state === 'playing',
+    );
     expect(playing.user).toEqual({ display_name: 'Guest One', kind: 'guest' });
     const sent = await plays(picks);
     expect(sent).toHaveLength(1);
@@ -101,7 +120,12 @@ describe('guest turns', () => {
       const duration = hub.sim.catalog.tracks.get(uri.split(':')[2]!)!.durationMs;
       await simControl('POST', '/listeners/venue/playback', { action: 'seek', progress_ms: duration - 300 });
     }
-    const user = await until(() => line.user(userId), (u) => u?.state === 'out', 15_000, 'the guest’s turn to end');
+    const user = await until(
+      () => line.user(userId),
+      (u) => u?.state === 'out',
+      15_000,
+      'the guest’s turn to end',
+    );
     expect(user?.reason).toBe('turn_over');
     expect(await db.get(keys.picks(userId))).toBeNull();
     // Played tracks are remembered for the cooldown.
@@ -115,18 +139,48 @@ describe('guest turns', () => {
     const picks = tracks(2);
     const { userId } = await guestWithPicks('Guest Two', picks);
 
-    await until(() => venueField('problem'), (p) => p === 'no_device', 15_000, 'problem no_device');
-    const held = await until(() => line.snapshot(), (s) => s.active?.user_id === userId && s.active.ends_at === null, 15_000, 'the turn clock to hold');
+    await until(
+      () => venueField('problem'),
+      (p) => p === 'no_device',
+      15_000,
+      'problem no_device',
+    );
+    const held = await until(
+      () => line.snapshot(),
+      (s) => s.active?.user_id === userId && s.active.ends_at === null,
+      15_000,
+      'the turn clock to hold',
+    );
     expect(held.active?.remaining_ms).toBeGreaterThan(0);
     expect(await plays(picks)).toHaveLength(0);
 
-    expect((await simControl('POST', '/listeners/venue/devices', { id: DEVICE, name: 'Venue Speakers', type: 'Computer' })).status).toBe(201);
-    await until(() => plays(picks), (p) => p.length === 1, 20_000, 'the retried play');
-    await until(() => venueField('problem'), (p) => p === '', 15_000, 'problem cleared');
-    const running = await until(() => line.snapshot(), (s) => s.active?.user_id === userId && s.active.ends_at !== null, 15_000, 'the clock to run again');
+    expect(
+      (await simControl('POST', '/listeners/venue/devices', { id: DEVICE, name: 'Venue Speakers', type: 'Computer' }))
+        .status,
+    ).toBe(201);
+    await until(
+      () => plays(picks),
+      (p) => p.length === 1,
+      20_000,
+      'the retried play',
+    );
+    await until(
+      () => venueField('problem'),
+      (p) => p === '',
+      15_000,
+      'problem cleared',
+    );
+    const running = await until(
+      () => line.snapshot(),
+      (s) => s.active?.user_id === userId && s.active.ends_at !== null,
+      15_000,
+      'the clock to run again',
+    );
     expect(running.active?.ends_at).toBeGreaterThan(Date.now());
     // Retries are bounded and spaced (the attempts counted, not sent at every poll).
-    expect(Number(await db.hGet(keys.venueTurn(String(running.active!.started_at)), 'attempt') ?? 0)).toBeLessThanOrEqual(3);
+    expect(
+      Number((await db.hGet(keys.venueTurn(String(running.active!.started_at)), 'attempt')) ?? 0),
+    ).toBeLessThanOrEqual(3);
   });
 
   it('a Free venue account: problem premium_required, the clock held', async () => {
@@ -134,8 +188,18 @@ describe('guest turns', () => {
     try {
       const picks = tracks(1);
       const { userId } = await guestWithPicks('Guest Three', picks);
-      await until(() => venueField('problem'), (p) => p === 'premium_required', 15_000, 'problem premium_required');
-      await until(() => line.snapshot(), (s) => s.active?.user_id === userId && s.active.ends_at === null, 15_000, 'the turn clock to hold');
+      await until(
+        () => venueField('problem'),
+        (p) => p === 'premium_required',
+        15_000,
+        'problem premium_required',
+      );
+      await until(
+        () => line.snapshot(),
+        (s) => s.active?.user_id === userId && s.active.ends_at === null,
+        15_000,
+        'the turn clock to hold',
+      );
     } finally {
       await simControl('PUT', '/listeners/venue/product', { product: 'premium' });
     }
@@ -147,11 +211,24 @@ describe('a guest turn ended by the crew', () => {
     const viewer = socket();
     const picks = tracks(2);
     const { userId } = await guestWithPicks('Guest Five', picks);
-    await viewer.next('now_playing', (p) => p.user?.kind === 'guest' && p.item?.uri === picks[0] && p.state === 'playing');
+    await viewer.next(
+      'now_playing',
+      (p) => p.user?.kind === 'guest' && p.item?.uri === picks[0] && p.state === 'playing',
+    );
     const skippedAt = Date.now();
     expect(await line.skip()).toBe(userId);
-    await until(() => commands(), (c) => c.some((x) => x.command === 'pause' && x.at >= skippedAt - 1000), 15_000, 'the venue to pause');
-    await until(() => db.get(keys.picks(userId)), (v) => v === null, 15_000, 'the picks to be cleared');
+    await until(
+      () => commands(),
+      (c) => c.some((x) => x.command === 'pause' && x.at >= skippedAt - 1000),
+      15_000,
+      'the venue to pause',
+    );
+    await until(
+      () => db.get(keys.picks(userId)),
+      (v) => v === null,
+      15_000,
+      'the picks to be cleared',
+    );
   });
 });
 
@@ -160,13 +237,17 @@ describe('house music', () => {
     const viewer = socket();
     const house = await viewer.next('now_playing', (p) => p.user?.kind === 'house' && p.state === 'playing');
     expect(house.user?.display_name).toEqual(expect.any(String));
-    const housePlays = async () => (await commands()).filter((c) => c.command === 'play' && c.contextUri === PLAYLIST).length;
+    const housePlays = async () =>
+      (await commands()).filter((c) => c.command === 'play' && c.contextUri === PLAYLIST).length;
     const before = await housePlays();
     expect(before).toBeGreaterThanOrEqual(1);
 
     const picks = tracks(1);
     const { userId } = await guestWithPicks('Guest Four', picks);
-    const turn = await viewer.next('now_playing', (p) => p.user?.kind === 'guest' && p.item?.uri === picks[0] && p.state === 'playing');
+    const turn = await viewer.next(
+      'now_playing',
+      (p) => p.user?.kind === 'guest' && p.item?.uri === picks[0] && p.state === 'playing',
+    );
     expect(turn.user?.display_name).toBe('Guest Four');
     expect(await plays(picks)).toHaveLength(1);
 

@@ -31,15 +31,41 @@ describe('config', () => {
 
   it('applies PROTOCOL defaults', () => {
     const c = loadConfig(production, { dataDir: null });
-    expect(c).toMatchObject({ port: 4000, publicUrl: 'http://127.0.0.1:4000', pollIntervalMs: 1000, turnSeconds: 180, idleSeconds: 45, demoCrowd: 0 });
-    expect(c.spotify).toMatchObject({ redirectUri: 'http://127.0.0.1:4000/callback', accountsUrl: 'https://accounts.spotify.com', apiUrl: 'https://api.spotify.com', clientSecret: null });
-    expect(c.bridge).toMatchObject({ hubUrl: 'http://127.0.0.1:4000', oscHost: '127.0.0.1', oscPort: 7000, wsPort: 9980, oscRateHz: 30 });
+    expect(c).toMatchObject({
+      port: 4000,
+      publicUrl: 'http://127.0.0.1:4000',
+      pollIntervalMs: 1000,
+      turnSeconds: 180,
+      idleSeconds: 45,
+      demoCrowd: 0,
+    });
+    expect(c.spotify).toMatchObject({
+      redirectUri: 'http://127.0.0.1:4000/callback',
+      accountsUrl: 'https://accounts.spotify.com',
+      apiUrl: 'https://api.spotify.com',
+      clientSecret: null,
+    });
+    expect(c.bridge).toMatchObject({
+      hubUrl: 'http://127.0.0.1:4000',
+      oscHost: '127.0.0.1',
+      oscPort: 7000,
+      wsPort: 9980,
+      oscRateHz: 30,
+    });
     expect(c.secureCookies).toBe(false);
   });
 
   it('accepts the seed project names as aliases', () => {
     const c = loadConfig(
-      { ...production, SPOTIFY_CLIENT_ID: undefined, CLIENT_ID: 'seedclientid123', CLIENT_SECRET: 'seedsecret123', RE_URI: 'https://hub.example/callback', FRONT_URI: 'https://hub.example', REXP: 'https://a.example,https://b.example' },
+      {
+        ...production,
+        SPOTIFY_CLIENT_ID: undefined,
+        CLIENT_ID: 'seedclientid123',
+        CLIENT_SECRET: 'seedsecret123',
+        RE_URI: 'https://hub.example/callback',
+        FRONT_URI: 'https://hub.example',
+        REXP: 'https://a.example,https://b.example',
+      },
       { dataDir: null },
     );
     expect(c.spotify.clientId).toBe('seedclientid123');
@@ -51,7 +77,12 @@ describe('config', () => {
   });
 
   it('names each bad variable and what it must look like, one line each', () => {
-    const problems = problemsOf({ ...production, PORT: 'eighty', TOKEN_ENCRYPTION_KEY: 'short', REDIS_URL: 'localhost:6379' });
+    const problems = problemsOf({
+      ...production,
+      PORT: 'eighty',
+      TOKEN_ENCRYPTION_KEY: 'short',
+      REDIS_URL: 'localhost:6379',
+    });
     expect(problems).toHaveLength(3);
     expect(problems.find((p) => p.startsWith('PORT '))).toMatch(/whole number/);
     expect(problems.find((p) => p.startsWith('TOKEN_ENCRYPTION_KEY '))).toMatch(/32 random bytes in base64/);
@@ -61,11 +92,18 @@ describe('config', () => {
 
   it('requires the secrets outside demo mode', () => {
     const problems = problemsOf({ SPOTIFY_CLIENT_ID: production.SPOTIFY_CLIENT_ID });
-    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual(['BRIDGE_TOKEN', 'OPERATOR_TOKEN', 'SESSION_SECRET', 'TOKEN_ENCRYPTION_KEY']);
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'BRIDGE_TOKEN',
+      'OPERATOR_TOKEN',
+      'SESSION_SECRET',
+      'TOKEN_ENCRYPTION_KEY',
+    ]);
   });
 
   it('refuses out-of-range numbers', () => {
-    expect(problemsOf({ POLL_INTERVAL_MS: '5' })[0]).toMatch(/^POLL_INTERVAL_MS must be a whole number of milliseconds from 200/);
+    expect(problemsOf({ POLL_INTERVAL_MS: '5' })[0]).toMatch(
+      /^POLL_INTERVAL_MS must be a whole number of milliseconds from 200/,
+    );
     expect(problemsOf({ OSC_TARGET: 'nowhere' })[0]).toMatch(/^OSC_TARGET must be host:port/);
   });
 });

@@ -8,7 +8,10 @@ interface Service {
   environment?: Record<string, string>;
   volumes?: string[];
 }
-const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { include?: string[]; services: Record<string, Service> };
+const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as {
+  include?: string[];
+  services: Record<string, Service>;
+};
 const tls = parse(readFileSync('deploy/compose.tls.yml', 'utf8')) as { services: Record<string, Service> };
 const caddyfile = readFileSync('deploy/Caddyfile', 'utf8');
 

@@ -12,7 +12,14 @@ const compose = parse(readFileSync('docker-compose.yml', 'utf8')) as { services:
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
 
 // Variables only a developer's machine uses (the simulator, demo crowd, bind address).
-const LOCAL_ONLY = new Set(['NODE_ENV', 'HOST', 'SIMULATOR_PORT', 'SIMULATOR_ACCESS_TOKEN_SECONDS', 'SIMULATOR_ROTATE_REFRESH_TOKENS', 'DEMO_CROWD']);
+const LOCAL_ONLY = new Set([
+  'NODE_ENV',
+  'HOST',
+  'SIMULATOR_PORT',
+  'SIMULATOR_ACCESS_TOKEN_SECONDS',
+  'SIMULATOR_ROTATE_REFRESH_TOKENS',
+  'DEMO_CROWD',
+]);
 const BRIDGE_ONLY = new Set(['HUB_URL', 'OSC_TARGET', 'BRIDGE_WS_PORT', 'OSC_RATE_HZ']);
 const SERVER_ONLY = new Set(['PORT', 'CORS_ORIGINS', 'TRUST_PROXY', 'METRICS_TOKEN']);
 

@@ -25,13 +25,20 @@ describe('doctor checks', () => {
   });
 
   it('accepts an https redirect URI under PUBLIC_URL', () => {
-    expect(statuses(checkRedirectUri(config({ PUBLIC_URL: 'https://show.example.org', TRUST_PROXY: 'true' })))).toEqual(['ok']);
+    expect(statuses(checkRedirectUri(config({ PUBLIC_URL: 'https://show.example.org', TRUST_PROXY: 'true' })))).toEqual(
+      ['ok'],
+    );
   });
 
   it('blocks localhost, http off loopback, and a redirect URI that leaves PUBLIC_URL', () => {
     expect(checkRedirectUri(config({ PUBLIC_URL: 'http://localhost:4000' }))[0]!.message).toMatch(/refuses localhost/);
-    expect(checkRedirectUri(config({ PUBLIC_URL: 'http://192.168.1.20:4000' }))[0]).toMatchObject({ status: 'fail', message: expect.stringMatching(/accepts http only on 127\.0\.0\.1/) });
-    const elsewhere = checkRedirectUri(config({ PUBLIC_URL: 'https://show.example.org', SPOTIFY_REDIRECT_URI: 'https://other.example.org/callback' }));
+    expect(checkRedirectUri(config({ PUBLIC_URL: 'http://192.168.1.20:4000' }))[0]).toMatchObject({
+      status: 'fail',
+      message: expect.stringMatching(/accepts http only on 127\.0\.0\.1/),
+    });
+    const elsewhere = checkRedirectUri(
+      config({ PUBLIC_URL: 'https://show.example.org', SPOTIFY_REDIRECT_URI: 'https://other.example.org/callback' }),
+    );
     expect(elsewhere.map((f) => f.status)).toEqual(['ok', 'fail']);
     expect(elsewhere[1]!.message).toMatch(/does not lead to https:\/\/show\.example\.org\/callback/);
   });
@@ -44,7 +51,9 @@ describe('doctor checks', () => {
     expect(statuses(checkPublicUrl(config({})))).toEqual(['fail']);
     expect(checkPublicUrl(config({ PUBLIC_URL: 'https://show.example.org' }))[0]!.message).toMatch(/TRUST_PROXY/);
     expect(statuses(checkPublicUrl(config({ PUBLIC_URL: 'https://show.example.org' })))).toEqual(['fail']);
-    expect(statuses(checkPublicUrl(config({ PUBLIC_URL: 'https://show.example.org', TRUST_PROXY: 'true' })))).toEqual(['ok']);
+    expect(statuses(checkPublicUrl(config({ PUBLIC_URL: 'https://show.example.org', TRUST_PROXY: 'true' })))).toEqual([
+      'ok',
+    ]);
     expect(statuses(checkPublicUrl(config({ PUBLIC_URL: 'http://192.168.1.20:4000' })))).toEqual(['warn']);
   });
 });

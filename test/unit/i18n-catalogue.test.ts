@@ -6,7 +6,9 @@ import { readFileSync } from 'node:fs';
 import { en } from '../../server/public/src/i18n/en.js';
 import { fr } from '../../server/public/src/i18n/fr.js';
 
-const PAGES = ['phone', 'display', 'operator'].map((name) => [name, readFileSync(`server/public/${name}.html`, 'utf8')] as const);
+const PAGES = ['phone', 'display', 'operator'].map(
+  (name) => [name, readFileSync(`server/public/${name}.html`, 'utf8')] as const,
+);
 
 describe('i18n catalogues', () => {
   it('have the same keys in English and French', () => {
@@ -17,7 +19,12 @@ describe('i18n catalogues', () => {
     const needed = new Set(['one', 'other']);
     for (const [key, value] of Object.entries(fr)) {
       if (typeof value === 'string') continue;
-      expect([key, Object.keys(value).filter((k) => needed.has(k)).sort()]).toEqual([key, ['one', 'other']]);
+      expect([
+        key,
+        Object.keys(value)
+          .filter((k) => needed.has(k))
+          .sort(),
+      ]).toEqual([key, ['one', 'other']]);
     }
   });
 

@@ -3,8 +3,23 @@ import { loadConfig, type Environment } from '../../shared/config.js';
 import { isLoopbackHost, lanIPv4Addresses, type Interfaces } from '../../shared/net/lan-addresses.js';
 import { joinAddressReport, joinUrl } from '../../shared/net/join-address.js';
 
-const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({ address, family: 'IPv4', internal, netmask: '255.255.255.0', mac: '00:00:00:00:00:00', cidr: `${address}/24` });
-const v6 = (address: string): NetworkInterfaceInfo => ({ address, family: 'IPv6', internal: false, netmask: 'ffff::', mac: '00:00:00:00:00:00', cidr: `${address}/64`, scopeid: 0 });
+const v4 = (address: string, internal = false): NetworkInterfaceInfo => ({
+  address,
+  family: 'IPv4',
+  internal,
+  netmask: '255.255.255.0',
+  mac: '00:00:00:00:00:00',
+  cidr: `${address}/24`,
+});
+const v6 = (address: string): NetworkInterfaceInfo => ({
+  address,
+  family: 'IPv6',
+  internal: false,
+  netmask: 'ffff::',
+  mac: '00:00:00:00:00:00',
+  cidr: `${address}/64`,
+  scopeid: 0,
+});
 
 const venueLaptop: Interfaces = {
   lo: [v4('127.0.0.1', true)],
@@ -15,8 +30,14 @@ const venueLaptop: Interfaces = {
   en5: [v4('169.254.10.2')],
 };
 
-const config = (env: Environment) => loadConfig({ OPERATOR_TOKEN: 'operator-token-for-tests', ...env }, { dataDir: null });
-const realSpotify = { SPOTIFY_CLIENT_ID: 'abcdef0123456789', SESSION_SECRET: 'x'.repeat(32), TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), BRIDGE_TOKEN: 'bridge-token-for-tests' };
+const config = (env: Environment) =>
+  loadConfig({ OPERATOR_TOKEN: 'operator-token-for-tests', ...env }, { dataDir: null });
+const realSpotify = {
+  SPOTIFY_CLIENT_ID: 'abcdef0123456789',
+  SESSION_SECRET: 'x'.repeat(32),
+  TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+  BRIDGE_TOKEN: 'bridge-token-for-tests',
+};
 
 describe('LAN addresses', () => {
   it('lists private addresses first and leaves out loopback, link-local, container and VPN interfaces', () => {
@@ -35,11 +56,17 @@ describe('the join URL (what the QR code carries)', () => {
   });
 
   it('is the bind address when the hub listens on one LAN address', () => {
-    expect(joinUrl(config({ HOST: '192.168.1.20', PORT: '4100' }), venueLaptop)).toEqual({ url: 'http://192.168.1.20:4100/', source: 'lan' });
+    expect(joinUrl(config({ HOST: '192.168.1.20', PORT: '4100' }), venueLaptop)).toEqual({
+      url: 'http://192.168.1.20:4100/',
+      source: 'lan',
+    });
   });
 
   it('stays PUBLIC_URL when it is set, even to loopback', () => {
-    expect(joinUrl(config({ PUBLIC_URL: 'https://show.example.org' }), venueLaptop)).toEqual({ url: 'https://show.example.org/', source: 'public_url' });
+    expect(joinUrl(config({ PUBLIC_URL: 'https://show.example.org' }), venueLaptop)).toEqual({
+      url: 'https://show.example.org/',
+      source: 'public_url',
+    });
     expect(joinUrl(config({ PUBLIC_URL: 'http://127.0.0.1:4000' }), venueLaptop).source).toBe('public_url');
   });
 
@@ -70,6 +97,11 @@ describe('the join address report (operator panel, start-up log)', () => {
   });
 
   it('has no warning for https', () => {
-    expect(joinAddressReport(config({ ...realSpotify, PUBLIC_URL: 'https://show.example.org', TRUST_PROXY: 'true' }), venueLaptop).warnings).toEqual([]);
+    expect(
+      joinAddressReport(
+        config({ ...realSpotify, PUBLIC_URL: 'https://show.example.org', TRUST_PROXY: 'true' }),
+        venueLaptop,
+      ).warnings,
+    ).toEqual([]);
   });
 });

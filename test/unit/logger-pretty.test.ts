@@ -33,7 +33,10 @@ describe('logger on a terminal (pretty)', () => {
 
   it('still redacts secrets', () => {
     const out = sink();
-    createLogger({ pretty: true }, out.stream).info({ token: 'op-secret-value', nested: { refresh_token: 'rt-secret' } }, 'operator login');
+    createLogger({ pretty: true }, out.stream).info(
+      { token: 'op-secret-value', nested: { refresh_token: 'rt-secret' } },
+      'operator login',
+    );
     expect(out.text()).not.toMatch(/op-secret-value|rt-secret/);
     expect(out.text()).toContain('[Redacted]');
   });

@@ -3,7 +3,11 @@ import { observationWins } from '../../workers/poller/observation-order.js';
 import { STALE_REPLICA_MS, type ObservationStamp } from '../../shared/realtime/now-playing-store.js';
 
 const turn = { driver: 'ada', turn: '1' };
-const stamp = (fence: number, requestedAt: number, changedAt: number | null): ObservationStamp => ({ fence, requestedAt, changedAt });
+const stamp = (fence: number, requestedAt: number, changedAt: number | null): ObservationStamp => ({
+  fence,
+  requestedAt,
+  changedAt,
+});
 
 describe('observationWins', () => {
   it('lets an answer to a later request replace an earlier one, never the reverse', () => {

@@ -3,9 +3,18 @@ import fc from 'fast-check';
 import { AA_TEXT, contrast, luminance, themeFor } from '../../server/public/src/palette-theme.js';
 import type { Palette } from '../../shared/events.js';
 
-const colour = fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 })).map((rgb) => `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('')}`);
+const colour = fc
+  .tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }), fc.integer({ min: 0, max: 255 }))
+  .map((rgb) => `#${rgb.map((c) => c.toString(16).padStart(2, '0')).join('')}`);
 const swatch = fc.option(colour, { nil: null });
-const palette: fc.Arbitrary<Palette> = fc.record({ vibrant: swatch, dark_vibrant: swatch, light_vibrant: swatch, muted: swatch, dark_muted: swatch, light_muted: swatch });
+const palette: fc.Arbitrary<Palette> = fc.record({
+  vibrant: swatch,
+  dark_vibrant: swatch,
+  light_vibrant: swatch,
+  muted: swatch,
+  dark_muted: swatch,
+  light_muted: swatch,
+});
 
 describe('palette theme', () => {
   it('computes WCAG contrast: black on white is 21:1, a colour on itself 1:1', () => {
@@ -31,7 +40,14 @@ describe('palette theme', () => {
   });
 
   it('darkens a light cover’s background until white text reads on it', () => {
-    const theme = themeFor({ vibrant: '#ffd400', dark_vibrant: null, light_vibrant: null, muted: null, dark_muted: '#f0e0c0', light_muted: null })!;
+    const theme = themeFor({
+      vibrant: '#ffd400',
+      dark_vibrant: null,
+      light_vibrant: null,
+      muted: null,
+      dark_muted: '#f0e0c0',
+      light_muted: null,
+    })!;
     expect(contrast(theme.text, theme.bg)).toBeGreaterThanOrEqual(AA_TEXT);
     expect(luminance(theme.bg)).toBeLessThan(luminance('#f0e0c0'));
   });

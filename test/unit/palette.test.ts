@@ -45,7 +45,11 @@ describe('palette from known images', () => {
   });
 
   it('takes the largest album image', () => {
-    const images = [{ url: 'a', width: 64, height: 64 }, { url: 'b', width: 640, height: 640 }, { url: 'c', width: 300, height: 300 }];
+    const images = [
+      { url: 'a', width: 64, height: 64 },
+      { url: 'b', width: 640, height: 640 },
+      { url: 'c', width: 300, height: 300 },
+    ];
     expect(largestImageUrl({ album: { id: null, name: 'x', images } })).toBe('b');
     expect(largestImageUrl({ album: { id: null, name: 'x', images: [] } })).toBeNull();
     expect(largestImageUrl(null)).toBeNull();
@@ -83,8 +87,21 @@ describe('art URL policy', () => {
   it('derives the simulator’s art folder from config: demo hub, standalone simulator, real Spotify', () => {
     const demo = loadConfig({ PORT: '4000' }, { dataDir: null });
     expect(artUrlPolicyFor(demo).extraPrefixes).toEqual(['http://127.0.0.1:4000/sim/images/']);
-    const secrets = { SESSION_SECRET: 'a-long-session-secret-value', TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), OPERATOR_TOKEN: 'operator-token-0123456789', BRIDGE_TOKEN: 'bridge-token-0123456789' };
-    const standalone = loadConfig({ SPOTIFY_CLIENT_ID: 'hubclient0001', SPOTIFY_API_URL: 'http://127.0.0.1:4001/api', SPOTIFY_ACCOUNTS_URL: 'http://127.0.0.1:4001/accounts', ...secrets }, { dataDir: null });
+    const secrets = {
+      SESSION_SECRET: 'a-long-session-secret-value',
+      TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+      OPERATOR_TOKEN: 'operator-token-0123456789',
+      BRIDGE_TOKEN: 'bridge-token-0123456789',
+    };
+    const standalone = loadConfig(
+      {
+        SPOTIFY_CLIENT_ID: 'hubclient0001',
+        SPOTIFY_API_URL: 'http://127.0.0.1:4001/api',
+        SPOTIFY_ACCOUNTS_URL: 'http://127.0.0.1:4001/accounts',
+        ...secrets,
+      },
+      { dataDir: null },
+    );
     expect(artUrlPolicyFor(standalone).extraPrefixes).toEqual(['http://127.0.0.1:4001/images/']);
     const real = loadConfig({ SPOTIFY_CLIENT_ID: 'abcdef0123456789abcdef0123456789', ...secrets }, { dataDir: null });
     expect(artUrlPolicyFor(real).extraPrefixes).toEqual([]);
@@ -92,8 +109,23 @@ describe('art URL policy', () => {
 });
 
 describe('carrying a palette to the next payload', () => {
-  const palette = { vibrant: '#ff0000', dark_vibrant: null, light_vibrant: null, muted: null, dark_muted: null, light_muted: null };
-  const item = (id: string, url = `https://i.scdn.co/image/${id}`): NowPlayingItem => ({ type: 'track', id, uri: null, name: id, artists: [], album: { id: null, name: 'a', images: [{ url, width: 640, height: 640 }] }, duration_ms: 1 });
+  const palette = {
+    vibrant: '#ff0000',
+    dark_vibrant: null,
+    light_vibrant: null,
+    muted: null,
+    dark_muted: null,
+    light_muted: null,
+  };
+  const item = (id: string, url = `https://i.scdn.co/image/${id}`): NowPlayingItem => ({
+    type: 'track',
+    id,
+    uri: null,
+    name: id,
+    artists: [],
+    album: { id: null, name: 'a', images: [{ url, width: 640, height: 640 }] },
+    duration_ms: 1,
+  });
 
   it('keeps the palette while the item and its cover stay the same', () => {
     expect(carryPalette({ item: { ...item('x'), palette } }, { item: item('x') }).item?.palette).toEqual(palette);
@@ -101,7 +133,10 @@ describe('carrying a palette to the next payload', () => {
 
   it('drops it for a new item or a new cover, and leaves a draft without an item alone', () => {
     expect(carryPalette({ item: { ...item('x'), palette } }, { item: item('y') }).item?.palette).toBeUndefined();
-    expect(carryPalette({ item: { ...item('x'), palette } }, { item: item('x', 'https://i.scdn.co/image/other') }).item?.palette).toBeUndefined();
+    expect(
+      carryPalette({ item: { ...item('x'), palette } }, { item: item('x', 'https://i.scdn.co/image/other') }).item
+        ?.palette,
+    ).toBeUndefined();
     expect(carryPalette({ item: { ...item('x'), palette } }, { item: null }).item).toBeNull();
     expect(carryPalette(null, { item: item('x') }).item?.palette).toBeUndefined();
   });

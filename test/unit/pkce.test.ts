@@ -2,7 +2,9 @@ import { codeChallengeS256, createCodeVerifier, createState, VERIFIER_PATTERN } 
 
 describe('PKCE', () => {
   it('matches the RFC 7636 Appendix B example', () => {
-    expect(codeChallengeS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    expect(codeChallengeS256('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe(
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
   });
 
   it('creates verifiers of 43 to 128 unreserved characters, different every time', () => {

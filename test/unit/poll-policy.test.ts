@@ -1,11 +1,44 @@
 import fc from 'fast-check';
-import { EARLY_MS, MAX_SNAP_MS, nextPollAt, pollPolicy, predictedEnd, seenIn, shouldCallNow, type LastCall, type PollInputs } from '../../workers/poller/poll-policy.js';
+import {
+  EARLY_MS,
+  MAX_SNAP_MS,
+  nextPollAt,
+  pollPolicy,
+  predictedEnd,
+  seenIn,
+  shouldCallNow,
+  type LastCall,
+  type PollInputs,
+} from '../../workers/poller/poll-policy.js';
 import type { NowPlayingItem } from '../../shared/events.js';
 
 const policy = pollPolicy(1000);
-const item = (duration: number): NowPlayingItem => ({ type: 'track', id: 't', uri: null, name: 'T', artists: [], album: { id: null, name: '', images: [] }, duration_ms: duration });
-const last = (over: Partial<LastCall> = {}): LastCall => ({ driver: 'ada', turn: '1', at: 100_000, seen: 'playing', predictedEnd: null, ...over });
-const inputs = (over: Partial<PollInputs> = {}): PollInputs => ({ driver: 'ada', turn: '1', last: last(), forceAt: null, notBefore: 0, factor: 1, ...over });
+const item = (duration: number): NowPlayingItem => ({
+  type: 'track',
+  id: 't',
+  uri: null,
+  name: 'T',
+  artists: [],
+  album: { id: null, name: '', images: [] },
+  duration_ms: duration,
+});
+const last = (over: Partial<LastCall> = {}): LastCall => ({
+  driver: 'ada',
+  turn: '1',
+  at: 100_000,
+  seen: 'playing',
+  predictedEnd: null,
+  ...over,
+});
+const inputs = (over: Partial<PollInputs> = {}): PollInputs => ({
+  driver: 'ada',
+  turn: '1',
+  last: last(),
+  forceAt: null,
+  notBefore: 0,
+  factor: 1,
+  ...over,
+});
 
 describe('nextPollAt', () => {
   it('polls a new driver, a new turn and a "poll now" request at once', () => {
@@ -40,13 +73,18 @@ describe('nextPollAt', () => {
 
   it('keeps every gap within the interval ± the snap share while playing (one call per interval on average)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 200, max: 5000 }), fc.integer({ min: 0, max: 400_000 }), fc.option(fc.integer({ min: -10_000, max: 400_000 })), (interval, at, endOffset) => {
-        const p = pollPolicy(interval);
-        const end = endOffset === null ? null : at + endOffset;
-        const gap = nextPollAt(inputs({ last: last({ at, predictedEnd: end }) }), p) - at;
-        const snap = Math.min(interval * 0.3, MAX_SNAP_MS);
-        return gap >= interval - snap && gap <= interval + snap;
-      }),
+      fc.property(
+        fc.integer({ min: 200, max: 5000 }),
+        fc.integer({ min: 0, max: 400_000 }),
+        fc.option(fc.integer({ min: -10_000, max: 400_000 })),
+        (interval, at, endOffset) => {
+          const p = pollPolicy(interval);
+          const end = endOffset === null ? null : at + endOffset;
+          const gap = nextPollAt(inputs({ last: last({ at, predictedEnd: end }) }), p) - at;
+          const snap = Math.min(interval * 0.3, MAX_SNAP_MS);
+          return gap >= interval - snap && gap <= interval + snap;
+        },
+      ),
     );
   });
 
@@ -78,7 +116,11 @@ describe('seenIn and predictedEnd', () => {
   });
 
   it('predicts the end only while an item plays', () => {
-    expect(predictedEnd({ kind: 'item', item: item(10_000), isPlaying: true, progressMs: 4000, changedAt: null }, 1000)).toBe(7000);
-    expect(predictedEnd({ kind: 'item', item: item(10_000), isPlaying: false, progressMs: 4000, changedAt: null }, 1000)).toBeNull();
+    expect(
+      predictedEnd({ kind: 'item', item: item(10_000), isPlaying: true, progressMs: 4000, changedAt: null }, 1000),
+    ).toBe(7000);
+    expect(
+      predictedEnd({ kind: 'item', item: item(10_000), isPlaying: false, progressMs: 4000, changedAt: null }, 1000),
+    ).toBeNull();
   });
 });

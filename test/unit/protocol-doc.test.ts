@@ -28,15 +28,24 @@ describe('docs/protocol.md', () => {
 
   it('names every HTTP route the server defines', () => {
     const code = read(sources('server', /server\/public/));
-    const routes = [...code.matchAll(/(?:router|app)\.(?:get|post|put|delete|patch|all)\(\s*'([^']+)'/g)].map((m) => m[1]!);
+    const routes = [...code.matchAll(/(?:router|app)\.(?:get|post|put|delete|patch|all)\(\s*'([^']+)'/g)].map(
+      (m) => m[1]!,
+    );
     expect(routes.length).toBeGreaterThan(20);
     expect([...new Set(routes)].filter((r) => !named(r))).toEqual([]);
   });
 
   it('names every Socket.IO event, both directions', () => {
     const events = readFileSync('shared/events.ts', 'utf8');
-    const block = (name: string) => events.slice(events.indexOf(`export interface ${name}`), events.indexOf('}\n', events.indexOf(`export interface ${name}`)));
-    const names = [...block('ServerToClientEvents').matchAll(/^\s+(\w+):/gm), ...block('ClientToServerEvents').matchAll(/^\s+(\w+):/gm)].map((m) => m[1]!);
+    const block = (name: string) =>
+      events.slice(
+        events.indexOf(`export interface ${name}`),
+        events.indexOf('}\n', events.indexOf(`export interface ${name}`)),
+      );
+    const names = [
+      ...block('ServerToClientEvents').matchAll(/^\s+(\w+):/gm),
+      ...block('ClientToServerEvents').matchAll(/^\s+(\w+):/gm),
+    ].map((m) => m[1]!);
     expect(names).toContain('now_playing');
     expect(names.filter((n) => !named(n))).toEqual([]);
   });

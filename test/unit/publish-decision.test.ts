@@ -2,11 +2,35 @@ import fc from 'fast-check';
 import type { NowPlaying, NowPlayingItem } from '../../shared/events.js';
 import type { PublishedState } from '../../shared/realtime/now-playing-store.js';
 import type { ActiveTurn } from '../../shared/queue/line.js';
-import { KEYFRAME_MS, SEEK_TOLERANCE_MS, publishKind, visibleChange, type Draft } from '../../workers/poller/now-playing-publisher.js';
+import {
+  KEYFRAME_MS,
+  SEEK_TOLERANCE_MS,
+  publishKind,
+  visibleChange,
+  type Draft,
+} from '../../workers/poller/now-playing-publisher.js';
 import { propose, type Observation } from '../../workers/poller/draft.js';
 
-const item = (id: string, duration = 200_000): NowPlayingItem => ({ type: 'track', id, uri: null, name: id, artists: [], album: { id: null, name: '', images: [] }, duration_ms: duration });
-const payload = (over: Partial<NowPlaying> = {}): NowPlaying => ({ seq: 3, state: 'playing', user: { display_name: 'Ada' }, item: item('a'), is_playing: true, progress_ms: 10_000, server_time: 1_000_000, turn_ends_at: 2_000_000, ...over });
+const item = (id: string, duration = 200_000): NowPlayingItem => ({
+  type: 'track',
+  id,
+  uri: null,
+  name: id,
+  artists: [],
+  album: { id: null, name: '', images: [] },
+  duration_ms: duration,
+});
+const payload = (over: Partial<NowPlaying> = {}): NowPlaying => ({
+  seq: 3,
+  state: 'playing',
+  user: { display_name: 'Ada' },
+  item: item('a'),
+  is_playing: true,
+  progress_ms: 10_000,
+  server_time: 1_000_000,
+  turn_ends_at: 2_000_000,
+  ...over,
+});
 const draftOf = (p: NowPlaying): Draft => {
   const { seq: _seq, ...rest } = p;
   return rest;
@@ -24,26 +48,68 @@ describe('is this change visible', () => {
 
   it('does not see progress that moves as clients extrapolate it', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: -SEEK_TOLERANCE_MS, max: SEEK_TOLERANCE_MS }), (elapsed, jitter) => {
-        const last = payload();
-        const next = draftOf(payload({ server_time: last.server_time + elapsed, progress_ms: Math.max(0, last.progress_ms + elapsed + jitter) }));
-        return !visibleChange(last, next);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 60_000 }),
+        fc.integer({ min: -SEEK_TOLERANCE_MS, max: SEEK_TOLERANCE_MS }),
+        (elapsed, jitter) => {
+          const last = payload();
+          const next = draftOf(
+            payload({
+              server_time: last.server_time + elapsed,
+              progress_ms: Math.max(0, last.progress_ms + elapsed + jitter),
+            }),
+          );
+          return !visibleChange(last, next);
+        },
+      ),
     );
   });
 
   it('sends a keyframe every 5 s without a change, and the first payload always', () => {
     const last = payload();
-    expect(publishKind(last, draftOf(payload({ server_time: last.server_time + KEYFRAME_MS - 1, progress_ms: last.progress_ms + KEYFRAME_MS - 1 })))).toBeNull();
-    expect(publishKind(last, draftOf(payload({ server_time: last.server_time + KEYFRAME_MS, progress_ms: last.progress_ms + KEYFRAME_MS })))).toBe('keyframe');
+    expect(
+      publishKind(
+        last,
+        draftOf(
+          payload({ server_time: last.server_time + KEYFRAME_MS - 1, progress_ms: last.progress_ms + KEYFRAME_MS - 1 }),
+        ),
+      ),
+    ).toBeNull();
+    expect(
+      publishKind(
+        last,
+        draftOf(payload({ server_time: last.server_time + KEYFRAME_MS, progress_ms: last.progress_ms + KEYFRAME_MS })),
+      ),
+    ).toBe('keyframe');
     expect(publishKind(payload({ seq: 0 }), draftOf(payload()))).toBe('change');
   });
 });
 
 describe('which observation is shown (propose)', () => {
-  const active: ActiveTurn = { user_id: 'ada', display_name: 'Ada', started_at: 5, ends_at: 2_000_000, remaining_ms: null, last_playing_at: null };
-  const published = (over: Partial<PublishedState> = {}): PublishedState => ({ payload: payload(), version: 7, seq: 3, driver: 'ada', turn: '5', stamp: { fence: 10, requestedAt: 999_000, changedAt: 900_000 }, ...over });
-  const obs = (fence: number, id: string): Observation => ({ driver: 'ada', turn: '5', answeredAt: 1_001_000, stamp: { fence, requestedAt: 1_000_500, changedAt: 950_000 }, playback: { kind: 'item', item: item(id), isPlaying: true, progressMs: 1000, changedAt: 950_000 } });
+  const active: ActiveTurn = {
+    user_id: 'ada',
+    display_name: 'Ada',
+    started_at: 5,
+    ends_at: 2_000_000,
+    remaining_ms: null,
+    last_playing_at: null,
+  };
+  const published = (over: Partial<PublishedState> = {}): PublishedState => ({
+    payload: payload(),
+    version: 7,
+    seq: 3,
+    driver: 'ada',
+    turn: '5',
+    stamp: { fence: 10, requestedAt: 999_000, changedAt: 900_000 },
+    ...over,
+  });
+  const obs = (fence: number, id: string): Observation => ({
+    driver: 'ada',
+    turn: '5',
+    answeredAt: 1_001_000,
+    stamp: { fence, requestedAt: 1_000_500, changedAt: 950_000 },
+    playback: { kind: 'item', item: item(id), isPlaying: true, progressMs: 1000, changedAt: 950_000 },
+  });
 
   it('shows a newer observation and carries its stamp', () => {
     const p = propose(1_001_000, active, published(), obs(11, 'b'));
@@ -66,7 +132,10 @@ describe('which observation is shown (propose)', () => {
 
   it('says who drives: a member by default, a guest when told, nobody when the line is empty', () => {
     expect(propose(1_001_000, active, published(), null).draft.user).toEqual({ display_name: 'Ada', kind: 'spotify' });
-    expect(propose(1_001_000, active, published(), obs(11, 'b'), 'guest').draft.user).toEqual({ display_name: 'Ada', kind: 'guest' });
+    expect(propose(1_001_000, active, published(), obs(11, 'b'), 'guest').draft.user).toEqual({
+      display_name: 'Ada',
+      kind: 'guest',
+    });
     expect(propose(1_001_000, null, published(), null, 'guest').draft.user).toBeNull();
   });
 

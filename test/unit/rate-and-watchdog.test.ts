@@ -17,10 +17,19 @@ describe('adaptive rate after 429 (AIMD)', () => {
 
   it('never speeds up past the configured interval and never rises without a 429', () => {
     fc.assert(
-      fc.property(fc.double({ min: 1, max: MAX_FACTOR, noNaN: true }), fc.integer({ min: 0, max: 1e6 }), fc.integer({ min: 0, max: 1e6 }), (factor, since, t) => {
-        const rate = { factor, since };
-        return factorAt(rate, since + t) >= 1 && factorAt(rate, since + t) <= factor && factorAt(rate, since + t + 1000) <= factorAt(rate, since + t);
-      }),
+      fc.property(
+        fc.double({ min: 1, max: MAX_FACTOR, noNaN: true }),
+        fc.integer({ min: 0, max: 1e6 }),
+        fc.integer({ min: 0, max: 1e6 }),
+        (factor, since, t) => {
+          const rate = { factor, since };
+          return (
+            factorAt(rate, since + t) >= 1 &&
+            factorAt(rate, since + t) <= factor &&
+            factorAt(rate, since + t + 1000) <= factorAt(rate, since + t)
+          );
+        },
+      ),
     );
   });
 
@@ -32,7 +41,14 @@ describe('adaptive rate after 429 (AIMD)', () => {
 });
 
 describe('watchdog', () => {
-  const base = { now: 100_000, inFlightSince: null, lastFleetActivity: 99_000, lastLocalJob: 0, stallMs: 5000, maxCycleMs: 40_000 };
+  const base = {
+    now: 100_000,
+    inFlightSince: null,
+    lastFleetActivity: 99_000,
+    lastLocalJob: 0,
+    stallMs: 5000,
+    maxCycleMs: 40_000,
+  };
   it('calls a long poll slow, not stuck, until it ran past every time-out', () => {
     expect(watchdogVerdict({ ...base, inFlightSince: 99_000 })).toBe('ok');
     expect(watchdogVerdict({ ...base, inFlightSince: 90_000, lastFleetActivity: 0 })).toBe('slow');

@@ -15,8 +15,12 @@ describe('judging a Redis for BullMQ', () => {
   });
 
   it('warns about Redis 6.0 and blocks on Redis 4', () => {
-    expect(judgeRedis({ version: '6.0.16', maxmemoryPolicy: 'noeviction' })).toEqual([expect.objectContaining({ severity: 'warn' })]);
-    expect(judgeRedis({ version: '4.0.9', maxmemoryPolicy: 'noeviction' })).toEqual([expect.objectContaining({ severity: 'blocker' })]);
+    expect(judgeRedis({ version: '6.0.16', maxmemoryPolicy: 'noeviction' })).toEqual([
+      expect.objectContaining({ severity: 'warn' }),
+    ]);
+    expect(judgeRedis({ version: '4.0.9', maxmemoryPolicy: 'noeviction' })).toEqual([
+      expect.objectContaining({ severity: 'blocker' }),
+    ]);
   });
 });
 

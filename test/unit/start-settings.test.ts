@@ -7,7 +7,10 @@ describe('npm start settings', () => {
   });
 
   it('take another address to probe and another private port', () => {
-    expect(loadStartSettings({ LOCAL_REDIS_URL: 'redis://10.0.0.5:6400', PRIVATE_REDIS_PORT: '6401' })).toEqual({ localRedisUrl: 'redis://10.0.0.5:6400', privateRedisPort: 6401 });
+    expect(loadStartSettings({ LOCAL_REDIS_URL: 'redis://10.0.0.5:6400', PRIVATE_REDIS_PORT: '6401' })).toEqual({
+      localRedisUrl: 'redis://10.0.0.5:6400',
+      privateRedisPort: 6401,
+    });
   });
 
   it('refuse a malformed value with one line naming the variable', () => {

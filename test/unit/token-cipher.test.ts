@@ -17,8 +17,26 @@ describe('token cipher', () => {
   });
 
   it.each([
-    ['a flipped ciphertext byte', (s: string) => { const p = s.split('.'); const b = Buffer.from(p[3]!, 'base64url'); b[0]! ^= 1; p[3] = b.toString('base64url'); return p.join('.'); }],
-    ['a flipped tag byte', (s: string) => { const p = s.split('.'); const b = Buffer.from(p[2]!, 'base64url'); b[5]! ^= 0x80; p[2] = b.toString('base64url'); return p.join('.'); }],
+    [
+      'a flipped ciphertext byte',
+      (s: string) => {
+        const p = s.split('.');
+        const b = Buffer.from(p[3]!, 'base64url');
+        b[0]! ^= 1;
+        p[3] = b.toString('base64url');
+        return p.join('.');
+      },
+    ],
+    [
+      'a flipped tag byte',
+      (s: string) => {
+        const p = s.split('.');
+        const b = Buffer.from(p[2]!, 'base64url');
+        b[5]! ^= 0x80;
+        p[2] = b.toString('base64url');
+        return p.join('.');
+      },
+    ],
     ['a truncated value', (s: string) => s.slice(0, -4)],
     ['a wrong version', (s: string) => s.replace(/^v1/, 'v9')],
     ['garbage', () => 'not-a-sealed-value'],

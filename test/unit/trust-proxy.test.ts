@@ -3,7 +3,12 @@ import type { IncomingMessage } from 'node:http';
 import { parseTrustProxy } from '../../shared/config.js';
 import { clientIpResolver, isDirectLoopback } from '../../server/http/client-ip.js';
 
-const request = (remote: string, xff?: string) => ({ socket: { remoteAddress: remote }, connection: { remoteAddress: remote }, headers: xff ? { 'x-forwarded-for': xff } : {} }) as unknown as IncomingMessage;
+const request = (remote: string, xff?: string) =>
+  ({
+    socket: { remoteAddress: remote },
+    connection: { remoteAddress: remote },
+    headers: xff ? { 'x-forwarded-for': xff } : {},
+  }) as unknown as IncomingMessage;
 
 describe('parseTrustProxy', () => {
   it.each([

@@ -40,7 +40,13 @@ export class BridgeOutputs {
         return Math.min(p.item.duration_ms, p.progress_ms + moving);
       },
     };
-    this.#osc = new OscOutput({ host: options.oscHost, port: options.oscPort, rateHz: options.oscRateHz, view, log: options.log });
+    this.#osc = new OscOutput({
+      host: options.oscHost,
+      port: options.oscPort,
+      rateHz: options.oscRateHz,
+      view,
+      log: options.log,
+    });
     this.#ws = new WsOutput({
       port: options.wsPort,
       ...(options.wsHost ? { host: options.wsHost } : {}),

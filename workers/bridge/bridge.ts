@@ -67,14 +67,17 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const recorder = options.recordFile ? await ShowRecorder.open(options.recordFile, log) : null;
   if (recorder) log.info({ file: options.recordFile }, 'recording every event for npm run replay');
 
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(`${options.hubUrl.replace(/\/+$/, '')}/bridge`, {
-    auth: { token: options.token },
-    transports: ['websocket'],
-    reconnectionDelay: 1000,
-    reconnectionDelayMax: 10_000,
-    randomizationFactor: 0.5,
-    timeout: 5000,
-  });
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(
+    `${options.hubUrl.replace(/\/+$/, '')}/bridge`,
+    {
+      auth: { token: options.token },
+      transports: ['websocket'],
+      reconnectionDelay: 1000,
+      reconnectionDelayMax: 10_000,
+      randomizationFactor: 0.5,
+      timeout: 5000,
+    },
+  );
 
   let resolveFatal: (e: BridgeAuthError) => void = () => undefined;
   const fatal = new Promise<BridgeAuthError>((resolve) => (resolveFatal = resolve));
@@ -94,8 +97,16 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       log.info({ hub: options.hubUrl, ...detail }, 'connected to the hub');
     } else if (next === 'disconnected') {
       // Never having reached the hub is a different problem (a wrong HUB_URL, the hub not started).
-      if (everConnected) log.warn({ hub: options.hubUrl, ...detail }, 'lost the hub; still sending the last known state and reconnecting with backoff');
-      else log.warn({ hub: options.hubUrl, ...detail }, 'cannot reach the hub yet (is HUB_URL right and the hub running?); retrying with backoff');
+      if (everConnected)
+        log.warn(
+          { hub: options.hubUrl, ...detail },
+          'lost the hub; still sending the last known state and reconnecting with backoff',
+        );
+      else
+        log.warn(
+          { hub: options.hubUrl, ...detail },
+          'cannot reach the hub yet (is HUB_URL right and the hub running?); retrying with backoff',
+        );
     }
   };
 
@@ -121,7 +132,11 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
     const code = err.data?.code;
     if (code === 'invalid_token' || code === 'token_required') {
-      const e = new BridgeAuthError(code === 'token_required' ? 'the hub wants a BRIDGE_TOKEN and none was given' : 'the hub refused BRIDGE_TOKEN: check it matches the hub’s');
+      const e = new BridgeAuthError(
+        code === 'token_required'
+          ? 'the hub wants a BRIDGE_TOKEN and none was given'
+          : 'the hub refused BRIDGE_TOKEN: check it matches the hub’s',
+      );
       log.fatal({ hub: options.hubUrl }, e.message);
       socket.disconnect();
       resolveFatal(e);

@@ -8,7 +8,14 @@ import osc, { type OscArgument, type UDPPort } from 'osc';
 import { PALETTE_SWATCHES, type NowPlaying } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
 
-export const NUMERIC_ADDRESSES = ['/np/playing', '/np/progress', '/np/position', '/np/duration', '/np/changed', '/np/queue'] as const;
+export const NUMERIC_ADDRESSES = [
+  '/np/playing',
+  '/np/progress',
+  '/np/position',
+  '/np/duration',
+  '/np/changed',
+  '/np/queue',
+] as const;
 export const STRING_ADDRESSES = ['/np/track', '/np/artist', '/np/album', '/np/art', '/np/id', '/np/user'] as const;
 /** `/np/color/<swatch>` with three floats (r, g, b in 0..1), one per palette swatch. */
 export const COLOR_ADDRESSES = PALETTE_SWATCHES.map((swatch) => `/np/color/${swatch}` as const);
@@ -43,10 +50,17 @@ export class OscOutput {
     this.#view = options.view;
     this.#rateHz = options.rateHz;
     this.#log = options.log;
-    this.#port = new osc.UDPPort({ localAddress: '0.0.0.0', localPort: 0, remoteAddress: options.host, remotePort: options.port, metadata: true });
+    this.#port = new osc.UDPPort({
+      localAddress: '0.0.0.0',
+      localPort: 0,
+      remoteAddress: options.host,
+      remotePort: options.port,
+      metadata: true,
+    });
     this.#port.on('error', (err: Error) => {
       // A closed TouchDesigner answers ICMP unreachable; keep sending, say it once.
-      if (!this.#errorLogged) this.#log.warn({ err: { message: err.message } }, 'OSC send error (is anything listening?)');
+      if (!this.#errorLogged)
+        this.#log.warn({ err: { message: err.message } }, 'OSC send error (is anything listening?)');
       this.#errorLogged = true;
     });
   }
@@ -128,7 +142,11 @@ export class OscOutput {
     if (!palette) return;
     for (const swatch of PALETTE_SWATCHES) {
       const rgb = hexToUnitRgb(palette[swatch]);
-      if (rgb) this.#sendArgs(`/np/color/${swatch}`, rgb.map((value) => ({ type: 'f' as const, value })));
+      if (rgb)
+        this.#sendArgs(
+          `/np/color/${swatch}`,
+          rgb.map((value) => ({ type: 'f' as const, value })),
+        );
     }
   }
 

@@ -68,7 +68,9 @@ export function parseShow(text: string, name = 'show'): ShowLine[] {
     const parsed = lineSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ShowFileError(`${name}:${index + 1} is not a recorded event (${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'})`);
+      throw new ShowFileError(
+        `${name}:${index + 1} is not a recorded event (${issue?.path.join('.') || 'line'}: ${issue?.message ?? 'invalid'})`,
+      );
     }
     lines.push(parsed.data);
   });

@@ -20,7 +20,8 @@ export class ShowRecorder {
     this.startedAt = now();
     this.#stream = createWriteStream(file, { flags: 'w' });
     this.#stream.on('error', (err) => {
-      if (!this.#failed) this.#log.error({ err: { message: err.message }, file }, 'recording failed; the bridge goes on without it');
+      if (!this.#failed)
+        this.#log.error({ err: { message: err.message }, file }, 'recording failed; the bridge goes on without it');
       this.#failed = true;
     });
   }

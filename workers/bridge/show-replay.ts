@@ -41,7 +41,9 @@ export interface RunningReplay {
  */
 export function hubClockAtStart(lines: readonly ShowLine[]): number | null {
   let best: number | null = null;
-  for (const l of lines) if (l.event === 'now_playing' && (best === null || l.data.server_time - l.t > best)) best = l.data.server_time - l.t;
+  for (const l of lines)
+    if (l.event === 'now_playing' && (best === null || l.data.server_time - l.t > best))
+      best = l.data.server_time - l.t;
   return best;
 }
 
@@ -52,12 +54,23 @@ export function hubClockAtStart(lines: readonly ShowLine[]): number | null {
  * `turn_ends_at` keeps its distance ahead. Both distances shrink by `speed`.
  */
 export function restamp(line: ShowLine, hubAtReceipt: number | null, at: number, speed: number): ShowEvent {
-  const shift = (time: number | null) => (time === null || hubAtReceipt === null ? time : at + (time - hubAtReceipt) / speed);
+  const shift = (time: number | null) =>
+    time === null || hubAtReceipt === null ? time : at + (time - hubAtReceipt) / speed;
   if (line.event === 'now_playing') {
-    return { event: 'now_playing', data: { ...line.data, server_time: shift(line.data.server_time) ?? at, turn_ends_at: shift(line.data.turn_ends_at) } };
+    return {
+      event: 'now_playing',
+      data: {
+        ...line.data,
+        server_time: shift(line.data.server_time) ?? at,
+        turn_ends_at: shift(line.data.turn_ends_at),
+      },
+    };
   }
   const active = line.data.active;
-  return { event: 'queue', data: { ...line.data, active: active && { ...active, turn_ends_at: shift(active.turn_ends_at) } } };
+  return {
+    event: 'queue',
+    data: { ...line.data, active: active && { ...active, turn_ends_at: shift(active.turn_ends_at) } },
+  };
 }
 
 export function startReplay(options: ReplayOptions): RunningReplay {

@@ -14,8 +14,15 @@ export class WsOutput {
 
   constructor(options: { port: number; host?: string; current: () => BridgeEvent[]; log: Logger }) {
     this.#current = options.current;
-    this.#server = new WebSocketServer({ port: options.port, host: options.host ?? '0.0.0.0', perMessageDeflate: false, maxPayload: 64 * 1024 });
-    this.#server.on('error', (err) => options.log.error({ err: { message: err.message } }, 'bridge WebSocket server error'));
+    this.#server = new WebSocketServer({
+      port: options.port,
+      host: options.host ?? '0.0.0.0',
+      perMessageDeflate: false,
+      maxPayload: 64 * 1024,
+    });
+    this.#server.on('error', (err) =>
+      options.log.error({ err: { message: err.message } }, 'bridge WebSocket server error'),
+    );
     this.#server.on('connection', (ws) => {
       ws.on('error', () => ws.terminate());
       for (const e of this.#current()) ws.send(JSON.stringify(e));

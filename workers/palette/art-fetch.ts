@@ -15,17 +15,26 @@ export interface ArtFetchLimits {
 
 export const DEFAULT_ART_FETCH_LIMITS: ArtFetchLimits = { timeoutMs: 5000, maxBytes: 4 * 1024 * 1024, maxRedirects: 2 };
 
-export async function fetchArt(url: string, policy: ArtUrlPolicy, limits: ArtFetchLimits = DEFAULT_ART_FETCH_LIMITS): Promise<Uint8Array> {
+export async function fetchArt(
+  url: string,
+  policy: ArtUrlPolicy,
+  limits: ArtFetchLimits = DEFAULT_ART_FETCH_LIMITS,
+): Promise<Uint8Array> {
   const signal = AbortSignal.timeout(limits.timeoutMs);
   try {
     let current = url;
     for (let hop = 0; ; hop++) {
-      if (!isAllowedArtUrl(current, policy)) throw new PaletteError('url_not_allowed', hop === 0 ? 'the art URL is not on an allowed host' : 'the art URL redirects to a host that is not allowed');
+      if (!isAllowedArtUrl(current, policy))
+        throw new PaletteError(
+          'url_not_allowed',
+          hop === 0 ? 'the art URL is not on an allowed host' : 'the art URL redirects to a host that is not allowed',
+        );
       const res = await fetch(current, { redirect: 'manual', signal, headers: { accept: 'image/*' } });
       if (res.status >= 300 && res.status < 400) {
         await res.body?.cancel();
         const location = res.headers.get('location');
-        if (!location || hop >= limits.maxRedirects) throw new PaletteError('fetch_failed', `the art URL redirects ${location ? 'too often' : 'nowhere'}`);
+        if (!location || hop >= limits.maxRedirects)
+          throw new PaletteError('fetch_failed', `the art URL redirects ${location ? 'too often' : 'nowhere'}`);
         current = new URL(location, current).href;
         continue;
       }
@@ -36,7 +45,10 @@ export async function fetchArt(url: string, policy: ArtUrlPolicy, limits: ArtFet
       const type = res.headers.get('content-type') ?? '';
       if (!type.toLowerCase().startsWith('image/')) {
         await res.body?.cancel();
-        throw new PaletteError('not_an_image', `the art URL is not an image (${type.split(';')[0] || 'no content type'})`);
+        throw new PaletteError(
+          'not_an_image',
+          `the art URL is not an image (${type.split(';')[0] || 'no content type'})`,
+        );
       }
       const declared = Number(res.headers.get('content-length') ?? NaN);
       if (declared > limits.maxBytes) {
@@ -47,7 +59,8 @@ export async function fetchArt(url: string, policy: ArtUrlPolicy, limits: ArtFet
     }
   } catch (err) {
     if (err instanceof PaletteError) throw err;
-    if (signal.aborted) throw new PaletteError('timeout', `the art took longer than ${limits.timeoutMs} ms`, { cause: err });
+    if (signal.aborted)
+      throw new PaletteError('timeout', `the art took longer than ${limits.timeoutMs} ms`, { cause: err });
     throw new PaletteError('fetch_failed', `the art could not be fetched: ${(err as Error).message}`, { cause: err });
   }
 }

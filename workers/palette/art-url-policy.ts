@@ -27,7 +27,11 @@ export function isAllowedArtUrl(raw: string, policy: ArtUrlPolicy): boolean {
   if (url.username || url.password) return false;
   if (url.protocol === 'https:' && (url.port === '' || url.port === '443')) {
     const host = url.hostname.toLowerCase();
-    if (SPOTIFY_ART_HOSTS.includes(host) || (host.endsWith(SPOTIFY_ART_HOST_SUFFIX) && host.length > SPOTIFY_ART_HOST_SUFFIX.length)) return true;
+    if (
+      SPOTIFY_ART_HOSTS.includes(host) ||
+      (host.endsWith(SPOTIFY_ART_HOST_SUFFIX) && host.length > SPOTIFY_ART_HOST_SUFFIX.length)
+    )
+      return true;
   }
   // Compare the normalised form, so `/sim/images/../../admin` cannot pass as a prefix match.
   return policy.extraPrefixes.some((prefix) => url.href.startsWith(prefix));

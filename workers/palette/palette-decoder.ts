@@ -16,7 +16,10 @@ const reply = z.union([
 ]);
 
 /** A 1 × 1 grey PNG: enough to load sharp and the quantizer in the thread. */
-const WARM_UP_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==', 'base64');
+const WARM_UP_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNoAAAAggCBd81ytgAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 interface Pending {
   resolve(p: Palette): void;
@@ -81,7 +84,9 @@ export class PaletteDecoder {
       if ('palette' in parsed.data) pending.resolve(parsed.data.palette);
       else pending.reject(new PaletteError('decode_failed', `the art could not be decoded: ${parsed.data.error}`));
     });
-    worker.on('error', (err) => this.#failAll(new PaletteError('decode_failed', `the palette thread failed: ${err.message}`, { cause: err })));
+    worker.on('error', (err) =>
+      this.#failAll(new PaletteError('decode_failed', `the palette thread failed: ${err.message}`, { cause: err })),
+    );
     worker.on('exit', () => {
       if (this.#worker === worker) this.#worker = null;
       this.#failAll(new PaletteError('decode_failed', 'the palette thread stopped'));

@@ -1,5 +1,6 @@
 /** Why an album's palette could not be had; `code` is stable, for logs and tests. */
-export type PaletteErrorCode = 'url_not_allowed' | 'fetch_failed' | 'timeout' | 'too_large' | 'not_an_image' | 'decode_failed';
+export type PaletteErrorCode =
+  'url_not_allowed' | 'fetch_failed' | 'timeout' | 'too_large' | 'not_an_image' | 'decode_failed';
 
 export class PaletteError extends Error {
   readonly code: PaletteErrorCode;

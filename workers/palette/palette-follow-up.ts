@@ -15,7 +15,10 @@ export function sameArt(a: NowPlayingItem | null | undefined, b: NowPlayingItem 
  * A draft with the palette of the last payload carried over when the art did not change (Spotify's
  * JSON never has one, so every poll's draft starts without it).
  */
-export function carryPalette<T extends { item: NowPlayingItem | null }>(last: Pick<NowPlaying, 'item'> | null, draft: T): T {
+export function carryPalette<T extends { item: NowPlayingItem | null }>(
+  last: Pick<NowPlaying, 'item'> | null,
+  draft: T,
+): T {
   if (!draft.item || draft.item.palette || !last?.item?.palette || !sameArt(last.item, draft.item)) return draft;
   return { ...draft, item: { ...draft.item, palette: last.item.palette } };
 }
@@ -32,7 +35,11 @@ export interface FollowUpHooks {
  * and if the same item is still current and still without a palette, publishes the follow-up.
  * Resolves to whether it published; never rejects.
  */
-export async function followUpWithPalette(palettes: PaletteService, sent: NowPlaying, hooks: FollowUpHooks): Promise<boolean> {
+export async function followUpWithPalette(
+  palettes: PaletteService,
+  sent: NowPlaying,
+  hooks: FollowUpHooks,
+): Promise<boolean> {
   if (!sent.item || sent.item.palette) return false;
   try {
     const palette = await palettes.forItem(sent.item);

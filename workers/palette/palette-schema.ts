@@ -2,7 +2,10 @@
 import { z } from 'zod';
 import type { Palette } from '../../shared/events.js';
 
-const swatch = z.string().regex(/^#[0-9a-fA-F]{6}$/).nullable();
+const swatch = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/)
+  .nullable();
 
 export const paletteSchema: z.ZodType<Palette> = z.object({
   vibrant: swatch,

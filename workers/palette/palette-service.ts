@@ -100,7 +100,8 @@ export class PaletteService {
     try {
       palette = await this.#decoder.decode(await fetchArt(url, this.#policy, this.#limits));
     } catch (err) {
-      const e = err instanceof PaletteError ? err : new PaletteError('decode_failed', (err as Error).message, { cause: err });
+      const e =
+        err instanceof PaletteError ? err : new PaletteError('decode_failed', (err as Error).message, { cause: err });
       this.#log.warn({ code: e.code, host: hostOf(url) }, `no palette for this album art: ${e.message}`);
     }
     await this.#writeCache(url, palette);
@@ -122,7 +123,9 @@ export class PaletteService {
 
   async #writeCache(url: string, palette: Palette | null): Promise<void> {
     try {
-      await this.#redis.set(keys.palette(urlHash(url)), palette ? JSON.stringify(palette) : NONE, { EX: palette ? this.#ttlSeconds : this.#failureTtlSeconds });
+      await this.#redis.set(keys.palette(urlHash(url)), palette ? JSON.stringify(palette) : NONE, {
+        EX: palette ? this.#ttlSeconds : this.#failureTtlSeconds,
+      });
     } catch (err) {
       this.#log.debug({ err: { message: (err as Error).message } }, 'palette cache unwritable');
     }

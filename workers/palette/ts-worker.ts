@@ -9,7 +9,9 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
 /** tsx's ESM API (`tsx/esm/api`), located through its package.json so the ESM build is the one loaded. */
-const TSX_ESM_API = pathToFileURL(require.resolve('tsx/package.json').replace(/package\.json$/, 'dist/esm/api/index.mjs')).href;
+const TSX_ESM_API = pathToFileURL(
+  require.resolve('tsx/package.json').replace(/package\.json$/, 'dist/esm/api/index.mjs'),
+).href;
 
 export function startTsWorker(file: URL, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
   const target = JSON.stringify(file.href);

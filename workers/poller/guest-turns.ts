@@ -124,15 +124,25 @@ export class GuestTurns {
     const problem = venueProblemOf(err);
     // Other failures (5xx, time-outs) are retried on the same schedule but are nobody's to fix.
     const plan = retryAfterProblem(problem ?? 'no_device', attempt, err.retryAfterMs ?? null);
-    await d.redis.multi().hSet(key, 'attempt', String(attempt + 1)).expire(key, TURN_STATE_TTL_SECONDS).exec();
+    await d.redis
+      .multi()
+      .hSet(key, 'attempt', String(attempt + 1))
+      .expire(key, TURN_STATE_TTL_SECONDS)
+      .exec();
     if (problem) await d.venue.setProblem(problem);
     if (plan.giveUp) {
-      this.#log.warn({ userId, problem, attempts: attempt + 1 }, 'the venue’s player stayed unavailable; the guest’s turn ends');
+      this.#log.warn(
+        { userId, problem, attempts: attempt + 1 },
+        'the venue’s player stayed unavailable; the guest’s turn ends',
+      );
       return { lineChanged: await this.#end(userId, 'turn_over', false), ended: true };
     }
     const retryAt = this.#now() + (plan.retryInMs ?? 0);
     await d.redis.hSet(key, 'retry_at', String(retryAt));
-    this.#log.warn({ userId, problem, code: err.code, attempt: attempt + 1, retryInMs: plan.retryInMs }, 'venue play failed; retrying with back-off');
+    this.#log.warn(
+      { userId, problem, code: err.code, attempt: attempt + 1, retryInMs: plan.retryInMs },
+      'venue play failed; retrying with back-off',
+    );
     const held = problem !== null && plan.holdClock ? await d.line.holdTurn(userId) : false;
     return { lineChanged: held, ended: false };
   }
@@ -211,7 +221,10 @@ export class GuestTurns {
       await this.#d.player.pause(VENUE_ACCOUNT_ID);
     } catch (err) {
       // Already paused or no device: nothing plays on anyway.
-      this.#log.debug({ code: err instanceof SpotifyError ? err.code : 'error' }, 'pausing the venue after a guest turn failed');
+      this.#log.debug(
+        { code: err instanceof SpotifyError ? err.code : 'error' },
+        'pausing the venue after a guest turn failed',
+      );
     }
   }
 }

@@ -52,7 +52,12 @@ export class HouseMusic {
     const account = await d.venue.account();
     const connected = account !== null && (await d.venue.hasTokens());
     const startedAt = Number(h.started_at) || 0;
-    const decision = fallbackDecision({ playlist: d.playlist, venueConnected: connected, someoneDriving: false, housePlaying: startedAt > 0 });
+    const decision = fallbackDecision({
+      playlist: d.playlist,
+      venueConnected: connected,
+      someoneDriving: false,
+      housePlaying: startedAt > 0,
+    });
     const name = account?.display_name || HOUSE_NAME;
     if (decision.action === 'keep') return houseTurn(name, startedAt);
     if (decision.action !== 'start' || this.#now() < (Number(h.retry_at) || 0)) return null;
@@ -67,7 +72,11 @@ export class HouseMusic {
       const problem = venueProblemOf(err);
       const plan = retryAfterProblem(problem ?? 'no_device', Math.min(attempt, 4), err.retryAfterMs ?? null);
       // The house music never gives up: it retries at the longest back-off once past the first tries.
-      await d.redis.multi().hDel(key, 'started_at').hSet(key, { attempt: String(attempt + 1), retry_at: String(now + (plan.retryInMs ?? 30_000)) }).exec();
+      await d.redis
+        .multi()
+        .hDel(key, 'started_at')
+        .hSet(key, { attempt: String(attempt + 1), retry_at: String(now + (plan.retryInMs ?? 30_000)) })
+        .exec();
       if (problem) await d.venue.setProblem(problem);
       this.#log.warn({ problem, code: err.code }, 'the house music could not start; retrying');
       return null;
@@ -83,7 +92,12 @@ export class HouseMusic {
     const d = this.#d;
     const key = keys.venueHouse();
     const housePlaying = Number(await d.redis.hGet(key, 'started_at')) > 0;
-    const decision = fallbackDecision({ playlist: d.playlist, venueConnected: true, someoneDriving: true, housePlaying });
+    const decision = fallbackDecision({
+      playlist: d.playlist,
+      venueConnected: true,
+      someoneDriving: true,
+      housePlaying,
+    });
     if (decision.action !== 'yield') return;
     if (kind === 'guest') return;
     await d.redis.del(key);
@@ -96,5 +110,12 @@ export class HouseMusic {
 }
 
 function houseTurn(name: string, startedAt: number): ActiveTurn {
-  return { user_id: HOUSE_DRIVER, display_name: name, started_at: startedAt, ends_at: null, remaining_ms: null, last_playing_at: null };
+  return {
+    user_id: HOUSE_DRIVER,
+    display_name: name,
+    started_at: startedAt,
+    ends_at: null,
+    remaining_ms: null,
+    last_playing_at: null,
+  };
 }

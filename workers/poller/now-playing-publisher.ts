@@ -7,7 +7,12 @@
  */
 import type { NowPlaying, NowPlayingItem, Palette } from '../../shared/events.js';
 import { carryPalette, sameArt } from '../palette/palette-follow-up.js';
-import { extrapolatedProgress, type NowPlayingStore, type ObservationStamp, type PublishedState } from '../../shared/realtime/now-playing-store.js';
+import {
+  extrapolatedProgress,
+  type NowPlayingStore,
+  type ObservationStamp,
+  type PublishedState,
+} from '../../shared/realtime/now-playing-store.js';
 
 export const SEEK_TOLERANCE_MS = 1500;
 export const KEYFRAME_MS = 5000;
@@ -17,7 +22,8 @@ export type Draft = Omit<NowPlaying, 'seq'>;
 export type PublishKind = 'change' | 'keyframe';
 
 export function visibleChange(last: NowPlaying, next: Draft): boolean {
-  if (last.state !== next.state || last.is_playing !== next.is_playing || last.turn_ends_at !== next.turn_ends_at) return true;
+  if (last.state !== next.state || last.is_playing !== next.is_playing || last.turn_ends_at !== next.turn_ends_at)
+    return true;
   if ((last.user?.display_name ?? null) !== (next.user?.display_name ?? null)) return true;
   if ((last.user?.kind ?? null) !== (next.user?.kind ?? null)) return true;
   const a = last.item;
@@ -61,7 +67,12 @@ export class NowPlayingPublisher {
   readonly #palettes: PaletteSource | null;
   readonly #now: () => number;
 
-  constructor(store: NowPlayingStore, broadcast: Broadcast, palettes: PaletteSource | null = null, now: () => number = Date.now) {
+  constructor(
+    store: NowPlayingStore,
+    broadcast: Broadcast,
+    palettes: PaletteSource | null = null,
+    now: () => number = Date.now,
+  ) {
     this.#store = store;
     this.#broadcast = broadcast;
     this.#palettes = palettes;
@@ -74,7 +85,8 @@ export class NowPlayingPublisher {
    */
   async #withPalette(published: PublishedState, draft: Draft): Promise<Draft> {
     const carried = carryPalette(published.payload, draft);
-    if (!this.#palettes || !carried.item || carried.item.palette || sameArt(published.payload.item, carried.item)) return carried;
+    if (!this.#palettes || !carried.item || carried.item.palette || sameArt(published.payload.item, carried.item))
+      return carried;
     const cached = await this.#palettes.cachedForItem(carried.item).catch(() => null);
     return cached ? { ...carried, item: { ...carried.item, palette: cached } } : carried;
   }
@@ -94,9 +106,15 @@ export class NowPlayingPublisher {
         const { seq: _seq, ...current } = published.payload;
         const still = sameArt(current.item, item) && !current.item?.palette;
         const now = this.#now();
-        const draft: Draft = still && current.item
-          ? { ...current, item: { ...current.item, palette }, server_time: now, progress_ms: extrapolatedProgress(published.payload, now) }
-          : current;
+        const draft: Draft =
+          still && current.item
+            ? {
+                ...current,
+                item: { ...current.item, palette },
+                server_time: now,
+                progress_ms: extrapolatedProgress(published.payload, now),
+              }
+            : current;
         return { draft, driver: published.driver, turn: published.turn, stamp: null };
       });
     })().catch(() => undefined);
@@ -107,13 +125,17 @@ export class NowPlayingPublisher {
    * visible (or a keyframe is due). A conflict (someone published meanwhile) or a stale observation
    * means: read again and rebuild.
    */
-  async offer(propose: (published: PublishedState) => Proposal): Promise<{ kind: PublishKind; payload: NowPlaying } | null> {
+  async offer(
+    propose: (published: PublishedState) => Proposal,
+  ): Promise<{ kind: PublishKind; payload: NowPlaying } | null> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const published = await this.#store.read();
       const proposed = propose(published);
       const p = { ...proposed, draft: await this.#withPalette(published, proposed.draft) };
       const kind = publishKind(published.payload, p.draft);
-      const payload: NowPlaying | null = kind ? { seq: kind === 'change' ? published.seq + 1 : published.seq, ...p.draft } : null;
+      const payload: NowPlaying | null = kind
+        ? { seq: kind === 'change' ? published.seq + 1 : published.seq, ...p.draft }
+        : null;
       // Nothing to show: still record a fresh observation as seen, so an older answer arriving
       // later cannot win against it.
       if (!payload && !(p.stamp && p.driver === published.driver && p.turn === published.turn)) return null;

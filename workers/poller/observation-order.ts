@@ -17,7 +17,12 @@ export interface TurnRef {
  * against the line). Same turn: the request must have started later (larger fence), and Spotify
  * must not report an older playback change unless the request started `STALE_REPLICA_MS` later.
  */
-export function observationWins(candidate: ObservationStamp, candidateTurn: TurnRef, published: ObservationStamp | null, publishedTurn: TurnRef): boolean {
+export function observationWins(
+  candidate: ObservationStamp,
+  candidateTurn: TurnRef,
+  published: ObservationStamp | null,
+  publishedTurn: TurnRef,
+): boolean {
   if (candidateTurn.driver !== publishedTurn.driver || candidateTurn.turn !== publishedTurn.turn) return true;
   if (!published) return true;
   if (candidate.fence <= published.fence) return false;

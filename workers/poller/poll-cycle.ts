@@ -72,14 +72,16 @@ export class PollCycle {
     d.metrics.poll();
     const affected = new Set<string>();
     let lineChanged = false;
-    const kindOf = async (userId: string): Promise<DriverKind> => ((await d.line.user(userId))?.kind === 'guest' ? 'guest' : 'spotify');
+    const kindOf = async (userId: string): Promise<DriverKind> =>
+      (await d.line.user(userId))?.kind === 'guest' ? 'guest' : 'spotify';
     const noteTick = (t: Awaited<ReturnType<Line['tick']>>) => {
       if (t.ended) affected.add(t.ended.userId);
       if (t.promoted) affected.add(t.promoted);
       lineChanged ||= t.ended !== null || t.promoted !== null;
     };
     // A guest's turn that ended anywhere (time, idle, skip, remove): picks spent, the venue stops.
-    const settleGuests = (s: Awaited<ReturnType<Line['snapshot']>>) => d.guests?.settle(s.active, s.active ? turnId(s.active) : null);
+    const settleGuests = (s: Awaited<ReturnType<Line['snapshot']>>) =>
+      d.guests?.settle(s.active, s.active ? turnId(s.active) : null);
 
     noteTick(await d.line.tick());
     let snapshot = await d.line.snapshot();
@@ -115,7 +117,8 @@ export class PollCycle {
       const turn = turnId(driving);
       const guest = kind === 'guest' && house === null;
       inputs = await this.#inputs(driver, turn);
-      let playing: boolean | null = inputs.last?.driver === driver && inputs.last.turn === turn ? inputs.last.seen === 'playing' : null;
+      let playing: boolean | null =
+        inputs.last?.driver === driver && inputs.last.turn === turn ? inputs.last.seen === 'playing' : null;
 
       if (shouldCallNow(inputs, d.policy, this.#now())) {
         called = true;
@@ -146,7 +149,13 @@ export class PollCycle {
           // A guest's turn is playing only once its own play went out (not the house music before it).
           playing = seen === 'playing' && (!guest || !d.guests || (await d.guests.playSent(turn)));
           await d.budget.answered(requestedAt, answeredAt, seen, predictedEnd(pb, answeredAt));
-          observation = { driver, turn, playback: pb, answeredAt, stamp: { fence, requestedAt, changedAt: pb.kind === 'nothing' ? null : pb.changedAt } };
+          observation = {
+            driver,
+            turn,
+            playback: pb,
+            answeredAt,
+            stamp: { fence, requestedAt, changedAt: pb.kind === 'nothing' ? null : pb.changedAt },
+          };
           if (guest && d.guests && snapshot.active && (await d.guests.observed(snapshot.active, turn, pb))) {
             affected.add(driver);
             lineChanged = true;
@@ -175,14 +184,26 @@ export class PollCycle {
     if (active) {
       const driver = active.user_id;
       const turn = turnId(active);
-      next = nextPollAt(inputs && inputs.driver === driver && inputs.turn === turn && !called ? inputs : await this.#inputs(driver, turn), d.policy);
+      next = nextPollAt(
+        inputs && inputs.driver === driver && inputs.turn === turn && !called
+          ? inputs
+          : await this.#inputs(driver, turn),
+        d.policy,
+      );
     }
     return { called, published: sent?.kind ?? null, nextPollAt: next };
   }
 
   async #inputs(driver: string, turn: string): Promise<PollInputs> {
     const [book, rate] = await Promise.all([this.#d.budget.state(), this.#d.gate.status()]);
-    return { driver, turn, last: book.last, forceAt: book.forceAt, notBefore: Math.max(book.backoffUntil, rate.until ?? 0), factor: rate.factor };
+    return {
+      driver,
+      turn,
+      last: book.last,
+      forceAt: book.forceAt,
+      notBefore: Math.max(book.backoffUntil, rate.until ?? 0),
+      factor: rate.factor,
+    };
   }
 
   /** What the active user plays, refreshing the token first and once more on a 401. */
@@ -215,11 +236,18 @@ export class PollCycle {
           return { kind: 'lost', reason: 'not_registered' };
         case 'rate_limited':
           // The client already recorded the deadline (or refused to call before it).
-          if (!err.local) this.#log.warn({ retryAfterMs: err.retryAfterMs, reason: err.reason }, 'Spotify rate limit: no calls until the deadline');
+          if (!err.local)
+            this.#log.warn(
+              { retryAfterMs: err.retryAfterMs, reason: err.reason },
+              'Spotify rate limit: no calls until the deadline',
+            );
           return { kind: 'failed' };
         default: {
           const delay = await d.budget.failed(now, d.policy.intervalMs);
-          this.#log.warn({ spotify: { code: err.code, status: err.status, message: err.message }, backoffMs: delay }, 'Spotify call failed; backing off');
+          this.#log.warn(
+            { spotify: { code: err.code, status: err.status, message: err.message }, backoffMs: delay },
+            'Spotify call failed; backing off',
+          );
           return { kind: 'failed' };
         }
       }
@@ -230,7 +258,11 @@ export class PollCycle {
     const started = performance.now();
     try {
       const playback = await call();
-      this.#d.metrics.spotifyCall('currently-playing', playback.kind === 'nothing' ? 204 : 200, (performance.now() - started) / 1000);
+      this.#d.metrics.spotifyCall(
+        'currently-playing',
+        playback.kind === 'nothing' ? 204 : 200,
+        (performance.now() - started) / 1000,
+      );
       return playback;
     } catch (err) {
       if (err instanceof SpotifyError && err.local) throw err;

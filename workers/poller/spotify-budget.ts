@@ -29,20 +29,36 @@ export class SpotifyBudget {
     const h = await this.#redis.hGetAll(keys.pollStatus());
     const num = (v: string | undefined) => (v ? Number(v) || 0 : 0);
     const seen = SEEN.find((s) => s === h.call_seen) ?? null;
-    const last: LastCall | null = h.call_driver && h.call_at ? { driver: h.call_driver, turn: h.call_turn ?? '', at: num(h.call_at), seen, predictedEnd: num(h.predicted_end) || null } : null;
+    const last: LastCall | null =
+      h.call_driver && h.call_at
+        ? {
+            driver: h.call_driver,
+            turn: h.call_turn ?? '',
+            at: num(h.call_at),
+            seen,
+            predictedEnd: num(h.predicted_end) || null,
+          }
+        : null;
     return { last, forceAt: num(h.force_at) || null, backoffUntil: num(h.backoff_until) };
   }
 
   /** A call is about to start: from now on the schedule counts from it. */
   async callStarted(driver: string, turn: string, at: number): Promise<void> {
-    await this.#redis.hSet(keys.pollStatus(), { call_driver: driver, call_turn: turn, call_at: String(at), call_seen: '', predicted_end: '0' });
+    await this.#redis.hSet(keys.pollStatus(), {
+      call_driver: driver,
+      call_turn: turn,
+      call_at: String(at),
+      call_seen: '',
+      predicted_end: '0',
+    });
   }
 
   /** The call answered (for the call that started at `startedAt`; a later call's record is kept). */
   async answered(startedAt: number, at: number, seen: Seen, predictedEnd: number | null): Promise<void> {
     const current = await this.#redis.hGet(keys.pollStatus(), 'call_at');
     const fields: Record<string, string> = { failures: '0', backoff_until: '0', last_spotify_at: String(at) };
-    if (current === String(startedAt)) Object.assign(fields, { call_seen: seen, predicted_end: String(predictedEnd ?? 0) });
+    if (current === String(startedAt))
+      Object.assign(fields, { call_seen: seen, predicted_end: String(predictedEnd ?? 0) });
     await this.#redis.hSet(keys.pollStatus(), fields);
   }
 

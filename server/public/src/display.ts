@@ -36,7 +36,9 @@ const venueName = shownName(document.body.dataset.venueName);
 let queue: QueueSummary | null = null;
 
 // People type what they read: the address without "http://" and the trailing slash.
-$('join-url').textContent = (document.body.dataset.joinUrl ?? location.origin).replace(/^https?:\/\//, '').replace(/\/$/, '');
+$('join-url').textContent = (document.body.dataset.joinUrl ?? location.origin)
+  .replace(/^https?:\/\//, '')
+  .replace(/\/$/, '');
 
 function isAttract(p: NowPlaying | null): boolean {
   return !p || (p.user === null && p.item === null);
@@ -99,7 +101,13 @@ function renderRecent(): void {
       const title = document.createElement('span');
       title.className = 'recent-title';
       title.dir = 'auto';
-      title.textContent = r.artists.length > 0 ? t('display.recentItem', { title: r.title, artists: new Intl.ListFormat(currentLang(), { type: 'conjunction' }).format(r.artists) }) : r.title;
+      title.textContent =
+        r.artists.length > 0
+          ? t('display.recentItem', {
+              title: r.title,
+              artists: new Intl.ListFormat(currentLang(), { type: 'conjunction' }).format(r.artists),
+            })
+          : r.title;
       const when = document.createElement('span');
       when.className = 'recent-when';
       when.textContent = agoTime((now - r.at) / 1000);
@@ -122,7 +130,12 @@ function render(): void {
   }
   const kind = driverKind(p);
   $('driver-label').textContent = kind === 'house' ? '' : t('display.drivingLabel');
-  $('driver-name').textContent = kind === 'house' ? t('np.house') : kind === 'guest' ? t('display.guestName', { name: driverName(p) }) : driverName(p);
+  $('driver-name').textContent =
+    kind === 'house'
+      ? t('np.house')
+      : kind === 'guest'
+        ? t('display.guestName', { name: driverName(p) })
+        : driverName(p);
   renderTurn();
   renderNext();
   fitText($('track'), TITLE_SIZES);
@@ -133,7 +146,12 @@ function render(): void {
 function applyTheme(p: NowPlaying | null): void {
   const theme = isAttract(p) ? null : themeFor(p?.item?.palette);
   const root = document.documentElement.style;
-  for (const [name, value] of [['--bg', theme?.bg], ['--panel', theme?.panel], ['--accent', theme?.accent], ['--text', theme?.text]] as const) {
+  for (const [name, value] of [
+    ['--bg', theme?.bg],
+    ['--panel', theme?.panel],
+    ['--accent', theme?.accent],
+    ['--text', theme?.text],
+  ] as const) {
     if (value) root.setProperty(name, value);
     else root.removeProperty(name);
   }

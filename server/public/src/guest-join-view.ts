@@ -54,7 +54,10 @@ export function guestJoinView(onJoined: (me: unknown) => void): GuestJoinView {
     const length = nameLength(name);
     if (length < 1 || length > 32) return error('guest.error.invalid_name');
     void (async () => {
-      const res = await api<{ error?: { code?: string } }>('/api/guest/join', { method: 'POST', body: JSON.stringify({ name }) });
+      const res = await api<{ error?: { code?: string } }>('/api/guest/join', {
+        method: 'POST',
+        body: JSON.stringify({ name }),
+      });
       if (res.ok) {
         error(null);
         onJoined(res.body);

@@ -59,7 +59,9 @@ function trackText(p: GuestPickWire): HTMLElement {
   title.className = 'track-title';
   title.dir = 'auto';
   title.textContent = p.name;
-  const artists = new Intl.ListFormat(currentLang(), { style: 'long', type: 'conjunction' }).format(p.artists.map((a) => a.name));
+  const artists = new Intl.ListFormat(currentLang(), { style: 'long', type: 'conjunction' }).format(
+    p.artists.map((a) => a.name),
+  );
   const line = document.createElement('span');
   line.className = 'track-artists';
   line.dir = 'auto';
@@ -99,13 +101,17 @@ export function guestPicksView(): GuestPicksView {
   function renderError(): void {
     const el = $('picks-error');
     // The cooldown's "in 12 minutes" is recomputed at each render so it stays true.
-    if (error?.key === 'guest.error.track_cooldown' && freesAt !== null) error.params = { when: inTime(Math.max(0, (freesAt - Date.now()) / 1000)) };
+    if (error?.key === 'guest.error.track_cooldown' && freesAt !== null)
+      error.params = { when: inTime(Math.max(0, (freesAt - Date.now()) / 1000)) };
     el.textContent = error ? t(error.key, error.params) : '';
     show(el, error !== null);
   }
 
   async function save(next: GuestPickWire[]): Promise<void> {
-    const res = await api<PicksBody & ApiError>('/api/picks', { method: 'PUT', body: JSON.stringify({ uris: next.map((p) => p.uri) }) });
+    const res = await api<PicksBody & ApiError>('/api/picks', {
+      method: 'PUT',
+      body: JSON.stringify({ uris: next.map((p) => p.uri) }),
+    });
     if (res.ok) {
       picks = res.body.picks;
       max = res.body.max;
@@ -145,7 +151,9 @@ export function guestPicksView(): GuestPicksView {
     searchState = 'searching';
     render();
     try {
-      const res = await api<{ items: GuestPickWire[] } & ApiError>(`/api/catalog/search?q=${encodeURIComponent(q)}`, { signal: controller.signal });
+      const res = await api<{ items: GuestPickWire[] } & ApiError>(`/api/catalog/search?q=${encodeURIComponent(q)}`, {
+        signal: controller.signal,
+      });
       // An older search that answers late must not replace a newer one.
       if (controller !== inFlight) return;
       results = res.ok ? res.body.items : [];
@@ -197,13 +205,19 @@ export function guestPicksView(): GuestPicksView {
     const full = picks.length >= max;
     const status = $('search-status');
     status.textContent =
-      searchState === 'searching' ? t('guest.searching')
-      : searchState === 'failed' ? t('guest.error.search_failed')
-      : searchState === 'slow' ? t('guest.error.slow_down')
-      : searchState === 'done' && results.length === 0 ? t('guest.noResults')
-      : full ? t('guest.picksFull')
-      : searchState === 'done' ? tn('guest.results', results.length)
-      : '';
+      searchState === 'searching'
+        ? t('guest.searching')
+        : searchState === 'failed'
+          ? t('guest.error.search_failed')
+          : searchState === 'slow'
+            ? t('guest.error.slow_down')
+            : searchState === 'done' && results.length === 0
+              ? t('guest.noResults')
+              : full
+                ? t('guest.picksFull')
+                : searchState === 'done'
+                  ? tn('guest.results', results.length)
+                  : '';
     $('search-results').replaceChildren(
       ...results.map((r) => {
         const li = document.createElement('li');

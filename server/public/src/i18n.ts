@@ -38,7 +38,9 @@ export const currentLang = (): Lang => lang;
 
 function fill(template: string, params: Params | undefined): string {
   if (!params) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (Object.hasOwn(params, name) ? String(params[name]) : whole));
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    Object.hasOwn(params, name) ? String(params[name]) : whole,
+  );
 }
 
 /** The message `key` in the current language, with `{placeholders}` filled from data. */
@@ -81,9 +83,12 @@ export function clockTime(epochMs: number): string {
 export function applyStaticText(root: ParentNode = document): void {
   document.documentElement.lang = lang;
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) el.textContent = t(el.dataset.i18n as TextKey);
-  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-label]')) el.setAttribute('aria-label', t(el.dataset.i18nLabel as TextKey));
-  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle as TextKey);
-  for (const el of root.querySelectorAll<HTMLImageElement>('img[data-i18n-alt]')) el.alt = t(el.dataset.i18nAlt as TextKey);
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-label]'))
+    el.setAttribute('aria-label', t(el.dataset.i18nLabel as TextKey));
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-title]'))
+    el.title = t(el.dataset.i18nTitle as TextKey);
+  for (const el of root.querySelectorAll<HTMLImageElement>('img[data-i18n-alt]'))
+    el.alt = t(el.dataset.i18nAlt as TextKey);
 }
 
 /** Runs `render` now and again after every language switch. */

@@ -10,7 +10,10 @@ import { $, show } from './lib.js';
 
 function warningText(w: JoinAddressWarning, report: JoinAddressReport): string {
   if (w.code === 'public_url_loopback') {
-    return t('op.joinWarnLoopback', { url: report.public_url, lan: report.lan_urls.length > 0 ? report.lan_urls.join(', ') : t('op.joinNoLan') });
+    return t('op.joinWarnLoopback', {
+      url: report.public_url,
+      lan: report.lan_urls.length > 0 ? report.lan_urls.join(', ') : t('op.joinNoLan'),
+    });
   }
   return t('op.joinWarnHttps');
 }

@@ -110,7 +110,11 @@ export function everyFrame(draw: () => void): void {
 }
 
 export async function api<T>(path: string, init: RequestInit = {}): Promise<{ ok: boolean; status: number; body: T }> {
-  const res = await fetch(path, { credentials: 'same-origin', headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) }, ...init });
+  const res = await fetch(path, {
+    credentials: 'same-origin',
+    headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    ...init,
+  });
   let body: unknown = null;
   try {
     body = await res.json();

@@ -51,7 +51,9 @@ export class LinePicks {
   }
 
   async #load(userId: string): Promise<void> {
-    const res = await api<PicksAnswer & { error?: { message?: string } }>(`/api/operator/picks?userId=${encodeURIComponent(userId)}`);
+    const res = await api<PicksAnswer & { error?: { message?: string } }>(
+      `/api/operator/picks?userId=${encodeURIComponent(userId)}`,
+    );
     if (res.status === 401) return this.#options.signedOut();
     if (res.ok) this.#picks.set(userId, res.body);
     else this.#options.failed(res.body?.error?.message ?? null);
@@ -59,7 +61,10 @@ export class LinePicks {
   }
 
   async #veto(userId: string, uri: string): Promise<void> {
-    const res = await api<{ error?: { message?: string } }>('/api/operator/veto', { method: 'POST', body: JSON.stringify({ userId, uri }) });
+    const res = await api<{ error?: { message?: string } }>('/api/operator/veto', {
+      method: 'POST',
+      body: JSON.stringify({ userId, uri }),
+    });
     if (res.status === 401) return this.#options.signedOut();
     if (!res.ok) this.#options.failed(res.body?.error?.message ?? null);
     await this.#load(userId);
@@ -88,7 +93,15 @@ export class LinePicks {
       text.dir = 'auto';
       text.textContent = t('op.pickItem', { title: p.name, artists: lists.format(p.artists.map((a) => a.name)) });
       text.title = text.textContent;
-      li.append(text, this.#options.button(t('op.veto'), t('op.vetoName', { title: p.name }), () => void this.#veto(userId, p.uri), i < answer.started));
+      li.append(
+        text,
+        this.#options.button(
+          t('op.veto'),
+          t('op.vetoName', { title: p.name }),
+          () => void this.#veto(userId, p.uri),
+          i < answer.started,
+        ),
+      );
       list.append(li);
     });
     td.append(list);

@@ -37,7 +37,10 @@ function error(key: TextKey | null, serverText: string | null = null): void {
 }
 
 async function command(path: string, body: unknown = {}, method = 'POST'): Promise<void> {
-  const res = await api<{ error?: { message: string } }>(`/api/operator/${path}`, { method, body: JSON.stringify(body) });
+  const res = await api<{ error?: { message: string } }>(`/api/operator/${path}`, {
+    method,
+    body: JSON.stringify(body),
+  });
   if (res.status === 401) return signedOut();
   if (res.ok) error(null);
   else error('op.failed', res.body?.error?.message ?? null);
@@ -77,12 +80,20 @@ function actionButton(label: string, title: string, run: () => void, disabled = 
 }
 
 function askRemove(userId: string, name: string): void {
-  pending.schedule({ key: `remove:${userId}`, describe: () => t('op.pendingRemove', { name }), run: () => command('remove', { userId }) });
+  pending.schedule({
+    key: `remove:${userId}`,
+    describe: () => t('op.pendingRemove', { name }),
+    run: () => command('remove', { userId }),
+  });
 }
 
 /** A ban also closes the line to the guest's name for the rest of the show: it waits with Undo too. */
 function askBan(userId: string, name: string): void {
-  pending.schedule({ key: `ban:${userId}`, describe: () => t('op.pendingBan', { name }), run: () => command('ban', { userId }) });
+  pending.schedule({
+    key: `ban:${userId}`,
+    describe: () => t('op.pendingBan', { name }),
+    run: () => command('ban', { userId }),
+  });
 }
 
 function askSkip(): void {
@@ -103,7 +114,12 @@ function renderPending(): void {
       when.className = 'pending-when';
       when.textContent = tn('op.pendingIn', p.secondsLeft);
       li.dataset.key = p.key;
-      li.append(text, when, actionButton(t('op.undo'), t('op.undo'), () => pending.undo(p.key)), actionButton(t('op.doNow'), t('op.doNow'), () => void pending.now(p.key)));
+      li.append(
+        text,
+        when,
+        actionButton(t('op.undo'), t('op.undo'), () => pending.undo(p.key)),
+        actionButton(t('op.doNow'), t('op.doNow'), () => void pending.now(p.key)),
+      );
       return li;
     }),
   );
@@ -126,30 +142,57 @@ function renderQueue(): void {
   if (document.activeElement !== idle) idle.value = String(q.idle_seconds);
 
   $('line-body').replaceChildren(
-    ...q.waiting.map((w, i) => {
-      const name = nameOf(w.display_name);
-      const tr = document.createElement('tr');
-      tr.dataset.userId = w.user_id;
-      if (pending.has(`remove:${w.user_id}`) || pending.has(`ban:${w.user_id}`)) tr.className = 'pending-row';
-      tr.append(cell(String(i + 1), 'num'), nameCell(name), cell('', 'num waited'), cell(w.eta_seconds === null ? '' : inTime(w.eta_seconds), 'eta'));
-      const actions = document.createElement('td');
-      actions.className = 'actions';
-      const buttons = document.createElement('div');
-      actions.append(buttons);
-      buttons.append(
-        actionButton('↑', t('op.moveUp', { name }), () => void command('move', { userId: w.user_id, position: i }), i === 0),
-        actionButton('↓', t('op.moveDown', { name }), () => void command('move', { userId: w.user_id, position: i + 2 }), i === q.waiting.length - 1),
-        actionButton(t('op.remove'), t('op.removeName', { name }), () => askRemove(w.user_id, name), pending.has(`remove:${w.user_id}`)),
-        actionButton(t('op.ban'), t('op.banName', { name }), () => askBan(w.user_id, name), pending.has(`ban:${w.user_id}`)),
-      );
-      if (isGuestId(w.user_id)) {
-        const toggle = actionButton(t('op.picks'), t('op.picksName', { name }), () => linePicks.toggle(w.user_id));
-        toggle.setAttribute('aria-expanded', String(linePicks.isOpen(w.user_id)));
-        buttons.prepend(toggle);
-      }
-      tr.append(actions);
-      return linePicks.isOpen(w.user_id) ? [tr, linePicks.row(w.user_id, 5)] : [tr];
-    }).flat(),
+    ...q.waiting
+      .map((w, i) => {
+        const name = nameOf(w.display_name);
+        const tr = document.createElement('tr');
+        tr.dataset.userId = w.user_id;
+        if (pending.has(`remove:${w.user_id}`) || pending.has(`ban:${w.user_id}`)) tr.className = 'pending-row';
+        tr.append(
+          cell(String(i + 1), 'num'),
+          nameCell(name),
+          cell('', 'num waited'),
+          cell(w.eta_seconds === null ? '' : inTime(w.eta_seconds), 'eta'),
+        );
+        const actions = document.createElement('td');
+        actions.className = 'actions';
+        const buttons = document.createElement('div');
+        actions.append(buttons);
+        buttons.append(
+          actionButton(
+            '↑',
+            t('op.moveUp', { name }),
+            () => void command('move', { userId: w.user_id, position: i }),
+            i === 0,
+          ),
+          actionButton(
+            '↓',
+            t('op.moveDown', { name }),
+            () => void command('move', { userId: w.user_id, position: i + 2 }),
+            i === q.waiting.length - 1,
+          ),
+          actionButton(
+            t('op.remove'),
+            t('op.removeName', { name }),
+            () => askRemove(w.user_id, name),
+            pending.has(`remove:${w.user_id}`),
+          ),
+          actionButton(
+            t('op.ban'),
+            t('op.banName', { name }),
+            () => askBan(w.user_id, name),
+            pending.has(`ban:${w.user_id}`),
+          ),
+        );
+        if (isGuestId(w.user_id)) {
+          const toggle = actionButton(t('op.picks'), t('op.picksName', { name }), () => linePicks.toggle(w.user_id));
+          toggle.setAttribute('aria-expanded', String(linePicks.isOpen(w.user_id)));
+          buttons.prepend(toggle);
+        }
+        tr.append(actions);
+        return linePicks.isOpen(w.user_id) ? [tr, linePicks.row(w.user_id, 5)] : [tr];
+      })
+      .flat(),
   );
   linePicks.keepOnly(q.waiting.map((w) => w.user_id));
   show($('line-empty'), q.waiting.length === 0);
@@ -159,7 +202,10 @@ function renderQueue(): void {
       const li = document.createElement('li');
       li.className = 'one-line';
       li.dir = 'auto';
-      li.textContent = t('op.outItem', { name: nameOf(o.display_name), reason: t(`op.reason.${(o.reason ?? 'left') as OutReason}`) });
+      li.textContent = t('op.outItem', {
+        name: nameOf(o.display_name),
+        reason: t(`op.reason.${(o.reason ?? 'left') as OutReason}`),
+      });
       li.title = li.textContent;
       return li;
     }),
@@ -174,13 +220,19 @@ function tick(): void {
   if (!queue) return;
   const now = clock.now();
   // Rows are found by user id: an open guest's picks add rows of their own in between.
-  const rows = new Map([...$('line-body').querySelectorAll<HTMLTableRowElement>('tr[data-user-id]')].map((tr) => [tr.dataset.userId, tr]));
+  const rows = new Map(
+    [...$('line-body').querySelectorAll<HTMLTableRowElement>('tr[data-user-id]')].map((tr) => [tr.dataset.userId, tr]),
+  );
   queue.waiting.forEach((w) => {
     const waited = rows.get(w.user_id)?.children[2];
     if (waited) waited.textContent = w.joined_at ? formatTime(now - w.joined_at) : '';
   });
   const a = queue.active;
-  $('active-left').textContent = !a ? '' : a.turn_ends_at === null ? formatTime(a.remaining_ms) : formatTime(a.turn_ends_at - now);
+  $('active-left').textContent = !a
+    ? ''
+    : a.turn_ends_at === null
+      ? formatTime(a.remaining_ms)
+      : formatTime(a.turn_ends_at - now);
 }
 
 function status(id: string, text: string, tone: 'ok' | 'warn' | 'bad' | ''): void {
@@ -193,11 +245,19 @@ function renderHealth(): void {
   const h = health;
   if (!h) return;
   status('h-redis', t(h.redis ? 'op.reachable' : 'op.unreachable'), h.redis ? 'ok' : 'bad');
-  status('h-poll', h.last_poll_age_ms === null ? t('op.never') : agoTime(h.last_poll_age_ms / 1000), h.last_poll_age_ms !== null && h.last_poll_age_ms < 10_000 ? 'ok' : 'bad');
+  status(
+    'h-poll',
+    h.last_poll_age_ms === null ? t('op.never') : agoTime(h.last_poll_age_ms / 1000),
+    h.last_poll_age_ms !== null && h.last_poll_age_ms < 10_000 ? 'ok' : 'bad',
+  );
   // The app's quota used up is an outage until Spotify lifts it; a short rate limit passes by itself.
   const quota = h.spotify_limit === 'quota_exceeded';
   const until = h.spotify_retry_after ? clockTime(h.spotify_retry_after) : '';
-  status('h-429', !h.spotify_retry_after ? t('op.none') : t(quota ? 'op.quotaUntil' : 'op.until', { time: until }), !h.spotify_retry_after ? 'ok' : quota ? 'bad' : 'warn');
+  status(
+    'h-429',
+    !h.spotify_retry_after ? t('op.none') : t(quota ? 'op.quotaUntil' : 'op.until', { time: until }),
+    !h.spotify_retry_after ? 'ok' : quota ? 'bad' : 'warn',
+  );
   status('h-refresh', String(h.refresh_failures), h.refresh_failures > 0 ? 'warn' : '');
   status('h-audience', String(Math.max(0, h.clients['/'] - h.clients.displays)), '');
   status('h-displays', String(h.clients.displays), '');
@@ -215,7 +275,8 @@ const linePicks = new LinePicks({
 
 const venue = venuePanel({
   signedOut: () => signedOut(),
-  confirmDisconnect: (run) => pending.schedule({ key: 'venue:disconnect', describe: () => t('venue.pendingDisconnect'), run }),
+  confirmDisconnect: (run) =>
+    pending.schedule({ key: 'venue:disconnect', describe: () => t('venue.pendingDisconnect'), run }),
 });
 
 function signedOut(): void {
@@ -259,7 +320,10 @@ $('signin-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
   void (async () => {
     const token = $<HTMLInputElement>('token').value;
-    const res = await api<{ error?: { message: string } }>('/api/operator/login', { method: 'POST', body: JSON.stringify({ token }) });
+    const res = await api<{ error?: { message: string } }>('/api/operator/login', {
+      method: 'POST',
+      body: JSON.stringify({ token }),
+    });
     const err = $('signin-error');
     if (res.ok) {
       show(err, false);
@@ -271,13 +335,23 @@ $('signin-form').addEventListener('submit', (ev) => {
     }
   })();
 });
-$('sign-out').addEventListener('click', () => void api('/api/operator/logout', { method: 'POST', body: '{}' }).then(signedOut));
+$('sign-out').addEventListener(
+  'click',
+  () => void api('/api/operator/logout', { method: 'POST', body: '{}' }).then(signedOut),
+);
 $('skip').addEventListener('click', askSkip);
 $('pause').addEventListener('click', () => void command('pause'));
 $('resume').addEventListener('click', () => void command('resume'));
 $('settings').addEventListener('submit', (ev) => {
   ev.preventDefault();
-  void command('settings', { turnSeconds: Number($<HTMLInputElement>('turn-seconds').value), idleSeconds: Number($<HTMLInputElement>('idle-seconds').value) }, 'PUT');
+  void command(
+    'settings',
+    {
+      turnSeconds: Number($<HTMLInputElement>('turn-seconds').value),
+      idleSeconds: Number($<HTMLInputElement>('idle-seconds').value),
+    },
+    'PUT',
+  );
 });
 onLanguage(() => {
   renderQueue();
@@ -289,4 +363,6 @@ onLanguage(() => {
 });
 setInterval(tick, 1000);
 
-void api<{ operator: boolean }>('/api/operator/session').then((res) => (res.ok && res.body.operator ? signedIn() : signedOut()));
+void api<{ operator: boolean }>('/api/operator/session').then((res) =>
+  res.ok && res.body.operator ? signedIn() : signedOut(),
+);

@@ -56,6 +56,10 @@ export class PendingActions {
   /** Seconds left per pending action, oldest first. */
   list(): { key: string; text: string; secondsLeft: number }[] {
     const now = Date.now();
-    return [...this.#entries.values()].map((e) => ({ key: e.key, text: e.describe(), secondsLeft: Math.max(0, Math.ceil((e.dueAt - now) / 1000)) }));
+    return [...this.#entries.values()].map((e) => ({
+      key: e.key,
+      text: e.describe(),
+      secondsLeft: Math.max(0, Math.ceil((e.dueAt - now) / 1000)),
+    }));
   }
 }

@@ -92,7 +92,15 @@ function render(): void {
   if ((view === 'waiting' || view === 'next') && you) {
     $('waiting-title').textContent = t(view === 'next' ? 'phone.nextTitle' : 'phone.waitingTitle');
     const guest = isGuest();
-    $('waiting-fine').textContent = t(view === 'next' ? (guest ? 'guest.nextLead' : 'phone.nextLead') : guest ? 'guest.waitingFine' : 'phone.waitingFine');
+    $('waiting-fine').textContent = t(
+      view === 'next'
+        ? guest
+          ? 'guest.nextLead'
+          : 'phone.nextLead'
+        : guest
+          ? 'guest.waitingFine'
+          : 'phone.waitingFine',
+    );
     $('position').textContent = String(you.position ?? '');
     $('place-of').textContent = tn('phone.of', you.length);
   }
@@ -134,7 +142,10 @@ function tick(): void {
   // The hint asks to press play in Spotify: a guest has no Spotify to press, the venue plays.
   show($('live-hint'), !isGuest() && you?.state === 'active' && current !== null && current.state === 'idle');
   // A guest's turn: say which of their picks the venue is playing.
-  const playing = isGuest() && you?.state === 'active' && current?.item ? guestPicks.picks().find((p) => p.uri === current.item?.uri) : undefined;
+  const playing =
+    isGuest() && you?.state === 'active' && current?.item
+      ? guestPicks.picks().find((p) => p.uri === current.item?.uri)
+      : undefined;
   const livePick = $('live-pick');
   livePick.textContent = playing ? t('guest.livePick', { title: playing.name }) : '';
   show(livePick, playing !== undefined);

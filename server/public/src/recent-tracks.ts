@@ -19,7 +19,15 @@ function load(): RecentTrack[] {
   try {
     const raw: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]');
     if (!Array.isArray(raw)) return [];
-    return raw.filter((r): r is RecentTrack => typeof r?.key === 'string' && typeof r?.title === 'string' && Array.isArray(r?.artists) && typeof r?.at === 'number').slice(0, RECENT_SHOWN);
+    return raw
+      .filter(
+        (r): r is RecentTrack =>
+          typeof r?.key === 'string' &&
+          typeof r?.title === 'string' &&
+          Array.isArray(r?.artists) &&
+          typeof r?.at === 'number',
+      )
+      .slice(0, RECENT_SHOWN);
   } catch {
     return [];
   }
@@ -40,7 +48,10 @@ export class RecentTracks {
     const key = item.id ?? item.uri ?? item.name;
     if (this.#list[0]?.key === key) return;
     const artists = item.artists.map((a) => a.name).filter((n) => typeof n === 'string' && n.trim() !== '');
-    this.#list = [{ key, title: item.name, artists, at }, ...this.#list.filter((r) => r.key !== key)].slice(0, RECENT_SHOWN);
+    this.#list = [{ key, title: item.name, artists, at }, ...this.#list.filter((r) => r.key !== key)].slice(
+      0,
+      RECENT_SHOWN,
+    );
     try {
       localStorage.setItem(STORAGE_KEY, JSON.stringify(this.#list));
     } catch {

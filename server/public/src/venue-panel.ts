@@ -77,7 +77,10 @@ export function venuePanel(options: VenuePanelOptions): VenuePanel {
     if (!state) return;
     const s = state;
     const account = $('venue-account');
-    account.textContent = s.connected && s.account ? t('venue.account', { name: s.account.display_name || s.account.id }) : t('venue.notConnected');
+    account.textContent =
+      s.connected && s.account
+        ? t('venue.account', { name: s.account.display_name || s.account.id })
+        : t('venue.notConnected');
     account.title = account.textContent;
     account.className = `one-line ${s.connected ? '' : 'warn'}`;
 
@@ -113,7 +116,10 @@ export function venuePanel(options: VenuePanelOptions): VenuePanel {
     const deviceId = select.value;
     if (!deviceId) return;
     void (async () => {
-      const res = await api<{ error?: { message?: string } }>('/api/operator/venue/device', { method: 'PUT', body: JSON.stringify({ deviceId }) });
+      const res = await api<{ error?: { message?: string } }>('/api/operator/venue/device', {
+        method: 'PUT',
+        body: JSON.stringify({ deviceId }),
+      });
       if (res.status === 401) return options.signedOut();
       if (res.ok) error(null);
       else error('op.failed', res.body?.error?.message ?? null);

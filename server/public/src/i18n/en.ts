@@ -27,7 +27,8 @@ export const en = {
   'display.guestName': '{name} (guest)',
   'display.eyebrow': 'Your turn at the music',
   'display.defaultVenue': 'Choose the music in this room',
-  'display.how': 'Scan the code with your phone’s camera, connect Spotify and join the line. When your turn comes, the room plays what you play.',
+  'display.how':
+    'Scan the code with your phone’s camera, connect Spotify and join the line. When your turn comes, the room plays what you play.',
   'display.recent': 'Recently played',
   'display.recentItem': '{title} — {artists}',
   'display.turnLabel': 'Turn ends in',
@@ -53,7 +54,8 @@ export const en = {
   'phone.of': { one: 'of {count} in line', other: 'of {count} in line' },
   'phone.etaLabel': 'Your turn comes',
   'phone.etaSoon': 'any moment now',
-  'phone.waitingFine': 'Keep this page open or come back any time — we keep your place. Start playing something on Spotify so you’re ready.',
+  'phone.waitingFine':
+    'Keep this page open or come back any time — we keep your place. Start playing something on Spotify so you’re ready.',
   'phone.nextTitle': 'You’re next!',
   'phone.nextLead': 'Get a song ready in Spotify: your turn starts when the current one ends.',
   'phone.liveTitle': 'You’re live!',
@@ -70,11 +72,13 @@ export const en = {
   'phone.out.left': 'You left the line. Join again whenever you like.',
   'phone.out.removed': 'The crew took you out of the line. You can join again.',
   'phone.out.revoked': 'Your Spotify access ended (it was revoked or expired). Connect Spotify again to rejoin.',
-  'phone.out.not_registered': 'Spotify refused this account: the hub’s app is in Development Mode, which allows only 5 listed users. Ask the crew to add you.',
+  'phone.out.not_registered':
+    'Spotify refused this account: the hub’s app is in Development Mode, which allows only 5 listed users. Ask the crew to add you.',
   'phone.rejoin': 'Join the line again',
   'phone.reconnect': 'Connect Spotify again',
   'phone.loginError.access_denied': 'No problem — you didn’t connect Spotify. You can try again whenever you like.',
-  'phone.loginError.not_registered': 'Spotify didn’t let this account in: the hub’s Spotify app is in Development Mode, which allows only 5 listed users. Ask the crew to add your Spotify e-mail, or just enjoy the show.',
+  'phone.loginError.not_registered':
+    'Spotify didn’t let this account in: the hub’s Spotify app is in Development Mode, which allows only 5 listed users. Ask the crew to add your Spotify e-mail, or just enjoy the show.',
   'phone.loginError.login_failed': 'Spotify login didn’t complete. Please try again.',
   'phone.loggedOut': 'You’re logged out. The hub no longer holds your place or your Spotify login.',
   'phone.logoutFailed': 'Logging out didn’t work. Please try again.',
@@ -144,8 +148,10 @@ export const en = {
   'op.joinCarries': 'The QR code carries',
   'op.joinSourceLan': '(the LAN address: PUBLIC_URL is unset)',
   'op.joinSourcePublic': '(PUBLIC_URL)',
-  'op.joinWarnLoopback': 'PUBLIC_URL is {url}, a loopback address no phone can open. Set PUBLIC_URL (and HOST) to an address phones reach: {lan}.',
-  'op.joinWarnHttps': 'Own-account Spotify logins cannot work here: Spotify accepts http redirect addresses only on 127.0.0.1. Put the hub behind https (docs/deploy.md).',
+  'op.joinWarnLoopback':
+    'PUBLIC_URL is {url}, a loopback address no phone can open. Set PUBLIC_URL (and HOST) to an address phones reach: {lan}.',
+  'op.joinWarnHttps':
+    'Own-account Spotify logins cannot work here: Spotify accepts http redirect addresses only on 127.0.0.1. Put the hub behind https (docs/deploy.md).',
   'op.joinGuests': 'Guests (venue mode) join over plain http on the LAN; only own-account Spotify logins need https.',
   'op.joinNoLan': 'no LAN address found',
   'op.connected': 'connected',
@@ -168,7 +174,8 @@ export const en = {
   'guest.error.guests_disabled': 'Joining with a name is turned off tonight. Connect Spotify instead.',
   'guest.error.banned': 'The crew has closed the line to you for this show.',
   'guest.error.rate_limited': 'Too many tries. Wait a minute and try again.',
-  'guest.waitingFine': 'Keep this page open or come back any time — we keep your place. Your picks play on the venue’s speakers when your turn comes.',
+  'guest.waitingFine':
+    'Keep this page open or come back any time — we keep your place. Your picks play on the venue’s speakers when your turn comes.',
   'guest.nextLead': 'Your picks play on the venue’s speakers as soon as the current turn ends.',
   'guest.picksTitle': 'Your picks',
   'guest.picksCount': '{count} of {max}',

@@ -25,7 +25,8 @@ export const fr: Catalogue = {
   'display.guestName': '{name} (invité·e)',
   'display.eyebrow': 'À vous de choisir la musique',
   'display.defaultVenue': 'Choisissez la musique de cette salle',
-  'display.how': 'Scannez le code avec l’appareil photo de votre téléphone, connectez Spotify et rejoignez la file. À votre tour, la salle joue ce que vous écoutez.',
+  'display.how':
+    'Scannez le code avec l’appareil photo de votre téléphone, connectez Spotify et rejoignez la file. À votre tour, la salle joue ce que vous écoutez.',
   'display.recent': 'Joués récemment',
   'display.recentItem': '{title} — {artists}',
   'display.turnLabel': 'Fin du tour dans',
@@ -45,13 +46,15 @@ export const fr: Catalogue = {
   'phone.welcomeTitle': 'Prenez les commandes de l’installation avec votre musique',
   'phone.welcomeLead': 'Connectez Spotify, rejoignez la file, et à votre tour la salle réagit à ce que vous écoutez.',
   'phone.connect': 'Connecter Spotify',
-  'phone.welcomeFine': 'Nous lisons seulement ce que vous écoutez. Votre connexion Spotify reste sur le serveur du hub.',
+  'phone.welcomeFine':
+    'Nous lisons seulement ce que vous écoutez. Votre connexion Spotify reste sur le serveur du hub.',
   'phone.waitingTitle': 'Vous êtes dans la file',
   'phone.place': 'Votre place',
   'phone.of': { one: 'sur {count} dans la file', other: 'sur {count} dans la file' },
   'phone.etaLabel': 'Votre tour arrive',
   'phone.etaSoon': 'd’un instant à l’autre',
-  'phone.waitingFine': 'Gardez cette page ouverte ou revenez quand vous voulez — nous gardons votre place. Lancez quelque chose dans Spotify pour être prêt·e.',
+  'phone.waitingFine':
+    'Gardez cette page ouverte ou revenez quand vous voulez — nous gardons votre place. Lancez quelque chose dans Spotify pour être prêt·e.',
   'phone.nextTitle': 'C’est bientôt à vous !',
   'phone.nextLead': 'Préparez un morceau dans Spotify : votre tour commence à la fin de celui en cours.',
   'phone.liveTitle': 'C’est à vous !',
@@ -64,15 +67,20 @@ export const fr: Catalogue = {
   'phone.removedTitle': 'Vous êtes sorti·e de la file',
   'phone.spotifyTitle': 'L’accès Spotify a pris fin',
   'phone.out.turn_over': 'Votre tour est terminé — merci pour la musique. On remet ça ?',
-  'phone.out.idle': 'Votre tour s’est terminé car rien ne jouait depuis un moment. Lancez un morceau et rejoignez la file.',
+  'phone.out.idle':
+    'Votre tour s’est terminé car rien ne jouait depuis un moment. Lancez un morceau et rejoignez la file.',
   'phone.out.left': 'Vous avez quitté la file. Revenez quand vous voulez.',
   'phone.out.removed': 'L’équipe vous a retiré·e de la file. Vous pouvez la rejoindre à nouveau.',
-  'phone.out.revoked': 'Votre accès Spotify a pris fin (révoqué ou expiré). Reconnectez Spotify pour revenir dans la file.',
-  'phone.out.not_registered': 'Spotify a refusé ce compte : l’application du hub est en mode développement, limité à 5 utilisateurs inscrits. Demandez à l’équipe de vous ajouter.',
+  'phone.out.revoked':
+    'Votre accès Spotify a pris fin (révoqué ou expiré). Reconnectez Spotify pour revenir dans la file.',
+  'phone.out.not_registered':
+    'Spotify a refusé ce compte : l’application du hub est en mode développement, limité à 5 utilisateurs inscrits. Demandez à l’équipe de vous ajouter.',
   'phone.rejoin': 'Rejoindre la file',
   'phone.reconnect': 'Reconnecter Spotify',
-  'phone.loginError.access_denied': 'Pas de souci — vous n’avez pas connecté Spotify. Vous pouvez réessayer quand vous voulez.',
-  'phone.loginError.not_registered': 'Spotify n’a pas accepté ce compte : l’application Spotify du hub est en mode développement, limité à 5 utilisateurs inscrits. Demandez à l’équipe d’ajouter votre e-mail Spotify, ou profitez simplement du spectacle.',
+  'phone.loginError.access_denied':
+    'Pas de souci — vous n’avez pas connecté Spotify. Vous pouvez réessayer quand vous voulez.',
+  'phone.loginError.not_registered':
+    'Spotify n’a pas accepté ce compte : l’application Spotify du hub est en mode développement, limité à 5 utilisateurs inscrits. Demandez à l’équipe d’ajouter votre e-mail Spotify, ou profitez simplement du spectacle.',
   'phone.loginError.login_failed': 'La connexion à Spotify n’a pas abouti. Veuillez réessayer.',
   'phone.loggedOut': 'Vous êtes déconnecté·e. Le hub ne garde plus votre place ni votre connexion Spotify.',
   'phone.logoutFailed': 'La déconnexion n’a pas marché. Veuillez réessayer.',
@@ -142,9 +150,12 @@ export const fr: Catalogue = {
   'op.joinCarries': 'Le QR code mène à',
   'op.joinSourceLan': '(l’adresse du réseau local : PUBLIC_URL n’est pas défini)',
   'op.joinSourcePublic': '(PUBLIC_URL)',
-  'op.joinWarnLoopback': 'PUBLIC_URL vaut {url}, une adresse locale qu’aucun téléphone ne peut ouvrir. Réglez PUBLIC_URL (et HOST) sur une adresse que les téléphones atteignent : {lan}.',
-  'op.joinWarnHttps': 'La connexion avec son propre compte Spotify ne peut pas marcher ici : Spotify n’accepte les adresses de retour en http que sur 127.0.0.1. Placez le hub derrière https (docs/deploy.md).',
-  'op.joinGuests': 'Les invités (mode salle) rejoignent en http simple sur le réseau local ; seules les connexions avec son propre compte Spotify exigent https.',
+  'op.joinWarnLoopback':
+    'PUBLIC_URL vaut {url}, une adresse locale qu’aucun téléphone ne peut ouvrir. Réglez PUBLIC_URL (et HOST) sur une adresse que les téléphones atteignent : {lan}.',
+  'op.joinWarnHttps':
+    'La connexion avec son propre compte Spotify ne peut pas marcher ici : Spotify n’accepte les adresses de retour en http que sur 127.0.0.1. Placez le hub derrière https (docs/deploy.md).',
+  'op.joinGuests':
+    'Les invités (mode salle) rejoignent en http simple sur le réseau local ; seules les connexions avec son propre compte Spotify exigent https.',
   'op.joinNoLan': 'aucune adresse locale trouvée',
   'op.connected': 'connecté',
   'op.notConnected': 'non connecté',
@@ -157,8 +168,10 @@ export const fr: Catalogue = {
   'op.outItem': '{name} — {reason}',
 
   'guest.joinWithName': 'Rejoindre avec un prénom',
-  'guest.or': 'Pas de compte Spotify, ou pas sur la liste ? Rejoignez avec un simple prénom — les enceintes du lieu jouent vos choix.',
-  'guest.notRegisteredOffer': 'Vous pouvez quand même participer : rejoignez avec un prénom et choisissez vous-même les morceaux.',
+  'guest.or':
+    'Pas de compte Spotify, ou pas sur la liste ? Rejoignez avec un simple prénom — les enceintes du lieu jouent vos choix.',
+  'guest.notRegisteredOffer':
+    'Vous pouvez quand même participer : rejoignez avec un prénom et choisissez vous-même les morceaux.',
   'guest.nameLabel': 'Votre prénom (affiché à l’écran)',
   'guest.nameHint': 'De 1 à 32 caractères.',
   'guest.join': 'Rejoindre la file',
@@ -166,7 +179,8 @@ export const fr: Catalogue = {
   'guest.error.guests_disabled': 'Rejoindre avec un prénom est désactivé ce soir. Connectez Spotify à la place.',
   'guest.error.banned': 'L’équipe vous a fermé la file pour ce spectacle.',
   'guest.error.rate_limited': 'Trop d’essais. Attendez une minute puis réessayez.',
-  'guest.waitingFine': 'Gardez cette page ouverte ou revenez quand vous voulez — nous gardons votre place. Vos choix passent sur les enceintes du lieu quand votre tour arrive.',
+  'guest.waitingFine':
+    'Gardez cette page ouverte ou revenez quand vous voulez — nous gardons votre place. Vos choix passent sur les enceintes du lieu quand votre tour arrive.',
   'guest.nextLead': 'Vos choix passent sur les enceintes du lieu dès la fin du tour en cours.',
   'guest.picksTitle': 'Vos choix',
   'guest.picksCount': '{count} sur {max}',
@@ -201,12 +215,14 @@ export const fr: Catalogue = {
   'venue.reconnect': 'Reconnecter',
   'venue.disconnect': 'Déconnecter',
   'venue.pendingDisconnect': 'Déconnexion du compte du lieu',
-  'venue.problem.no_device': 'Aucun appareil où jouer. Ouvrez Spotify sur l’ordinateur du lieu, puis choisissez-le ici.',
+  'venue.problem.no_device':
+    'Aucun appareil où jouer. Ouvrez Spotify sur l’ordinateur du lieu, puis choisissez-le ici.',
   'venue.problem.premium_required': 'Ce compte doit avoir Spotify Premium. Connectez un compte Premium.',
   'venue.problem.revoked': 'L’accès Spotify de ce compte a pris fin. Connectez de nouveau le compte du lieu.',
   'venue.problem.rate_limited': 'Spotify nous demande de ralentir. Cela revient tout seul dans un instant.',
   'venue.error.access_denied': 'Le compte du lieu n’a pas été connecté : l’accès a été refusé sur Spotify.',
-  'venue.error.not_registered': 'Spotify a refusé ce compte : ajoutez-le à la liste des utilisateurs de l’app en mode développement.',
+  'venue.error.not_registered':
+    'Spotify a refusé ce compte : ajoutez-le à la liste des utilisateurs de l’app en mode développement.',
   'venue.error.login_failed': 'La connexion du compte du lieu n’a pas abouti. Réessayez.',
   'op.ban': 'Bannir',
   'op.banName': 'Bannir {name} pour ce spectacle',
@@ -223,7 +239,8 @@ export const fr: Catalogue = {
   'error.title.404': 'Page introuvable',
   'error.title.503': 'Le hub est momentanément indisponible',
   'error.title.other': 'Un problème est survenu',
-  'error.hint.400': 'Les liens de connexion ne servent qu’une fois et seulement quelques minutes. Recommencez depuis la page du hub.',
+  'error.hint.400':
+    'Les liens de connexion ne servent qu’une fois et seulement quelques minutes. Recommencez depuis la page du hub.',
   'error.hint.404': 'Il n’y a rien à cette adresse.',
   'error.hint.503': 'Veuillez réessayer dans un instant.',
   'error.hint.other': 'Veuillez réessayer depuis la page du hub.',
