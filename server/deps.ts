@@ -5,6 +5,7 @@ import type { Logger } from '../shared/logger.js';
 import type { RedisClient } from '../shared/redis.js';
 import type { Line } from '../shared/queue/line.js';
 import type { TokenStore } from '../shared/spotify/token-store.js';
+import type { PlayerGate } from '../shared/spotify/player-client.js';
 import type { TokenRefresher } from '../shared/spotify/token-refresher.js';
 import type { AccountsClient } from '../shared/spotify/accounts-client.js';
 import type { WebApiClient } from '../shared/spotify/web-api-client.js';
@@ -38,6 +39,8 @@ export interface AppDeps {
   readonly refresher: TokenRefresher;
   readonly accounts: AccountsClient;
   readonly webApi: WebApiClient;
+  /** The one app-wide 429 deadline every call to Spotify honours (the worker's and the server's). */
+  readonly spotifyGate: PlayerGate;
   readonly appToken: AppTokenCache;
   readonly nowPlaying: NowPlayingStore;
   readonly notify: LineNotifier;

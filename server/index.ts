@@ -140,6 +140,7 @@ export async function startServer(
     refresher,
     accounts,
     webApi: new WebApiClient(config.spotify.apiUrl, { gate }),
+    spotifyGate: { before: () => gate.before(), limited: (ms, reason) => gate.limited(ms, reason ?? null) },
     appToken: new AppTokenCache(accounts),
     nowPlaying,
     notify,

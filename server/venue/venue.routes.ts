@@ -41,7 +41,7 @@ export { venueProblemOf } from '../../shared/venue/venue-problem.js';
 export function venueServices(deps: AppDeps): { store: VenueStore; player: PlayerClient } {
   return {
     store: new VenueStore(deps.redis, deps.tokens),
-    player: new PlayerClient({ apiUrl: deps.config.spotify.apiUrl, tokens: deps.refresher }),
+    player: new PlayerClient({ apiUrl: deps.config.spotify.apiUrl, tokens: deps.refresher, gate: deps.spotifyGate }),
   };
 }
 

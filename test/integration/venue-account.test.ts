@@ -151,11 +151,17 @@ describe('venue account', () => {
     expect((await venue(c)).problem).toBeNull();
   });
 
-  it('says rate_limited while Spotify answers 429', async () => {
+  it('says rate_limited while Spotify answers 429, and sends no venue call before the deadline', async () => {
     const c = await operator();
-    await control('POST', '/faults', { target: 'api', status: 429, retry_after: 3, times: 1 });
+    await control('POST', '/faults', { target: 'api', status: 429, retry_after: 30, times: 1 });
     expect((await venue(c)).problem).toBe('rate_limited');
     await control('DELETE', '/faults');
+    // The deadline is the whole app's: the venue's own player calls wait for it too.
+    const callsBefore = hub.sim.calls.length;
+    expect((await venue(c)).problem).toBe('rate_limited');
+    expect(hub.sim.calls.slice(callsBefore)).toEqual([]);
+    // The next tests start without the deadline this one set.
+    await db.del([keys.spotifyRetryAfter(), keys.spotifyRate()]);
   });
 
   it('says revoked once the refresh token is refused (invalid_grant)', async () => {
