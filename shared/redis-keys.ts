@@ -69,6 +69,8 @@ export const keys = {
   bannedSessions: () => `${KEY_PREFIX}:banned:sessions`,
   /** Cached catalog search answer for one normalised query. */
   catalogSearch: (query: string) => `${KEY_PREFIX}:search:${query}`,
+  /** One track seen in a search answer, as a pick (JSON), by its spotify:track: URI. */
+  catalogTrack: (uri: string) => `${KEY_PREFIX}:track:${uri}`,
   /** rate-limiter-flexible counters of one budget (`nph:rl:<name>:<client>`). */
   rateLimitPrefix: (name: string) => `${KEY_PREFIX}:rl:${name}`,
   /** The palette of one album image, as JSON (or "none" for a while after it failed); `urlHash` is its URL's SHA-256. */

@@ -14,6 +14,7 @@ import { guestNameKey, normaliseGuestName } from '../../shared/venue/guest-name.
 import { cooldowns } from '../../shared/venue/played.js';
 import { PicksStore, type GuestPick } from '../../shared/venue/picks-store.js';
 import { catalogTrack, normaliseQuery, SEARCH_LIMIT } from '../../shared/venue/catalog-search.js';
+import { CatalogTracks } from '../../shared/venue/catalog-tracks.js';
 import type { AppDeps } from '../deps.js';
 import { notifySafely } from '../auth/auth.routes.js';
 import { limit } from '../http/rate-limits.js';
@@ -38,6 +39,7 @@ export function guestRoutes(deps: AppDeps): Router {
   const { config, redis, line, appToken, webApi } = deps;
   const router = Router();
   const picks = new PicksStore(redis);
+  const catalogTracks = new CatalogTracks(redis);
   const bans = new Bans(redis);
   const requireOperator = operatorCheck(deps);
 
@@ -71,13 +73,11 @@ export function guestRoutes(deps: AppDeps): Router {
   /** For the phone page: whether to offer "Join with a name" (GUESTS on and a venue connected). */
   router.get('/api/guest/status', async (_req, res) => {
     const venueConnected = (await redis.exists(keys.venue())) === 1;
-    res
-      .set('Cache-Control', 'no-store')
-      .json({
-        enabled: config.venue.guests,
-        venue_connected: venueConnected,
-        picks_per_turn: config.venue.picksPerTurn,
-      });
+    res.set('Cache-Control', 'no-store').json({
+      enabled: config.venue.guests,
+      venue_connected: venueConnected,
+      picks_per_turn: config.venue.picksPerTurn,
+    });
   });
 
   router.post('/api/guest/join', lineActions, async (req, res) => {
@@ -134,6 +134,7 @@ export function guestRoutes(deps: AppDeps): Router {
     const tracks = (items.success ? (items.data.tracks?.items ?? []) : []).flatMap((t) => catalogTrack(t) ?? []);
     const body = JSON.stringify({ items: tracks });
     await redis.set(cacheKey, body, { EX: SEARCH_CACHE_SECONDS });
+    await catalogTracks.remember(tracks);
     res.set('Cache-Control', 'no-store').type('application/json').send(body);
   });
 
@@ -176,16 +177,9 @@ export function guestRoutes(deps: AppDeps): Router {
       throw new AppError('track_cooldown', { details: { uri, frees_at: freesAt } });
     }
     const known = new Map(current.picks.map((p) => [p.uri, p]));
+    for (const [uri, pick] of await catalogTracks.recall(uris.filter((u) => !known.has(u)))) known.set(uri, pick);
     const missing = uris.filter((u) => !known.has(u));
-    if (missing.length > 0) {
-      const ids = missing.map((u) => TRACK_URI.exec(u)![1]!).join(',');
-      const answer = await withAppToken((token) => webApi.get(`/v1/tracks?ids=${ids}`, token));
-      const tracks = z.object({ tracks: z.array(z.unknown()) }).safeParse(answer);
-      for (const t of tracks.success ? tracks.data.tracks : []) {
-        const pick = catalogTrack(t);
-        if (pick) known.set(pick.uri, pick);
-      }
-    }
+    for (const pick of await Promise.all(missing.map(lookUpTrack))) if (pick) known.set(pick.uri, pick);
     const unknown = uris.find((u) => !known.has(u));
     if (unknown !== undefined)
       throw new AppError('invalid_pick', { message: 'That track is not in the catalog.', details: { uri: unknown } });
@@ -238,6 +232,18 @@ export function guestRoutes(deps: AppDeps): Router {
     await notifySafely(req, deps, [userId]);
     res.json({ userId, picks: next });
   });
+
+  /** One track by URI (`GET /v1/tracks/{id}`); null when Spotify does not know it. */
+  async function lookUpTrack(uri: string): Promise<GuestPick | null> {
+    const id = TRACK_URI.exec(uri)![1]!;
+    try {
+      return catalogTrack(await withAppToken((token) => webApi.get(`/v1/tracks/${id}`, token)));
+    } catch (err) {
+      const code = err instanceof AppError && err.cause instanceof SpotifyError ? err.cause.code : null;
+      if (code === 'not_found' || code === 'bad_request') return null;
+      throw err;
+    }
+  }
 
   /** Runs a catalog call with the app token, fetching a new one once if Spotify refused it. */
   async function withAppToken(call: (token: string) => Promise<unknown>): Promise<unknown> {

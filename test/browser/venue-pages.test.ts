@@ -229,6 +229,56 @@ describe('venue mode pages in Chromium', () => {
     await context.close();
   });
 
+  it('shows a guest on their turn that they are live, with their own pick playing on the venue', async () => {
+    // Self-contained: the venue has its device and nobody else drives or waits.
+    const devices = (await (await fetch(`${hub.url}/sim/control/listeners/${VENUE_LISTENER_ID}/devices`)).json()) as {
+      devices: { id: string }[];
+    };
+    if (!devices.devices.some((d) => d.id === VENUE_DEVICE_ID))
+      await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, {
+        id: VENUE_DEVICE_ID,
+        name: 'Venue Speakers',
+        type: 'Computer',
+      });
+    const crew = new CookieClient();
+    expect(
+      (await crew.request(`${hub.url}/api/operator/login`, { json: { token: 'operator-token-for-tests' } })).status,
+    ).toBe(200);
+    const full = JSON.parse((await crew.request(`${hub.url}/api/operator/queue`)).body) as {
+      active: { user_id: string } | null;
+      waiting: { user_id: string }[];
+    };
+    for (const userId of [full.active?.user_id, ...full.waiting.map((w) => w.user_id)].filter(Boolean))
+      expect((await crew.request(`${hub.url}/api/operator/remove`, { json: { userId } })).status).toBe(200);
+
+    const context = await browser.newContext(PHONE);
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(`${hub.url}/`);
+    await page.getByRole('button', { name: 'Join with a name' }).tap();
+    await page.getByLabel('Your name (shown on the screen)').fill('Lee on Stage');
+    await page.getByRole('button', { name: 'Join the line' }).tap();
+    await page.locator('#guest-picks').waitFor({ state: 'visible' });
+    await page.getByLabel('Search for a song').fill('Lumen Drift');
+    await page.locator('#search-results li').first().waitFor();
+    const title = (await page.locator('#search-results .track-title').first().textContent())!;
+    await page.getByRole('button', { name: `Add ${title}` }).tap();
+
+    // The turn starts, the venue plays the pick, and the phone says so.
+    await page.locator('#view-live').waitFor({ state: 'visible' });
+    await page.locator('#live-title-text', { hasText: 'You’re live!' }).waitFor();
+    await page.locator('#live-pick', { hasText: `Playing your pick: ${title}` }).waitFor();
+    const venuePlays = (await (await fetch(`${hub.url}/sim/control/player/commands`)).json()) as {
+      commands: { command: string; deviceId: string | null }[];
+    };
+    expect(venuePlays.commands.filter((c) => c.command === 'play').at(-1)?.deviceId).toBe(VENUE_DEVICE_ID);
+    await expectReadable(page);
+    await shot(page, 'venue-phone-live');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
   it('lets the operator move the venue to another device and says what to do when none is left', async () => {
     await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, {
       id: 'bar-speaker-1',

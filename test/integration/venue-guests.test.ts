@@ -148,6 +148,22 @@ describe('picks', () => {
     expect(JSON.parse(reordered.body).picks.map((p: { uri: string }) => p.uri)).toEqual([uris[2], uris[0]]);
   });
 
+  it('picks a track from a recent search without asking Spotify again', async () => {
+    const { client } = await join('Searcher');
+    const search = await client.request(`${hub.url}/api/catalog/search?q=${encodeURIComponent('Lumen Drift')}`);
+    expect(search.status).toBe(200);
+    const found = (JSON.parse(search.body) as { items: { uri: string; name: string }[] }).items;
+    expect(found.length).toBeGreaterThan(1);
+    const callsBefore = hub.sim.calls.length;
+    const put = await client.request(`${hub.url}/api/picks`, {
+      method: 'PUT',
+      json: { uris: [found[1]!.uri, found[0]!.uri] },
+    });
+    expect(put.status).toBe(200);
+    expect(JSON.parse(put.body).picks.map((p: { name: string }) => p.name)).toEqual([found[1]!.name, found[0]!.name]);
+    expect(hub.sim.calls.slice(callsBefore)).toEqual([]);
+  });
+
   it.each([
     ['too many', () => [trackUri(1), trackUri(2), trackUri(3), trackUri(4)]],
     ['not a track URI', () => ['spotify:album:0000000000000000000000']],
