@@ -16,7 +16,7 @@ import { PicksStore, type GuestPick } from '../../shared/venue/picks-store.js';
 import { catalogTrack, normaliseQuery, SEARCH_LIMIT } from '../../shared/venue/catalog-search.js';
 import { CatalogTracks } from '../../shared/venue/catalog-tracks.js';
 import type { AppDeps } from '../deps.js';
-import { notifySafely } from '../auth/auth.routes.js';
+import { notifySafely, pollNowSafely } from '../auth/auth.routes.js';
 import { limit } from '../http/rate-limits.js';
 import { regenerateSession, requireUser, saveSession } from '../http/session-helpers.js';
 import { operatorCheck } from './operator-auth.js';
@@ -185,6 +185,8 @@ export function guestRoutes(deps: AppDeps): Router {
       throw new AppError('invalid_pick', { message: 'That track is not in the catalog.', details: { uri: unknown } });
     const next: GuestPick[] = uris.map((u) => known.get(u)!);
     await picks.set(userId, { picks: next, started: active ? current.started : 0 });
+    // A driving guest's change reaches the venue's player at the next poll: ask for it now.
+    if (active) await pollNowSafely(req, deps);
     res.json({ picks: next, max: config.venue.picksPerTurn, started: active ? current.started : 0 });
   });
 

@@ -81,7 +81,8 @@ export interface PlayerClientOptions {
 }
 
 export type PlayRequest =
-  { uris: readonly string[]; deviceId?: string | null } | { contextUri: string; deviceId?: string | null };
+  | { uris: readonly string[]; deviceId?: string | null; /** Where in the first URI to start. */ positionMs?: number }
+  | { contextUri: string; deviceId?: string | null };
 
 export class PlayerClient {
   readonly #base: string;
@@ -124,7 +125,13 @@ export class PlayerClient {
 
   /** PUT /v1/me/player/play with `uris` (played in order) or `context_uri` (a playlist or album). */
   async play(accountId: string, request: PlayRequest): Promise<void> {
-    const body = 'uris' in request ? { uris: [...request.uris] } : { context_uri: request.contextUri };
+    const body =
+      'uris' in request
+        ? {
+            uris: [...request.uris],
+            ...(request.positionMs !== undefined ? { position_ms: Math.max(0, Math.round(request.positionMs)) } : {}),
+          }
+        : { context_uri: request.contextUri };
     await this.#call(accountId, 'PUT', `/v1/me/player/play${deviceQuery(request.deviceId)}`, body);
   }
 

@@ -133,6 +133,35 @@ describe('guest turns', () => {
     expect(await plays(picks)).toHaveLength(1);
   });
 
+  it('plays the picks as the guest changes them during the turn: the rest is re-sent after the playing pick, from where it is', async () => {
+    await db.hSet(keys.venue(), 'device_id', DEVICE);
+    const viewer = socket();
+    const [a, b, c] = tracks(3) as [string, string, string];
+    const { client } = await guestWithPicks('Guest Edits', [a, b]);
+    const mine = (p: { user?: { display_name: string } | null }) => p.user?.display_name === 'Guest Edits';
+    await viewer.next('now_playing', (p) => mine(p) && p.item?.uri === a && p.state === 'playing');
+    expect(await plays([a, b])).toHaveLength(1);
+
+    // The second pick has not started: the guest swaps it for another.
+    const put = await client.request(`${hub.url}/api/picks`, { method: 'PUT', json: { uris: [a, c] } });
+    expect(put.status).toBe(200);
+    await until(
+      () => plays([a, c]),
+      (p) => p.length === 1,
+      15_000,
+      'the changed picks to be sent',
+    );
+    // The playing pick carries on (it is not started over from the top).
+    const still = await viewer.next('now_playing', (p) => mine(p) && p.item?.uri === a);
+    expect(still.progress_ms).toBeGreaterThan(0);
+
+    const duration = hub.sim.catalog.tracks.get(a.split(':')[2]!)!.durationMs;
+    await simControl('POST', '/listeners/venue/playback', { action: 'seek', progress_ms: duration - 300 });
+    await viewer.next('now_playing', (p) => mine(p) && p.item?.uri === c && p.state === 'playing');
+    expect(await plays([a, c])).toHaveLength(1);
+    expect((await commands()).filter((cmd) => cmd.uris?.includes(b) && cmd.uris[0] !== a)).toEqual([]);
+  });
+
   it('without a device: problem no_device, the clock held, retried with back-off, recovered when the device returns', async () => {
     await db.hSet(keys.venue(), 'device_id', DEVICE);
     expect((await simControl('DELETE', `/listeners/venue/devices/${DEVICE}`)).status).toBe(200);
