@@ -17,7 +17,7 @@ import { keys } from '../shared/redis-keys.js';
 import { closeRedis, connectRedis } from '../shared/redis.js';
 import { holdLock } from '../shared/redis-lock.js';
 import { Line } from '../shared/queue/line.js';
-import { Fanout, nowPlayingMessages, type EmitTarget } from '../shared/realtime/fanout.js';
+import { Fanout, nowPlayingMessages } from '../shared/realtime/fanout.js';
 import { Emitter } from '@socket.io/redis-emitter';
 import { NowPlayingStore } from '../shared/realtime/now-playing-store.js';
 import { AccountsClient } from '../shared/spotify/accounts-client.js';
@@ -97,7 +97,7 @@ export async function startPollWorker(
   // The same channel as the servers' adapter: per Redis database, so a demo database stays apart.
   const channel = keys.socketIoChannel(databaseOf(redisUrl));
   const emitter = new Emitter(emitterClient, { key: channel });
-  const fanout = new Fanout(emitter as unknown as EmitTarget, line);
+  const fanout = new Fanout(emitter, line);
   // Album-art colours follow a track change in a second now_playing; decoding runs in a thread.
   const palettes = new PaletteService({ redis, log, policy: artUrlPolicyFor(config) });
   void palettes.warm().catch(() => undefined);

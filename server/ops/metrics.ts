@@ -92,7 +92,7 @@ export function createMetrics(deps: { redis: RedisClient; socketCount: (nsp: Nam
   const fleet = (): Promise<Record<string, string>> => {
     const now = Date.now();
     if (!fleetRead || now - fleetRead.at > 500) {
-      fleetRead = { at: now, data: redis.hGetAll(keys.metrics()).catch(() => ({}) as Record<string, string>) };
+      fleetRead = { at: now, data: redis.hGetAll(keys.metrics()).catch(() => ({})) };
     }
     return fleetRead.data;
   };

@@ -9,6 +9,7 @@ export const GUEST_NAME_MAX = 32;
 // Cc control, Cf format (ZWSP/ZWJ/bidi controls/BOM), Co private use, Cs surrogates, Cn unassigned,
 // Zl/Zp separators, plus blank characters that are letters or symbols by category but show nothing.
 const FORBIDDEN =
+  // eslint-disable-next-line no-misleading-character-class -- the invisible combining marks are listed on purpose
   /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Cn}\p{Zl}\p{Zp}\u115F\u1160\u3164\uFFA0\u2800\u034F\u17B4\u17B5\u180B-\u180F\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
 const VISIBLE = /[\p{L}\p{N}\p{S}\p{P}]/u;
 

@@ -357,7 +357,7 @@ describe('display with a live page', () => {
       progress_ms: 1000,
       turn_ends_at: turnEnds(),
     });
-    const sent = await feed.publish({
+    await feed.publish({
       state: 'idle',
       user: { display_name: 'Ada' },
       item: null,
@@ -367,10 +367,9 @@ describe('display with a live page', () => {
     });
     const page = await openDisplay({ width: 1280, height: 720 });
     await page.waitForFunction(
-      (seq) =>
+      () =>
         document.getElementById('stage')?.dataset.mode === 'live' &&
         document.getElementById('stage')?.dataset.state === 'idle',
-      sent.seq,
     );
     expect(await page.textContent('#track')).toBe('Nothing playing right now');
     expect(await page.locator('#progress').isVisible()).toBe(false);
@@ -383,7 +382,7 @@ describe('display with a live page', () => {
     const page = await openDisplay({ width: 1920, height: 1080 });
     const guest = await feed.publish({
       state: 'playing',
-      user: { display_name: 'Sam', kind: 'guest' } as NowPlaying['user'],
+      user: { display_name: 'Sam', kind: 'guest' },
       item: trackItem('Copper Wire', ['Mira Okonkwo'], art()),
       is_playing: true,
       progress_ms: 1000,
@@ -402,7 +401,7 @@ describe('display with a live page', () => {
 
     const house = await feed.publish({
       state: 'playing',
-      user: { display_name: 'Venue', kind: 'house' } as NowPlaying['user'],
+      user: { display_name: 'Venue', kind: 'house' },
       item: trackItem('Tin Can Telephone', ['The Static Gardens'], art()),
       is_playing: true,
       progress_ms: 1000,

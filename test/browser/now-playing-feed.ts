@@ -9,7 +9,7 @@ import type { NowPlaying, NowPlayingItem } from '../../shared/events.js';
 import { Line } from '../../shared/queue/line.js';
 import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
-import { Fanout, nowPlayingMessages, type EmitTarget } from '../../shared/realtime/fanout.js';
+import { Fanout, nowPlayingMessages } from '../../shared/realtime/fanout.js';
 import { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import { NowPlayingPublisher } from '../../workers/poller/now-playing-publisher.js';
 import { openRedis } from '../helpers/redis-server.js';
@@ -32,7 +32,7 @@ export async function nowPlayingFeed(redisUrl: string): Promise<NowPlayingFeed> 
   const emitterClient: RedisClient = await openRedis(redisUrl);
   const line = new Line(redis, { turnSeconds: 180, idleSeconds: 45 });
   const emitter = new Emitter(emitterClient, { key: keys.socketIoChannel() });
-  const fanout = new Fanout(emitter as unknown as EmitTarget, line);
+  const fanout = new Fanout(emitter, line);
   const store = new NowPlayingStore(redis);
   const publisher = new NowPlayingPublisher(store, (payload) => nowPlayingMessages(keys.socketIoChannel(), payload));
   return {

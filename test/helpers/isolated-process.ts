@@ -41,8 +41,8 @@ export function spawnIsolated(
       for (const l of listeners) l();
     };
   };
-  child.stdout!.on('data', splitter(stdout));
-  child.stderr!.on('data', splitter(stderr));
+  child.stdout.on('data', splitter(stdout));
+  child.stderr.on('data', splitter(stderr));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);

@@ -5,7 +5,7 @@ import { KEY_PREFIX, keys } from '../../shared/redis-keys.js';
 export async function resetLine(redis: RedisClient): Promise<void> {
   const doomed: string[] = [];
   for await (const batch of redis.scanIterator({ MATCH: `${KEY_PREFIX}:*`, COUNT: 500 })) {
-    for (const key of batch as unknown as string[]) {
+    for (const key of batch) {
       if (
         key.startsWith(`${KEY_PREFIX}:sess:`) ||
         key.startsWith(`${KEY_PREFIX}:bull`) ||

@@ -35,7 +35,7 @@ const item = (url: string) => ({
 
 beforeAll(async () => {
   redis = await startTestRedis();
-  client = createClient({ url: redis.url }) as unknown as RedisClient;
+  client = createClient({ url: redis.url });
   await client.connect();
   art = await startArtServer();
   red = await solidPng(RED);

@@ -221,7 +221,7 @@ describe('replay', () => {
     const { osc, replay, outputs } = await replayInto([{ ...line, t: 0 }], 1);
     const ws = new (await import('ws')).default(`ws://127.0.0.1:${outputs.wsPort}`);
     const first = await new Promise<{ event: string; data: NowPlaying }>((resolve) =>
-      ws.once('message', (raw) => resolve(JSON.parse(String(raw)))),
+      ws.once('message', (raw) => resolve(JSON.parse((raw as Buffer).toString()))),
     );
     expect(first.event).toBe('now_playing');
     expect(first.data.progress_ms).toBe(line.event === 'now_playing' ? line.data.progress_ms : -1);

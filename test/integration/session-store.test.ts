@@ -21,7 +21,9 @@ const session = (userId: string) =>
 const read = (store: SessionStore, sid: string) =>
   new Promise<SessionData | null | undefined>(
     (resolve, reject) =>
-      void store.get(sid, (err, s) => (err ? reject(err instanceof Error ? err : new Error(String(err))) : resolve(s))),
+      void store.get(sid, (err, s) =>
+        err ? reject(err instanceof Error ? err : new Error('session store failed')) : resolve(s),
+      ),
   );
 
 describe('session store', () => {
