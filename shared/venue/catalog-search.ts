@@ -1,5 +1,6 @@
 /** Catalog search for guests: the query's canonical form and the track shape phones get. */
 import { z } from 'zod';
+import type { NowPlayingItem } from '../events.js';
 import type { GuestPick } from './picks-store.js';
 
 /** Development Mode refuses `limit` above 10 on /v1/search (2026). */
@@ -35,5 +36,18 @@ export function catalogTrack(raw: unknown): GuestPick | null {
     album: { name: t.data.album?.name ?? '', images },
     duration_ms: Math.max(0, Math.round(t.data.duration_ms ?? 0)),
     explicit: t.data.explicit === true,
+  };
+}
+
+/** A pick as the `now_playing` item it becomes once the venue plays it (shown before Spotify reports it). */
+export function pickAsItem(pick: GuestPick): NowPlayingItem {
+  return {
+    type: 'track',
+    id: pick.uri.split(':')[2] ?? null,
+    uri: pick.uri,
+    name: pick.name,
+    artists: pick.artists.map((a) => ({ id: null, name: a.name })),
+    album: { id: null, name: pick.album.name, images: pick.album.images },
+    duration_ms: pick.duration_ms,
   };
 }

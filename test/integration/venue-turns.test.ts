@@ -162,6 +162,29 @@ describe('guest turns', () => {
     expect((await commands()).filter((cmd) => cmd.uris?.includes(b) && cmd.uris[0] !== a)).toEqual([]);
   });
 
+  it('shows the guest’s first pick on every screen once the venue is told to play it, before Spotify reports it back', async () => {
+    await db.hSet(keys.venue(), 'device_id', DEVICE);
+    const viewer = socket();
+    const picks = tracks(2);
+    // Spotify answers currently-playing slowly from now on: the screens must not wait for it.
+    await simControl('POST', '/latency', { target: 'currently-playing', ms: 3000, times: 50 });
+    try {
+      await guestWithPicks('Guest Quick', picks);
+      await viewer.next(
+        'now_playing',
+        (p) => p.user?.display_name === 'Guest Quick' && p.item?.uri === picks[0] && p.state === 'playing',
+      );
+      const shownBy = Date.now();
+      const playAt = (await plays(picks))[0]!.at;
+      const answered = hub.sim.calls.filter(
+        (c) => c.target === 'currently-playing' && c.at >= playAt && c.answeredAt <= shownBy,
+      );
+      expect(answered).toEqual([]);
+    } finally {
+      await simControl('DELETE', '/latency');
+    }
+  });
+
   it('without a device: problem no_device, the clock held, retried with back-off, recovered when the device returns', async () => {
     await db.hSet(keys.venue(), 'device_id', DEVICE);
     expect((await simControl('DELETE', `/listeners/venue/devices/${DEVICE}`)).status).toBe(200);

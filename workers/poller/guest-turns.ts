@@ -14,7 +14,7 @@ import type { PlayerClient } from '../../shared/spotify/player-client.js';
 import type { Playback } from '../../shared/spotify/schemas.js';
 import { SpotifyError } from '../../shared/spotify/spotify-error.js';
 import { guestTurnOver, retryAfterProblem, startGuestTurn } from '../../shared/venue/guest-turn.js';
-import type { PicksStore } from '../../shared/venue/picks-store.js';
+import type { GuestPick, PicksStore } from '../../shared/venue/picks-store.js';
 import { recordPlayed } from '../../shared/venue/played.js';
 import { venueProblemOf } from '../../shared/venue/venue-problem.js';
 import { VENUE_ACCOUNT_ID, type VenueStore } from '../../shared/venue/venue-store.js';
@@ -40,7 +40,15 @@ export interface PrepareResult {
   lineChanged: boolean;
   /** The turn ended here (no venue, retries given up). */
   ended: boolean;
+  /** The turn's `play` went out now: what the venue plays from this moment (shown at once). */
+  played?: { picks: GuestPick[]; at: number };
 }
+
+/**
+ * After the hub sends `play`, Spotify may still report what played before for a moment; answers
+ * showing none of the sent tracks are not shown for this long (the hub's own command is the truth).
+ */
+export const PLAY_SETTLE_MS = 4000;
 
 interface TurnState {
   playSent: boolean;
@@ -48,6 +56,8 @@ interface TurnState {
   uris: string[];
   attempt: number;
   retryAt: number;
+  /** When the latest `play` went out (epoch ms; 0: not yet). */
+  sentAt: number;
 }
 
 export class GuestTurns {
@@ -70,7 +80,13 @@ export class GuestTurns {
     } catch {
       uris = [];
     }
-    return { playSent: h.play_sent === '1', uris, attempt: Number(h.attempt) || 0, retryAt: Number(h.retry_at) || 0 };
+    return {
+      playSent: h.play_sent === '1',
+      uris,
+      attempt: Number(h.attempt) || 0,
+      retryAt: Number(h.retry_at) || 0,
+      sentAt: Number(h.sent_at) || 0,
+    };
   }
 
   /** Whether this turn's play went out (what the venue plays before that is not the guest's). */
@@ -102,7 +118,11 @@ export class GuestTurns {
     }
 
     if (!(await d.redis.hSetNX(key, 'play_sent', '1'))) return none;
-    await d.redis.multi().hSet(key, 'uris', JSON.stringify(start.uris)).expire(key, TURN_STATE_TTL_SECONDS).exec();
+    await d.redis
+      .multi()
+      .hSet(key, { uris: JSON.stringify(start.uris), sent_at: String(this.#now()) })
+      .expire(key, TURN_STATE_TTL_SECONDS)
+      .exec();
     try {
       await d.player.play(VENUE_ACCOUNT_ID, { uris: start.uris, deviceId: start.deviceId });
     } catch (err) {
@@ -116,7 +136,18 @@ export class GuestTurns {
     if (account?.problem) await d.venue.setProblem(null);
     // The house music (if it played) is replaced by this play.
     await d.redis.del(keys.venueHouse());
-    return { lineChanged: await d.line.releaseTurn(userId), ended: false };
+    const played = { picks: record.picks.slice(Math.max(0, record.started)), at: this.#now() };
+    return { lineChanged: await d.line.releaseTurn(userId), ended: false, played };
+  }
+
+  /**
+   * Whether an answer showing `uri` may be shown for this turn: not while the turn's latest `play`
+   * is settling and the answer shows none of the tracks it sent (Spotify's view lags the command).
+   */
+  async showable(turn: string, uri: string | null): Promise<boolean> {
+    const state = await this.#state(turn);
+    if (!state.playSent || this.#now() - state.sentAt >= PLAY_SETTLE_MS) return true;
+    return uri !== null && state.uris.includes(uri);
   }
 
   /** A failed `play`: show the problem, hold the clock, plan the retry, or give the turn up. */
@@ -228,7 +259,7 @@ export class GuestTurns {
       );
       return;
     }
-    await this.#d.redis.hSet(key, 'uris', JSON.stringify(wanted));
+    await this.#d.redis.hSet(key, { uris: JSON.stringify(wanted), sent_at: String(this.#now()) });
     this.#log.info({ picks: uris.length }, 'guest turn: changed picks sent behind the playing one');
   }
 

@@ -18,7 +18,8 @@ import type { SpotifyBudget } from './spotify-budget.js';
 import type { NowPlayingPublisher, PublishKind } from './now-playing-publisher.js';
 import { nextPollAt, predictedEnd, seenIn, shouldCallNow, type PollInputs, type PollPolicy } from './poll-policy.js';
 import { propose, turnId, type Observation } from './draft.js';
-import type { GuestTurns } from './guest-turns.js';
+import type { GuestTurns, PrepareResult } from './guest-turns.js';
+import { pickAsItem } from '../../shared/venue/catalog-search.js';
 import type { HouseMusic } from './house-music.js';
 import { VENUE_ACCOUNT_ID, type VenueStore } from '../../shared/venue/venue-store.js';
 
@@ -95,6 +96,8 @@ export class PollCycle {
     let kind: DriverKind = snapshot.active ? await kindOf(snapshot.active.user_id) : 'spotify';
     if (snapshot.active && kind === 'guest' && d.guests) {
       const prepared = await d.guests.prepare(snapshot.active, turnId(snapshot.active));
+      // The hub's own command is shown at once, not after Spotify reports it back.
+      if (prepared.played && !prepared.ended) await this.#showPlayed(snapshot.active, prepared.played);
       if (prepared.lineChanged || prepared.ended) {
         affected.add(snapshot.active.user_id);
         lineChanged = true;
@@ -146,17 +149,30 @@ export class PollCycle {
           const answeredAt = this.#now();
           const pb = result.playback;
           const seen = seenIn(pb);
+          // Right after the hub's `play`, Spotify may still report what played before: not shown.
+          const settling =
+            guest &&
+            d.guests !== undefined &&
+            d.guests !== null &&
+            !(await d.guests.showable(turn, pb.kind === 'item' ? pb.item.uri : null));
           // A guest's turn is playing only once its own play went out (not the house music before it).
-          playing = seen === 'playing' && (!guest || !d.guests || (await d.guests.playSent(turn)));
+          playing = settling || (seen === 'playing' && (!guest || !d.guests || (await d.guests.playSent(turn))));
           await d.budget.answered(requestedAt, answeredAt, seen, predictedEnd(pb, answeredAt));
-          observation = {
-            driver,
-            turn,
-            playback: pb,
-            answeredAt,
-            stamp: { fence, requestedAt, changedAt: pb.kind === 'nothing' ? null : pb.changedAt },
-          };
-          if (guest && d.guests && snapshot.active && (await d.guests.observed(snapshot.active, turn, pb))) {
+          if (!settling)
+            observation = {
+              driver,
+              turn,
+              playback: pb,
+              answeredAt,
+              stamp: { fence, requestedAt, changedAt: pb.kind === 'nothing' ? null : pb.changedAt },
+            };
+          if (
+            !settling &&
+            guest &&
+            d.guests &&
+            snapshot.active &&
+            (await d.guests.observed(snapshot.active, turn, pb))
+          ) {
             affected.add(driver);
             lineChanged = true;
           }
@@ -192,6 +208,25 @@ export class PollCycle {
       );
     }
     return { called, published: sent?.kind ?? null, nextPollAt: next };
+  }
+
+  /** Publishes the first pick the venue was just told to play, as if Spotify had reported it. */
+  async #showPlayed(active: ActiveTurn, played: NonNullable<PrepareResult['played']>): Promise<void> {
+    const first = played.picks[0];
+    if (!first) return;
+    const d = this.#d;
+    const fence = await d.store.nextFence();
+    const observation: Observation = {
+      driver: active.user_id,
+      turn: turnId(active),
+      playback: { kind: 'item', item: pickAsItem(first), isPlaying: true, progressMs: 0, changedAt: played.at },
+      answeredAt: played.at,
+      stamp: { fence, requestedAt: played.at, changedAt: played.at },
+    };
+    // The line's clock may have been released by the same step: read the turn as it is now.
+    const current = (await d.line.snapshot()).active;
+    const turn = current?.user_id === active.user_id ? current : active;
+    await d.publisher.offer((published) => propose(this.#now(), turn, published, observation, 'guest'));
   }
 
   async #inputs(driver: string, turn: string): Promise<PollInputs> {

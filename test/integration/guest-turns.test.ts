@@ -1,4 +1,4 @@
-/** The order in which a guest's turn ends: whoever sees the guest out never finds their old picks. */
+/** GuestTurns against a real Redis: the order a turn ends in, and which answers are shown right after a play. */
 import { createLogger } from '../../shared/logger.js';
 import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
@@ -6,7 +6,7 @@ import type { Line } from '../../shared/queue/line.js';
 import type { PlayerClient } from '../../shared/spotify/player-client.js';
 import { PicksStore } from '../../shared/venue/picks-store.js';
 import type { VenueStore } from '../../shared/venue/venue-store.js';
-import { GuestTurns } from '../../workers/poller/guest-turns.js';
+import { GuestTurns, PLAY_SETTLE_MS } from '../../workers/poller/guest-turns.js';
 import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;
@@ -65,4 +65,29 @@ it('a guest whose picks all played is taken out of the line only after the picks
 
   expect(ended).toBe(true);
   expect(picksWhenTakenOut).toEqual([null]);
+});
+
+it('does not show an answer without the sent tracks while the play settles, and shows anything after', async () => {
+  const turn = '1700000000001';
+  const uris = ['spotify:track:cccccccccccccccccccccc', 'spotify:track:dddddddddddddddddddddd'];
+  let now = 1_800_000_000_000;
+  await db.hSet(keys.venueTurn(turn), { play_sent: '1', uris: JSON.stringify(uris), sent_at: String(now) });
+  const guests = new GuestTurns({
+    redis: db,
+    line: {} as Line,
+    picks: new PicksStore(db),
+    venue: {} as VenueStore,
+    player: {} as PlayerClient,
+    idleSeconds: () => 60,
+    log: createLogger({ level: 'silent' }),
+    now: () => now,
+  });
+  now += PLAY_SETTLE_MS - 1;
+  expect(await guests.showable(turn, 'spotify:track:eeeeeeeeeeeeeeeeeeeeee')).toBe(false);
+  expect(await guests.showable(turn, null)).toBe(false);
+  expect(await guests.showable(turn, uris[1]!)).toBe(true);
+  now += 1;
+  expect(await guests.showable(turn, 'spotify:track:eeeeeeeeeeeeeeeeeeeeee')).toBe(true);
+  // Before any play went out, every answer is shown.
+  expect(await guests.showable('1700000000002', null)).toBe(true);
 });
