@@ -67,7 +67,7 @@ it('a guest whose picks all played is taken out of the line only after the picks
   expect(picksWhenTakenOut).toEqual([null]);
 });
 
-it('does not show an answer without the sent tracks while the play settles, and shows anything after', async () => {
+it('shows no venue answer before the turn’s play, none without the sent tracks while it settles, and any after', async () => {
   const turn = '1700000000001';
   const uris = ['spotify:track:cccccccccccccccccccccc', 'spotify:track:dddddddddddddddddddddd'];
   let now = 1_800_000_000_000;
@@ -83,11 +83,11 @@ it('does not show an answer without the sent tracks while the play settles, and 
     now: () => now,
   });
   now += PLAY_SETTLE_MS - 1;
-  expect(await guests.showable(turn, 'spotify:track:eeeeeeeeeeeeeeeeeeeeee')).toBe(false);
-  expect(await guests.showable(turn, null)).toBe(false);
-  expect(await guests.showable(turn, uris[1]!)).toBe(true);
+  expect(await guests.answerView(turn, 'spotify:track:eeeeeeeeeeeeeeeeeeeeee')).toBe('settling');
+  expect(await guests.answerView(turn, null)).toBe('settling');
+  expect(await guests.answerView(turn, uris[1]!)).toBe('shown');
   now += 1;
-  expect(await guests.showable(turn, 'spotify:track:eeeeeeeeeeeeeeeeeeeeee')).toBe(true);
-  // Before any play went out, every answer is shown.
-  expect(await guests.showable('1700000000002', null)).toBe(true);
+  expect(await guests.answerView(turn, 'spotify:track:eeeeeeeeeeeeeeeeeeeeee')).toBe('shown');
+  // Before the turn's play went out, what the venue plays is not the guest's.
+  expect(await guests.answerView('1700000000002', 'spotify:track:eeeeeeeeeeeeeeeeeeeeee')).toBe('before_play');
 });

@@ -89,11 +89,6 @@ export class GuestTurns {
     };
   }
 
-  /** Whether this turn's play went out (what the venue plays before that is not the guest's). */
-  async playSent(turn: string): Promise<boolean> {
-    return (await this.#d.redis.hGet(keys.venueTurn(turn), 'play_sent')) === '1';
-  }
-
   /**
    * Before a guest's turn is polled: sends its `play` once (or retries when due). The claim in
    * Redis (HSETNX by turn id) makes sure a second worker, or this one after a lost lock, never
@@ -141,13 +136,16 @@ export class GuestTurns {
   }
 
   /**
-   * Whether an answer showing `uri` may be shown for this turn: not while the turn's latest `play`
-   * is settling and the answer shows none of the tracks it sent (Spotify's view lags the command).
+   * What a venue answer showing `uri` means for this guest's turn: before the turn's `play` went
+   * out the venue plays something else (the house music, the last turn's end): not the guest's;
+   * right after a `play`, an answer with none of the sent tracks is Spotify's view lagging the
+   * command (`settling`); otherwise it is the turn's playback (`shown`).
    */
-  async showable(turn: string, uri: string | null): Promise<boolean> {
+  async answerView(turn: string, uri: string | null): Promise<'before_play' | 'settling' | 'shown'> {
     const state = await this.#state(turn);
-    if (!state.playSent || this.#now() - state.sentAt >= PLAY_SETTLE_MS) return true;
-    return uri !== null && state.uris.includes(uri);
+    if (!state.playSent) return 'before_play';
+    if (this.#now() - state.sentAt >= PLAY_SETTLE_MS) return 'shown';
+    return uri !== null && state.uris.includes(uri) ? 'shown' : 'settling';
   }
 
   /** A failed `play`: show the problem, hold the clock, plan the retry, or give the turn up. */

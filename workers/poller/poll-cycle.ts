@@ -149,16 +149,13 @@ export class PollCycle {
           const answeredAt = this.#now();
           const pb = result.playback;
           const seen = seenIn(pb);
-          // Right after the hub's `play`, Spotify may still report what played before: not shown.
-          const settling =
-            guest &&
-            d.guests !== undefined &&
-            d.guests !== null &&
-            !(await d.guests.showable(turn, pb.kind === 'item' ? pb.item.uri : null));
-          // A guest's turn is playing only once its own play went out (not the house music before it).
-          playing = settling || (seen === 'playing' && (!guest || !d.guests || (await d.guests.playSent(turn))));
+          // A guest's turn shows the venue's answer only once its own play went out, and not while
+          // Spotify still reports what played before that play (the hub's command is the truth then).
+          const view =
+            guest && d.guests ? await d.guests.answerView(turn, pb.kind === 'item' ? pb.item.uri : null) : 'shown';
+          playing = view === 'settling' || (view === 'shown' && seen === 'playing');
           await d.budget.answered(requestedAt, answeredAt, seen, predictedEnd(pb, answeredAt));
-          if (!settling)
+          if (view === 'shown')
             observation = {
               driver,
               turn,
@@ -167,7 +164,7 @@ export class PollCycle {
               stamp: { fence, requestedAt, changedAt: pb.kind === 'nothing' ? null : pb.changedAt },
             };
           if (
-            !settling &&
+            view === 'shown' &&
             guest &&
             d.guests &&
             snapshot.active &&
