@@ -6,7 +6,7 @@
 import { loadConfigOrExit } from '../shared/config.js';
 import { createLogger } from '../shared/logger.js';
 import { onShutdown } from '../shared/shutdown.js';
-import { createSimulatorApp } from '../shared/simulator/index.js';
+import { createSimulatorApp } from '../simulator/index.js';
 
 const config = loadConfigOrExit();
 const log = createLogger({ level: config.logLevel, name: 'simulator' });

@@ -19,7 +19,7 @@ import { AppTokenCache } from '../shared/spotify/app-token.js';
 import { TokenRefresher } from '../shared/spotify/token-refresher.js';
 import { TokenStore } from '../shared/spotify/token-store.js';
 import { WebApiClient } from '../shared/spotify/web-api-client.js';
-import { createSimulatorRouter, SimulatorState } from '../shared/simulator/index.js';
+import { createSimulatorRouter, SimulatorState } from '../simulator/index.js';
 import { createApp } from './app.js';
 import type { AppDeps } from './deps.js';
 import { clientIpResolver } from './http/client-ip.js';

@@ -6,8 +6,8 @@
  * routes as a phone, so one person sees both kinds take turns.
  */
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
-import type { SimulatorState } from './simulator-state.js';
+import type { Logger } from '../shared/logger.js';
+import type { SimulatorState } from '../simulator/simulator-state.js';
 
 const FIRST_NAMES = [
   'Aiko',

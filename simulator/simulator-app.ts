@@ -7,7 +7,7 @@
  * - `/control/...`: a JSON API for tests and demos to steer playback, tokens and faults.
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { codeChallengeS256, safeEqual, CHALLENGE_PATTERN, VERIFIER_PATTERN } from '../spotify/pkce.js';
+import { codeChallengeS256, safeEqual, CHALLENGE_PATTERN, VERIFIER_PATTERN } from '../shared/spotify/pkce.js';
 import { CatalogRenderer } from './catalog.js';
 import { albumArtPng } from './png.js';
 import { createPlayerRouter } from './player-routes.js';
