@@ -48,14 +48,13 @@ class Visitor {
       .map(([k, v]) => `${k.split('|')[1]}=${v}`)
       .join('; ');
     if (cookie) headers.cookie = cookie;
-    let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
-    } else if (init.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(init.json);
-    }
+    // fetch labels a URLSearchParams body as a form by itself.
+    const body = init.form
+      ? new URLSearchParams(init.form)
+      : init.json === undefined
+        ? undefined
+        : JSON.stringify(init.json);
+    if (init.json !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(url, {
       method: init.method ?? (body ? 'POST' : 'GET'),
       headers,
