@@ -6,7 +6,7 @@ import { createServer, type RequestListener, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { Config } from '../shared/config.js';
+import type { ServerConfig as Config } from '../shared/config/server.config.js';
 import { DEMO_SIMULATOR_PATH } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { keys } from '../shared/redis-keys.js';
