@@ -6,6 +6,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY shared ./shared
+COPY simulator ./simulator
 COPY server ./server
 COPY workers ./workers
 COPY bin ./bin

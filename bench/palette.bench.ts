@@ -6,7 +6,7 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import sharp from 'sharp';
-import { albumArtPng } from '../shared/simulator/png.js';
+import { albumArtPng } from '../simulator/png.js';
 import { PaletteDecoder } from '../workers/palette/palette-decoder.js';
 
 const COVERS = Number(process.env.BENCH_COVERS ?? 40);

@@ -15,7 +15,7 @@ import { joinAddressReport } from '../shared/net/join-address.js';
 import { redisUrlForDisplay } from '../shared/ops/redis-database.js';
 import { onShutdown } from '../shared/shutdown.js';
 import { guardProcess } from '../shared/process-guard.js';
-import { startDemoCrowd, type DemoCrowd } from '../shared/simulator/demo-crowd.js';
+import { startDemoCrowd, type DemoCrowd } from './demo-crowd.js';
 import { startServer, type RunningServer } from '../server/index.js';
 import { startPollWorker, type RunningPollWorker } from '../workers/poll.worker.js';
 import { findOrStartRedis, RedisUnavailableError, type LocalRedis } from './local-redis.js';

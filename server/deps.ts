@@ -1,6 +1,6 @@
 /** What the HTTP app needs, built by the composition root (server/index.ts) or a test. */
 import type { Router } from 'express';
-import type { Config } from '../shared/config.js';
+import type { ServerConfig as Config } from '../shared/config/server.config.js';
 import type { Logger } from '../shared/logger.js';
 import type { RedisClient } from '../shared/redis.js';
 import type { Line } from '../shared/queue/line.js';

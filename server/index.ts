@@ -6,7 +6,7 @@ import { createServer, type RequestListener, type Server as HttpServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { Config } from '../shared/config.js';
+import type { ServerConfig as Config } from '../shared/config/server.config.js';
 import { DEMO_SIMULATOR_PATH } from '../shared/config.js';
 import type { Logger } from '../shared/logger.js';
 import { keys } from '../shared/redis-keys.js';
@@ -19,7 +19,7 @@ import { AppTokenCache } from '../shared/spotify/app-token.js';
 import { TokenRefresher } from '../shared/spotify/token-refresher.js';
 import { TokenStore } from '../shared/spotify/token-store.js';
 import { WebApiClient } from '../shared/spotify/web-api-client.js';
-import { createSimulatorRouter, SimulatorState } from '../shared/simulator/index.js';
+import { createSimulatorRouter, SimulatorState } from '../simulator/index.js';
 import { createApp } from './app.js';
 import type { AppDeps } from './deps.js';
 import { clientIpResolver } from './http/client-ip.js';

@@ -1,11 +1,11 @@
 /** `npm run start:server`: the HTTP + Socket.IO server alone, for production and multi-instance runs. */
-import { loadConfigOrExit } from '../shared/config.js';
+import { loadServerConfigOrExit } from '../shared/config/server.config.js';
 import { createLogger } from '../shared/logger.js';
 import { guardProcess } from '../shared/process-guard.js';
 import { onShutdown } from '../shared/shutdown.js';
 import { startServer, type RunningServer } from './index.js';
 
-const config = loadConfigOrExit();
+const config = loadServerConfigOrExit();
 const log = createLogger({ level: config.logLevel, name: 'server' });
 guardProcess(log);
 if (config.demoMode)

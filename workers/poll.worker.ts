@@ -10,7 +10,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Config } from '../shared/config.js';
+import type { WorkerConfig as Config } from '../shared/config/worker.config.js';
 import type { Logger } from '../shared/logger.js';
 import { databaseOf } from '../shared/ops/redis-database.js';
 import { keys } from '../shared/redis-keys.js';

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { createClient } from 'redis';
 import { createLogger } from '../../shared/logger.js';
 import type { RedisClient } from '../../shared/redis.js';
-import { startDemoCrowd } from '../../shared/simulator/demo-crowd.js';
+import { startDemoCrowd } from '../../bin/demo-crowd.js';
 import { startBridge } from '../../workers/bridge/bridge.js';
 import { parseShow } from '../../workers/bridge/show-file.js';
 import { artUrlPolicyFor } from '../../workers/palette/art-url-policy.js';

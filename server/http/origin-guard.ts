@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import cors from 'cors';
 import type { RequestHandler } from 'express';
-import type { Config } from '../../shared/config.js';
+import type { ServerConfig as Config } from '../../shared/config/server.config.js';
 import { AppError } from '../../shared/errors.js';
 import { SESSION_COOKIE } from './session.js';
 

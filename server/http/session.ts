@@ -5,7 +5,7 @@
 import session, { type SessionData } from 'express-session';
 import { RedisStore } from 'connect-redis';
 import type { RequestHandler } from 'express';
-import type { Config } from '../../shared/config.js';
+import type { ServerConfig as Config } from '../../shared/config/server.config.js';
 import { keys } from '../../shared/redis-keys.js';
 import type { RedisClient } from '../../shared/redis.js';
 import { StoreUnavailableError } from '../../shared/errors.js';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { Router, type Request, type Response } from 'express';
 import QRCode from 'qrcode';
-import type { Config } from '../../shared/config.js';
+import type { ServerConfig as Config } from '../../shared/config/server.config.js';
 import { joinUrl as joinUrlFor } from '../../shared/net/join-address.js';
 import { AppError } from '../../shared/errors.js';
 import { PUBLIC_DIR, type Asset } from './client-bundle.js';

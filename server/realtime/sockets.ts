@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
-import type { Config } from '../../shared/config.js';
+import type { ServerConfig as Config } from '../../shared/config/server.config.js';
 import type { ClientToServerEvents, Health, ServerToClientEvents } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
 import { queueFull, queueSummary, youStatus, type Line } from '../../shared/queue/line.js';

@@ -20,12 +20,14 @@ import {
   type Environment,
 } from './env.js';
 
-const outputsSchema = z.object({
-  LOG_LEVEL: logLevelField,
+/** Where the bridge's output goes: OSC and its WebSocket (the bridge and `npm run replay` read them). */
+export const bridgeOutputFields = {
   OSC_TARGET: hostPortField('127.0.0.1:7000'),
   BRIDGE_WS_PORT: portField(9980),
   OSC_RATE_HZ: wholeNumberField(30, 1, 240, 'hertz'),
-});
+};
+
+const outputsSchema = z.object({ LOG_LEVEL: logLevelField, ...bridgeOutputFields });
 
 const bridgeSchema = outputsSchema.extend({
   HUB_URL: httpUrlField('http://192.168.1.20:4000').default('http://127.0.0.1:4000'),

@@ -49,6 +49,9 @@ export function problemsOf(error: z.ZodError): string[] {
 
 export const logLevelField = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
 
+/** A bind address (HOST): every interface unless told otherwise. */
+export const hostField = z.string().min(1).default('0.0.0.0');
+
 export const portField = (fallback: number) =>
   z
     .string()

@@ -3,7 +3,7 @@
  * when that address cannot work from a phone. Computed once from the config and the machine's
  * interfaces; the pages, the operator health panel and `npm start` all read it from here.
  */
-import type { Config } from '../config.js';
+import type { ServerConfig as Config } from '../config/server.config.js';
 import type { JoinAddressReport, JoinAddressWarning } from '../events.js';
 import { isLoopbackHost, isWildcardHost, lanIPv4Addresses, type Interfaces } from './lan-addresses.js';
 

@@ -3,8 +3,8 @@
  * at start-up, so guests can drive at once without a crew connecting anything.
  */
 import { VENUE_SCOPES } from '../config.js';
-import { ensureVenueListener } from '../simulator/player-state.js';
-import type { SimulatorState } from '../simulator/simulator-state.js';
+import { ensureVenueListener } from '../../simulator/player-state.js';
+import type { SimulatorState } from '../../simulator/simulator-state.js';
 import type { VenueStore } from './venue-store.js';
 
 export async function connectSimulatorVenue(store: VenueStore, sim: SimulatorState): Promise<void> {

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createLogger } from '../../shared/logger.js';
-import { VENUE_DEVICE_ID, VENUE_LISTENER_ID } from '../../shared/simulator/player-state.js';
+import { VENUE_DEVICE_ID, VENUE_LISTENER_ID } from '../../simulator/player-state.js';
 import { startPollWorker, type RunningPollWorker } from '../../workers/poll.worker.js';
 import { ARTIFACTS, launchChromium } from '../helpers/browser.js';
 import { CookieClient } from '../helpers/cookie-client.js';

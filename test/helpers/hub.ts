@@ -4,7 +4,7 @@ import type { Logger } from '../../shared/logger.js';
 import { createLogger } from '../../shared/logger.js';
 import { startServer, type RunningServer } from '../../server/index.js';
 import type { RateLimits } from '../../server/http/rate-limits.js';
-import type { SimulatorState } from '../../shared/simulator/index.js';
+import type { SimulatorState } from '../../simulator/index.js';
 import { freePort } from './ports.js';
 import type { CookieClient, Hop } from './cookie-client.js';
 

@@ -1,7 +1,7 @@
 /** A standalone simulated Spotify on a free port, for tests that talk to it directly. */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createSimulatorApp, type SimulatorOptions, type SimulatorState } from '../../shared/simulator/index.js';
+import { createSimulatorApp, type SimulatorOptions, type SimulatorState } from '../../simulator/index.js';
 
 export interface TestSimulator {
   readonly url: string;

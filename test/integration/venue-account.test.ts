@@ -1,7 +1,7 @@
 /** Venue account: connect through PKCE, status with devices, transfer, problems, disconnect. */
 import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
-import { VENUE_DEVICE_ID, VENUE_LISTENER_ID } from '../../shared/simulator/player-state.js';
+import { VENUE_DEVICE_ID, VENUE_LISTENER_ID } from '../../simulator/player-state.js';
 import { VENUE_ACCOUNT_ID } from '../../shared/venue/venue-store.js';
 import { CookieClient } from '../helpers/cookie-client.js';
 import { consentForm, startTestHub, type TestHub } from '../helpers/hub.js';

@@ -2,7 +2,7 @@
 import { createLogger } from '../../shared/logger.js';
 import type { RedisClient } from '../../shared/redis.js';
 import { Line } from '../../shared/queue/line.js';
-import { startDemoCrowd, type DemoCrowd } from '../../shared/simulator/demo-crowd.js';
+import { startDemoCrowd, type DemoCrowd } from '../../bin/demo-crowd.js';
 import { startPollWorker, type RunningPollWorker } from '../../workers/poll.worker.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';

@@ -9,7 +9,7 @@ import { PlayerClient, type PlayerGate } from '../../shared/spotify/player-clien
 import { SpotifyError } from '../../shared/spotify/spotify-error.js';
 import { TokenRefresher } from '../../shared/spotify/token-refresher.js';
 import { TokenStore } from '../../shared/spotify/token-store.js';
-import { playerCommands, VENUE_DEVICE_ID, VENUE_LISTENER_ID } from '../../shared/simulator/player-state.js';
+import { playerCommands, VENUE_DEVICE_ID, VENUE_LISTENER_ID } from '../../simulator/player-state.js';
 import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 import { startTestSimulator, type TestSimulator } from '../helpers/simulator.js';
 

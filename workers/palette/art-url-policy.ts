@@ -4,7 +4,7 @@
  * into the hub's network. Only Spotify's art hosts over https, plus the simulator's own image
  * folder (derived from config) are allowed.
  */
-import { DEMO_SIMULATOR_PATH, type Config } from '../../shared/config.js';
+import { DEMO_SIMULATOR_PATH, type CommonConfig as Config } from '../../shared/config/common.js';
 
 /** Spotify's image CDNs (i.scdn.co for covers, mosaic.scdn.co for playlist mosaics, *.spotifycdn.com). */
 export const SPOTIFY_ART_HOSTS: readonly string[] = ['i.scdn.co', 'mosaic.scdn.co'];

@@ -124,3 +124,22 @@ export function ensureVenueListener(state: SimulatorState): Listener {
   playerOf(state, venue);
   return venue;
 }
+
+/** Makes `device` the one active device of the player. */
+export function activate(player: ListenerPlayer, device: SimDevice): void {
+  for (const d of player.devices) d.is_active = d === device;
+}
+
+/** The player's devices as the Web API lists them. */
+export function devicesView(player: ListenerPlayer) {
+  return player.devices.map((d) => ({
+    id: d.id,
+    is_active: d.is_active,
+    is_private_session: false,
+    is_restricted: d.is_restricted,
+    name: d.name,
+    supports_volume: true,
+    type: d.type,
+    volume_percent: d.volume_percent,
+  }));
+}

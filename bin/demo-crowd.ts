@@ -6,8 +6,8 @@
  * routes as a phone, so one person sees both kinds take turns.
  */
 import { z } from 'zod';
-import type { Logger } from '../logger.js';
-import type { SimulatorState } from './simulator-state.js';
+import type { Logger } from '../shared/logger.js';
+import type { SimulatorState } from '../simulator/simulator-state.js';
 
 const FIRST_NAMES = [
   'Aiko',
@@ -48,14 +48,13 @@ class Visitor {
       .map(([k, v]) => `${k.split('|')[1]}=${v}`)
       .join('; ');
     if (cookie) headers.cookie = cookie;
-    let body: string | undefined;
-    if (init.form) {
-      headers['content-type'] = 'application/x-www-form-urlencoded';
-      body = new URLSearchParams(init.form).toString();
-    } else if (init.json !== undefined) {
-      headers['content-type'] = 'application/json';
-      body = JSON.stringify(init.json);
-    }
+    // fetch labels a URLSearchParams body as a form by itself.
+    const body = init.form
+      ? new URLSearchParams(init.form)
+      : init.json === undefined
+        ? undefined
+        : JSON.stringify(init.json);
+    if (init.json !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(url, {
       method: init.method ?? (body ? 'POST' : 'GET'),
       headers,
