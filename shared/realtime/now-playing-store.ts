@@ -9,21 +9,7 @@
  */
 import { keys } from '../redis-keys.js';
 import type { RedisClient } from '../redis.js';
-import type { NowPlaying } from '../events.js';
-
-/** What everyone sees before the first poll: nobody drives. */
-export function emptyNowPlaying(now: number, seq = 0): NowPlaying {
-  return {
-    seq,
-    state: 'no_active_user',
-    user: null,
-    item: null,
-    is_playing: false,
-    progress_ms: 0,
-    server_time: now,
-    turn_ends_at: null,
-  };
-}
+import { emptyNowPlaying, type NowPlaying } from '../hub-state/index.js';
 
 /** Where a currently-playing answer came from and how old it is. */
 export interface ObservationStamp {
@@ -181,10 +167,4 @@ function parsePayload(raw: string | null, now: number): NowPlaying {
   } catch {
     return emptyNowPlaying(now);
   }
-}
-
-/** Progress a client would show at `at`, per PROTOCOL.md: extrapolated while playing, capped. */
-export function extrapolatedProgress(p: NowPlaying, at: number): number {
-  if (!p.is_playing || !p.item) return p.progress_ms;
-  return Math.min(p.item.duration_ms, p.progress_ms + Math.max(0, at - p.server_time));
 }
