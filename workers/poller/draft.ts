@@ -3,12 +3,18 @@
  * observation: a pure function, so "is this observation shown" and "what carries forward" are
  * tested without Redis.
  */
-import { extrapolate, nobodyDriving, type DriverKind, type NowPlayingDraft } from '../../shared/hub-state/index.js';
+import {
+  extrapolate,
+  nobodyDriving,
+  observationWins,
+  type DriverKind,
+  type NowPlayingDraft,
+  type ObservationStamp,
+} from '../../shared/hub-state/index.js';
 import type { ActiveTurn } from '../../shared/queue/line.js';
-import type { ObservationStamp, PublishedState } from '../../shared/realtime/now-playing-store.js';
+import type { PublishedState } from '../../shared/realtime/now-playing-store.js';
 import type { Playback } from '../../shared/spotify/schemas.js';
 import type { Proposal } from './now-playing-publisher.js';
-import { observationWins } from './observation-order.js';
 
 export interface Observation {
   driver: string;

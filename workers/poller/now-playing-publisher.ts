@@ -10,10 +10,11 @@ import {
   publishKind,
   type NowPlaying,
   type NowPlayingDraft,
+  type ObservationStamp,
   type PublishKind,
 } from '../../shared/hub-state/index.js';
 import { carryPalette, sameArt } from '../palette/palette-follow-up.js';
-import type { NowPlayingStore, ObservationStamp, PublishedState } from '../../shared/realtime/now-playing-store.js';
+import type { NowPlayingStore, PublishedState } from '../../shared/realtime/now-playing-store.js';
 
 /** What `offer` reports publishing (callers such as the poll cycle log it). */
 export type { PublishKind };
