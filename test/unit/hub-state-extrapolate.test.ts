@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { extrapolate, type NowPlaying, type NowPlayingItem } from '../../shared/hub-state/index.js';
+import { advance, extrapolate, type NowPlaying, type NowPlayingItem } from '../../shared/hub-state/index.js';
 
 const item = (duration: number): NowPlayingItem => ({
   type: 'track',
@@ -99,6 +99,25 @@ describe('extrapolate: progress between events', () => {
         fc.integer({ min: 1, max: 16 }),
         (s, elapsed, rate) =>
           extrapolate(s, s.server_time + elapsed, rate) === extrapolate(s, s.server_time + elapsed * rate),
+      ),
+    );
+  });
+
+  it('advance restates the same state at a later time: what it shows then is what it showed extrapolated', () => {
+    fc.assert(
+      fc.property(
+        anyState.chain((s) => fc.tuple(fc.constant(s), around(s), fc.integer({ min: 0, max: 600_000 }))),
+        ([s, now, later]) => {
+          const moved = advance(s, now);
+          const { seq: _seq, ...rest } = s;
+          return (
+            moved.server_time === now &&
+            moved.progress_ms === extrapolate(s, now) &&
+            JSON.stringify({ ...moved, server_time: 0, progress_ms: 0 }) ===
+              JSON.stringify({ ...rest, server_time: 0, progress_ms: 0 }) &&
+            (now < s.server_time || extrapolate(moved, now + later) === extrapolate(s, now + later))
+          );
+        },
       ),
     );
   });

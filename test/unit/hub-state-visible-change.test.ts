@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import {
   KEYFRAME_MS,
   SEEK_TOLERANCE_MS,
-  extrapolate,
+  advance,
   publishKind,
   visibleChange,
   type NowPlaying,
@@ -33,10 +33,7 @@ const last = (over: Partial<NowPlaying> = {}): NowPlaying => ({
   ...over,
 });
 /** What the publisher would draft `after` ms later with nothing changed: the same state, moved on. */
-const unchanged = (p: NowPlaying, after: number): NowPlayingDraft => {
-  const { seq: _seq, ...rest } = p;
-  return { ...rest, server_time: p.server_time + after, progress_ms: extrapolate(p, p.server_time + after) };
-};
+const unchanged = (p: NowPlaying, after: number): NowPlayingDraft => advance(p, p.server_time + after);
 const palette: Palette = {
   vibrant: '#ff0000',
   dark_vibrant: '#800000',

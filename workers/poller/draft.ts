@@ -4,6 +4,7 @@
  * tested without Redis.
  */
 import {
+  advance,
   extrapolate,
   nobodyDriving,
   observationWins,
@@ -56,15 +57,9 @@ export function propose(
     return { draft: { ...base, ...fromPlayback(obs.playback, obs.answeredAt, now) }, driver, turn, stamp: obs.stamp };
   }
   if (sameTurn) {
-    const last = published.payload;
+    // Nothing new observed: what is shown carries on, moved to now.
     return {
-      draft: {
-        ...base,
-        state: last.state,
-        item: last.item,
-        is_playing: last.is_playing,
-        progress_ms: extrapolate(last, now),
-      },
+      draft: { ...advance(published.payload, now), ...base },
       driver,
       turn,
       stamp: null,

@@ -6,7 +6,7 @@
  */
 import type { NowPlayingItem, Palette } from '../../shared/events.js';
 import {
-  extrapolate,
+  advance,
   publishKind,
   type NowPlaying,
   type NowPlayingDraft,
@@ -86,14 +86,7 @@ export class NowPlayingPublisher {
         const still = sameArt(current.item, item) && !current.item?.palette;
         const now = this.#now();
         const draft: NowPlayingDraft =
-          still && current.item
-            ? {
-                ...current,
-                item: { ...current.item, palette },
-                server_time: now,
-                progress_ms: extrapolate(published.payload, now),
-              }
-            : current;
+          still && current.item ? { ...advance(published.payload, now), item: { ...current.item, palette } } : current;
         return { draft, driver: published.driver, turn: published.turn, stamp: null };
       });
     })().catch(() => undefined);
