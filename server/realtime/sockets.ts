@@ -109,15 +109,20 @@ function tokenAuth(deps: RealtimeDeps, expected: string, allowSession: (req: Ses
 function emitMessage(socket: HubSocket, m: SnapshotMessage): void {
   switch (m.event) {
     case 'now_playing':
-      return void socket.emit(m.event, m.data);
+      socket.emit(m.event, m.data);
+      break;
     case 'queue':
-      return void socket.emit(m.event, m.data);
+      socket.emit(m.event, m.data);
+      break;
     case 'you':
-      return void socket.emit(m.event, m.data);
+      socket.emit(m.event, m.data);
+      break;
     case 'queue_full':
-      return void socket.emit(m.event, m.data);
+      socket.emit(m.event, m.data);
+      break;
     case 'health':
-      return void socket.emit(m.event, m.data);
+      socket.emit(m.event, m.data);
+      break;
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * What the three pages share: the socket, the hub's clock kept in step (the estimator and progress
- * extrapolation are shared/hub-state's) and small DOM helpers. Runs in the browser; bundled by esbuild at server start-up.
+ * extrapolation are shared/hub-state's) and small DOM helpers. Runs in the browser; bundled by
+ * esbuild at server start-up.
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/events.js';
