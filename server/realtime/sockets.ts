@@ -133,12 +133,12 @@ export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
   /** The snapshot of docs/protocol.md: every event the namespace receives, read fresh from Redis. */
   async function sendCurrentState(socket: HubSocket, namespace: NamespaceName): Promise<void> {
     const wanted = new Set(snapshotEvents(namespace));
-    const [payload, snapshot] = await Promise.all([nowPlaying.current(), line.snapshot()]);
-    const state: Partial<HubStatePayloads> = { now_playing: payload, queue: queueSummary(snapshot) };
+    const [payload, lineNow] = await Promise.all([nowPlaying.current(), line.snapshot()]);
+    const state: Partial<HubStatePayloads> = { now_playing: payload, queue: queueSummary(lineNow) };
     if (wanted.has('you') && socket.data.userId) {
-      state.you = youStatus(snapshot, await line.user(socket.data.userId)) ?? undefined;
+      state.you = youStatus(lineNow, await line.user(socket.data.userId)) ?? undefined;
     }
-    if (wanted.has('queue_full')) state.queue_full = queueFull(snapshot, await line.recentlyOut());
+    if (wanted.has('queue_full')) state.queue_full = queueFull(lineNow, await line.recentlyOut());
     if (wanted.has('health')) state.health = await deps.health();
     for (const message of connectSnapshot(namespace, state)) emitMessage(socket, message);
   }

@@ -6,6 +6,8 @@
  */
 import type { NowPlaying } from './now-playing.js';
 
-export function isStale(held: Pick<NowPlaying, 'seq' | 'server_time'> | null, incoming: NowPlaying): boolean {
+type Stamp = Pick<NowPlaying, 'seq' | 'server_time'>;
+
+export function isStale(held: Stamp | null, incoming: Stamp): boolean {
   return held !== null && incoming.seq < held.seq && incoming.server_time <= held.server_time;
 }
