@@ -13,7 +13,14 @@ import type { ServerConfig as Config } from '../../shared/config/server.config.j
 import type { ClientToServerEvents, Health, ServerToClientEvents } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
 import { queueFull, queueSummary, youStatus, type Line } from '../../shared/queue/line.js';
-import { userRoom, type NamespaceName } from '../../shared/realtime/fanout.js';
+import {
+  connectSnapshot,
+  snapshotEvents,
+  type HubStatePayloads,
+  type NamespaceName,
+  type SnapshotMessage,
+} from '../../shared/hub-state/index.js';
+import { userRoom } from '../../shared/realtime/fanout.js';
 import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import { safeEqual } from '../../shared/spotify/pkce.js';
 import type { SessionSockets } from '../deps.js';
@@ -98,25 +105,45 @@ function tokenAuth(deps: RealtimeDeps, expected: string, allowSession: (req: Ses
   };
 }
 
+/** Socket.IO's typed `emit` cannot follow a union of events; each arm here is checked on its own. */
+function emitMessage(socket: HubSocket, m: SnapshotMessage): void {
+  switch (m.event) {
+    case 'now_playing':
+      socket.emit(m.event, m.data);
+      break;
+    case 'queue':
+      socket.emit(m.event, m.data);
+      break;
+    case 'you':
+      socket.emit(m.event, m.data);
+      break;
+    case 'queue_full':
+      socket.emit(m.event, m.data);
+      break;
+    case 'health':
+      socket.emit(m.event, m.data);
+      break;
+  }
+}
+
 export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
   const { config, line, nowPlaying } = deps;
   const log = deps.log.child({ module: 'realtime' });
 
-  async function sendCurrentState(socket: HubSocket, withFull: boolean): Promise<void> {
-    const [payload, snapshot] = await Promise.all([nowPlaying.current(), line.snapshot()]);
-    socket.emit('now_playing', payload);
-    socket.emit('queue', queueSummary(snapshot));
-    if (socket.data.userId) {
-      const you = youStatus(snapshot, await line.user(socket.data.userId));
-      if (you) socket.emit('you', you);
+  /** The snapshot of docs/protocol.md: every event the namespace receives, read fresh from Redis. */
+  async function sendCurrentState(socket: HubSocket, namespace: NamespaceName): Promise<void> {
+    const wanted = new Set(snapshotEvents(namespace));
+    const [payload, lineNow] = await Promise.all([nowPlaying.current(), line.snapshot()]);
+    const state: Partial<HubStatePayloads> = { now_playing: payload, queue: queueSummary(lineNow) };
+    if (wanted.has('you') && socket.data.userId) {
+      state.you = youStatus(lineNow, await line.user(socket.data.userId)) ?? undefined;
     }
-    if (withFull) {
-      socket.emit('queue_full', queueFull(snapshot, await line.recentlyOut()));
-      socket.emit('health', await deps.health());
-    }
+    if (wanted.has('queue_full')) state.queue_full = queueFull(lineNow, await line.recentlyOut());
+    if (wanted.has('health')) state.health = await deps.health();
+    for (const message of connectSnapshot(namespace, state)) emitMessage(socket, message);
   }
 
-  function onConnection(nsp: HubNamespace, withFull: boolean) {
+  function onConnection(nsp: HubNamespace, namespace: NamespaceName) {
     nsp.on('connection', (socket) => {
       socket.data.userId ??= null;
       const sessionId = (socket.request as SessionRequest).sessionID;
@@ -129,7 +156,7 @@ export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
           server_time: Date.now(),
         });
       });
-      sendCurrentState(socket, withFull).catch((err: unknown) => {
+      sendCurrentState(socket, namespace).catch((err: unknown) => {
         log.warn({ err: { message: (err as Error).message } }, 'could not send the current state to a new socket');
       });
     });
@@ -140,15 +167,15 @@ export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
     socket.data.userId = (socket.request as SessionRequest).session?.userId ?? null;
     next();
   });
-  onConnection(home, false);
+  onConnection(home, '/');
 
   const operator = io.of('/operator');
   operator.use(tokenAuth(deps, config.operatorToken, (req) => req.session?.operator === true));
-  onConnection(operator, true);
+  onConnection(operator, '/operator');
 
   const bridge = io.of('/bridge');
   bridge.use(tokenAuth(deps, config.bridgeToken));
-  onConnection(bridge, false);
+  onConnection(bridge, '/bridge');
 }
 
 /** Logout's reach: through the Redis adapter, the session's sockets on every server. */

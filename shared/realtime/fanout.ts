@@ -4,8 +4,12 @@
  * offer `of(namespace).emit()` and `.to(room).emit()`.
  */
 import { Emitter } from '@socket.io/redis-emitter';
-import type { NowPlaying, QueueFull, QueueSummary, ServerToClientEvents, YouStatus } from '../events.js';
+import type { QueueFull, QueueSummary, ServerToClientEvents, YouStatus } from '../events.js';
+import { EVENT_NAMESPACES, type NowPlaying } from '../hub-state/index.js';
 import { queueFull, queueSummary, youStatus, type Line } from '../queue/line.js';
+
+// The namespaces are part of the hub's state model; servers' health and metrics count sockets by them.
+export { NAMESPACES, type NamespaceName } from '../hub-state/index.js';
 
 type EventName = keyof ServerToClientEvents;
 
@@ -18,9 +22,6 @@ interface NamespaceLike extends Emits {
 export interface EmitTarget {
   of(namespace: string): NamespaceLike;
 }
-
-export const NAMESPACES = ['/', '/operator', '/bridge'] as const;
-export type NamespaceName = (typeof NAMESPACES)[number];
 
 /** The room of one user's sockets in `/`, for the `you` event. */
 export const userRoom = (userId: string) => `user:${userId}`;
@@ -35,7 +36,7 @@ export class Fanout {
   }
 
   nowPlaying(payload: NowPlaying): void {
-    for (const nsp of NAMESPACES) this.#target.of(nsp).emit('now_playing', payload);
+    for (const nsp of EVENT_NAMESPACES.now_playing) this.#target.of(nsp).emit('now_playing', payload);
   }
 
   /**
@@ -45,11 +46,13 @@ export class Fanout {
   async lineChanged(affected: readonly string[] = []): Promise<void> {
     const snapshot = await this.#line.snapshot();
     const summary: QueueSummary = queueSummary(snapshot);
-    for (const nsp of NAMESPACES) this.#target.of(nsp).emit('queue', summary);
+    for (const nsp of EVENT_NAMESPACES.queue) this.#target.of(nsp).emit('queue', summary);
     const full: QueueFull = queueFull(snapshot, await this.#line.recentlyOut());
-    this.#target.of('/operator').emit('queue_full', full);
+    for (const nsp of EVENT_NAMESPACES.queue_full) this.#target.of(nsp).emit('queue_full', full);
 
-    const home = this.#target.of('/');
+    const sendYou = (id: string, status: YouStatus) => {
+      for (const nsp of EVENT_NAMESPACES.you) this.#target.of(nsp).to(userRoom(id)).emit('you', status);
+    };
     const inLine = new Set(snapshot.waiting.map((w) => w.id));
     if (snapshot.active) inLine.add(snapshot.active.user_id);
     // Users in the line need no record read: their place is in the snapshot.
@@ -62,12 +65,12 @@ export class Fanout {
         joined_at: null,
         updated_at: null,
       });
-      if (status) home.to(userRoom(id)).emit('you', status);
+      if (status) sendYou(id, status);
     }
     for (const id of affected) {
       if (inLine.has(id)) continue;
       const status: YouStatus | null = youStatus(snapshot, await this.#line.user(id));
-      if (status) home.to(userRoom(id)).emit('you', status);
+      if (status) sendYou(id, status);
     }
   }
 }
@@ -80,7 +83,7 @@ export class Fanout {
 export function nowPlayingMessages(channelKey: string, payload: NowPlaying): [string, Buffer][] {
   const out: [string, Buffer][] = [];
   const capture = { publish: (channel: string, message: Buffer) => void out.push([channel, message]) };
-  const emitter = new Emitter(capture as never, { key: channelKey });
-  for (const nsp of NAMESPACES) emitter.of(nsp).emit('now_playing', payload);
+  const emitter = new Emitter(capture, { key: channelKey });
+  for (const nsp of EVENT_NAMESPACES.now_playing) emitter.of(nsp).emit('now_playing', payload);
   return out;
 }

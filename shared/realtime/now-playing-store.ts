@@ -9,31 +9,7 @@
  */
 import { keys } from '../redis-keys.js';
 import type { RedisClient } from '../redis.js';
-import type { NowPlaying } from '../events.js';
-
-/** What everyone sees before the first poll: nobody drives. */
-export function emptyNowPlaying(now: number, seq = 0): NowPlaying {
-  return {
-    seq,
-    state: 'no_active_user',
-    user: null,
-    item: null,
-    is_playing: false,
-    progress_ms: 0,
-    server_time: now,
-    turn_ends_at: null,
-  };
-}
-
-/** Where a currently-playing answer came from and how old it is. */
-export interface ObservationStamp {
-  /** Fencing number taken from Redis just before the request started: later requests, larger numbers. */
-  fence: number;
-  /** Hub clock when the request started. */
-  requestedAt: number;
-  /** Spotify's `timestamp`: when playback last changed (null when Spotify did not say). */
-  changedAt: number | null;
-}
+import { STALE_REPLICA_MS, emptyNowPlaying, type NowPlaying, type ObservationStamp } from '../hub-state/index.js';
 
 /** The bookkeeping next to the published payload. */
 export interface PublishedState {
@@ -62,17 +38,11 @@ export interface PublishRequest {
 export type PublishResult = 'ok' | 'conflict' | 'stale';
 
 /**
- * An answer whose request started this long after the published one wins even if Spotify's
- * timestamp is older: a replica lag is short, a device with a wrong clock is forever.
- */
-export const STALE_REPLICA_MS = 3000;
-
-/**
  * KEYS[1] payload, KEYS[2] seq, KEYS[3] published (hash).
  * ARGV[1] expected version, ARGV[2] payload JSON ('' = record the stamp only), ARGV[3] seq,
  * ARGV[4] driver, ARGV[5] turn, ARGV[6] fence ('' = no observation), ARGV[7] requested_at,
  * ARGV[8] changed_at ('' = unknown), ARGV[9] stale window ms, ARGV[10..] channel, message pairs.
- * The ordering rule is `observationWins` in workers/poller/observation-order.ts.
+ * The ordering rule is `observationWins` in shared/hub-state/observation-order.ts (mirrored here).
  */
 const PUBLISH = `
 local m = redis.call('HMGET', KEYS[3], 'version', 'driver', 'turn', 'fence', 'requested_at', 'changed_at')
@@ -181,10 +151,4 @@ function parsePayload(raw: string | null, now: number): NowPlaying {
   } catch {
     return emptyNowPlaying(now);
   }
-}
-
-/** Progress a client would show at `at`, per PROTOCOL.md: extrapolated while playing, capped. */
-export function extrapolatedProgress(p: NowPlaying, at: number): number {
-  if (!p.is_playing || !p.item) return p.progress_ms;
-  return Math.min(p.item.duration_ms, p.progress_ms + Math.max(0, at - p.server_time));
 }

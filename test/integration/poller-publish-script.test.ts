@@ -2,8 +2,8 @@
 import fc from 'fast-check';
 import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
-import { NowPlayingStore, emptyNowPlaying, type ObservationStamp } from '../../shared/realtime/now-playing-store.js';
-import { observationWins } from '../../workers/poller/observation-order.js';
+import { emptyNowPlaying, observationWins, type ObservationStamp } from '../../shared/hub-state/index.js';
+import { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 
 let redis: TestRedis;

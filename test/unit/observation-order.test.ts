@@ -1,6 +1,5 @@
 import fc from 'fast-check';
-import { observationWins } from '../../workers/poller/observation-order.js';
-import { STALE_REPLICA_MS, type ObservationStamp } from '../../shared/realtime/now-playing-store.js';
+import { STALE_REPLICA_MS, observationWins, type ObservationStamp } from '../../shared/hub-state/index.js';
 
 const turn = { driver: 'ada', turn: '1' };
 const stamp = (fence: number, requestedAt: number, changedAt: number | null): ObservationStamp => ({

@@ -7,8 +7,8 @@ import {
   SEEK_TOLERANCE_MS,
   publishKind,
   visibleChange,
-  type Draft,
-} from '../../workers/poller/now-playing-publisher.js';
+  type NowPlayingDraft as Draft,
+} from '../../shared/hub-state/index.js';
 import { propose, type Observation } from '../../workers/poller/draft.js';
 
 const item = (id: string, duration = 200_000): NowPlayingItem => ({

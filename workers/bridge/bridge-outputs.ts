@@ -3,7 +3,8 @@
  * the plain WebSocket. The live bridge feeds it from the hub; `npm run replay` feeds it from a
  * recorded show. Both share this one module, so a rehearsal sees exactly what a show sees.
  */
-import type { NowPlaying, QueueSummary } from '../../shared/events.js';
+import type { QueueSummary } from '../../shared/events.js';
+import { extrapolate, isStale, type NowPlaying } from '../../shared/hub-state/index.js';
 import type { Logger } from '../../shared/logger.js';
 import { OscOutput } from './osc-output.js';
 import { WsOutput, type BridgeEvent } from './ws-output.js';
@@ -33,12 +34,7 @@ export class BridgeOutputs {
     const view = {
       nowPlaying: () => this.#nowPlaying,
       queueLength: () => this.#queue?.length ?? 0,
-      progressMs: () => {
-        const p = this.#nowPlaying;
-        if (!p?.item) return 0;
-        const moving = p.is_playing ? Math.max(0, options.hubNow() - p.server_time) * rate : 0;
-        return Math.min(p.item.duration_ms, p.progress_ms + moving);
-      },
+      progressMs: () => (this.#nowPlaying ? extrapolate(this.#nowPlaying, options.hubNow(), rate) : 0),
     };
     this.#osc = new OscOutput({
       host: options.oscHost,
@@ -74,8 +70,7 @@ export class BridgeOutputs {
 
   /** Takes a `now_playing` unless it is older than the one held (a late keyframe after a change). */
   nowPlaying(p: NowPlaying): boolean {
-    const last = this.#nowPlaying;
-    if (last && p.seq < last.seq && p.server_time <= last.server_time) return false;
+    if (isStale(this.#nowPlaying, p)) return false;
     this.#nowPlaying = p;
     this.#osc.update();
     this.#ws.broadcast({ event: 'now_playing', data: p });

@@ -6,9 +6,9 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
+import { HubClock } from '../../shared/hub-state/index.js';
 import type { Logger } from '../../shared/logger.js';
 import { BridgeOutputs } from './bridge-outputs.js';
-import { ClockSync } from './clock-sync.js';
 import { ShowRecorder } from './show-recorder.js';
 
 export interface BridgeOptions {
@@ -38,7 +38,8 @@ export type BridgeStatus = 'connecting' | 'connected' | 'disconnected';
 export interface RunningBridge {
   readonly wsPort: number;
   status(): BridgeStatus;
-  clock: ClockSync;
+  /** The hub's clock as estimated from `ping_time`/`pong_time`. */
+  clock: HubClock;
   /** Resolves when the hub refuses the token (fatal); never resolves otherwise. */
   readonly fatal: Promise<BridgeAuthError>;
   /** The recording, when `recordFile` was given. */
@@ -50,7 +51,7 @@ const PING_EVERY_MS = 5000;
 
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
   const log = options.log.child({ module: 'bridge' });
-  const clock = new ClockSync(options.now ?? Date.now);
+  const clock = new HubClock(options.now ?? Date.now);
   let status: BridgeStatus = 'connecting';
   // Set first thing in close(): the disconnect our own close causes is not "lost the hub".
   let closing = false;

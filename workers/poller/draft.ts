@@ -3,16 +3,19 @@
  * observation: a pure function, so "is this observation shown" and "what carries forward" are
  * tested without Redis.
  */
-import type { DriverKind } from '../../shared/events.js';
-import type { ActiveTurn } from '../../shared/queue/line.js';
 import {
-  extrapolatedProgress,
+  advance,
+  extrapolate,
+  nobodyDriving,
+  observationWins,
+  type DriverKind,
+  type NowPlayingDraft,
   type ObservationStamp,
-  type PublishedState,
-} from '../../shared/realtime/now-playing-store.js';
+} from '../../shared/hub-state/index.js';
+import type { ActiveTurn } from '../../shared/queue/line.js';
+import type { PublishedState } from '../../shared/realtime/now-playing-store.js';
 import type { Playback } from '../../shared/spotify/schemas.js';
-import type { Draft, Proposal } from './now-playing-publisher.js';
-import { observationWins } from './observation-order.js';
+import type { Proposal } from './now-playing-publisher.js';
 
 export interface Observation {
   driver: string;
@@ -28,18 +31,6 @@ export function turnId(active: ActiveTurn): string {
   return String(active.started_at);
 }
 
-export function idleDraft(now: number): Draft {
-  return {
-    state: 'no_active_user',
-    user: null,
-    item: null,
-    is_playing: false,
-    progress_ms: 0,
-    server_time: now,
-    turn_ends_at: null,
-  };
-}
-
 /**
  * `kind` says who drives (venue mode: a guest plays through the venue account, the house is the
  * fallback playlist); it defaults to a member with their own Spotify.
@@ -51,7 +42,7 @@ export function propose(
   observation: Observation | null,
   kind: DriverKind = 'spotify',
 ): Proposal {
-  if (!active) return { draft: idleDraft(now), driver: '', turn: '', stamp: null };
+  if (!active) return { draft: nobodyDriving(now), driver: '', turn: '', stamp: null };
   const driver = active.user_id;
   const turn = turnId(active);
   const base = { user: { display_name: active.display_name, kind }, server_time: now, turn_ends_at: active.ends_at };
@@ -63,18 +54,12 @@ export function propose(
     obs.turn === turn &&
     observationWins(obs.stamp, obs, published.stamp, published)
   ) {
-    return { draft: { ...base, ...fromPlayback(obs.playback, now - obs.answeredAt) }, driver, turn, stamp: obs.stamp };
+    return { draft: { ...base, ...fromPlayback(obs.playback, obs.answeredAt, now) }, driver, turn, stamp: obs.stamp };
   }
   if (sameTurn) {
-    const last = published.payload;
+    // Nothing new observed: what is shown carries on, moved to now.
     return {
-      draft: {
-        ...base,
-        state: last.state,
-        item: last.item,
-        is_playing: last.is_playing,
-        progress_ms: extrapolatedProgress(last, now),
-      },
+      draft: { ...advance(published.payload, now), ...base },
       driver,
       turn,
       stamp: null,
@@ -89,14 +74,16 @@ export function propose(
   };
 }
 
+/** The playback Spotify reported at `answeredAt`, carried forward to `now`. */
 function fromPlayback(
   p: Playback,
-  sinceAnswerMs: number,
-): Pick<Draft, 'state' | 'item' | 'is_playing' | 'progress_ms'> {
+  answeredAt: number,
+  now: number,
+): Pick<NowPlayingDraft, 'state' | 'item' | 'is_playing' | 'progress_ms'> {
   if (p.kind === 'item') {
-    const moved = p.isPlaying ? Math.max(0, sinceAnswerMs) : 0;
-    const progress = Math.min(Math.max(0, (p.progressMs ?? 0) + moved), p.item.duration_ms);
-    return { state: p.isPlaying ? 'playing' : 'paused', item: p.item, is_playing: p.isPlaying, progress_ms: progress };
+    const reported = { item: p.item, is_playing: p.isPlaying, progress_ms: p.progressMs ?? 0, server_time: answeredAt };
+    const state = p.isPlaying ? 'playing' : 'paused';
+    return { state, item: p.item, is_playing: p.isPlaying, progress_ms: extrapolate(reported, now) };
   }
   // 204, an ad or an unknown type: nothing the installation can show.
   return { state: 'idle', item: null, is_playing: false, progress_ms: 0 };

@@ -1,50 +1,29 @@
 /**
- * Decides when a `now_playing` goes out: only when something a viewer can see changed (item,
- * play/pause, user, turn end, a seek beyond what clients extrapolate) plus a keyframe every 5 s.
- * A change takes the next `seq`; a keyframe repeats it with fresh progress. The draft is built
- * against the state just read and published only if that state is still current (optimistic
- * concurrency, checked by the publish script), so a late worker can never republish the past.
+ * Publishes `now_playing` when the hub-state rules (shared/hub-state/visible-change.ts) say a viewer
+ * would see a difference or a keyframe is due. The draft is built against the state just read and
+ * published only if that state is still current (optimistic concurrency, checked by the publish
+ * script), so a late worker can never republish the past.
  */
-import type { NowPlaying, NowPlayingItem, Palette } from '../../shared/events.js';
-import { carryPalette, sameArt } from '../palette/palette-follow-up.js';
+import type { NowPlayingItem, Palette } from '../../shared/events.js';
 import {
-  extrapolatedProgress,
-  type NowPlayingStore,
+  advance,
+  publishKind,
+  type NowPlaying,
+  type NowPlayingDraft,
   type ObservationStamp,
-  type PublishedState,
-} from '../../shared/realtime/now-playing-store.js';
+  type PublishKind,
+} from '../../shared/hub-state/index.js';
+import { carryPalette, sameArt } from '../palette/palette-follow-up.js';
+import type { NowPlayingStore, PublishedState } from '../../shared/realtime/now-playing-store.js';
 
-export const SEEK_TOLERANCE_MS = 1500;
-export const KEYFRAME_MS = 5000;
+/** What `offer` reports publishing (callers such as the poll cycle log it). */
+export type { PublishKind };
+
 const MAX_ATTEMPTS = 5;
-
-export type Draft = Omit<NowPlaying, 'seq'>;
-export type PublishKind = 'change' | 'keyframe';
-
-export function visibleChange(last: NowPlaying, next: Draft): boolean {
-  if (last.state !== next.state || last.is_playing !== next.is_playing || last.turn_ends_at !== next.turn_ends_at)
-    return true;
-  if ((last.user?.display_name ?? null) !== (next.user?.display_name ?? null)) return true;
-  if ((last.user?.kind ?? null) !== (next.user?.kind ?? null)) return true;
-  const a = last.item;
-  const b = next.item;
-  if ((a === null) !== (b === null)) return true;
-  if (a && b && (a.id !== b.id || a.name !== b.name || a.duration_ms !== b.duration_ms)) return true;
-  // The album art's colours arriving (the follow-up after a track change) is worth a new seq.
-  if (a && b && JSON.stringify(a.palette ?? null) !== JSON.stringify(b.palette ?? null)) return true;
-  return Math.abs(extrapolatedProgress(last, next.server_time) - next.progress_ms) > SEEK_TOLERANCE_MS;
-}
-
-/** Whether `draft` goes out after `last` (seq 0: nothing was ever published). */
-export function publishKind(last: NowPlaying, draft: Draft): PublishKind | null {
-  if (last.seq === 0 || visibleChange(last, draft)) return 'change';
-  if (draft.server_time - last.server_time >= KEYFRAME_MS) return 'keyframe';
-  return null;
-}
 
 /** What the caller wants published, built from the freshest published state. */
 export interface Proposal {
-  draft: Draft;
+  draft: NowPlayingDraft;
   driver: string;
   turn: string;
   /** The observation the draft shows, if it shows a fresh one. */
@@ -83,7 +62,7 @@ export class NowPlayingPublisher {
    * The draft with the colours it may carry: those of the published payload when the art did not
    * change (Spotify's answer never has them), or a cached palette for new art.
    */
-  async #withPalette(published: PublishedState, draft: Draft): Promise<Draft> {
+  async #withPalette(published: PublishedState, draft: NowPlayingDraft): Promise<NowPlayingDraft> {
     const carried = carryPalette(published.payload, draft);
     if (!this.#palettes || !carried.item || carried.item.palette || sameArt(published.payload.item, carried.item))
       return carried;
@@ -106,15 +85,8 @@ export class NowPlayingPublisher {
         const { seq: _seq, ...current } = published.payload;
         const still = sameArt(current.item, item) && !current.item?.palette;
         const now = this.#now();
-        const draft: Draft =
-          still && current.item
-            ? {
-                ...current,
-                item: { ...current.item, palette },
-                server_time: now,
-                progress_ms: extrapolatedProgress(published.payload, now),
-              }
-            : current;
+        const draft: NowPlayingDraft =
+          still && current.item ? { ...advance(published.payload, now), item: { ...current.item, palette } } : current;
         return { draft, driver: published.driver, turn: published.turn, stamp: null };
       });
     })().catch(() => undefined);

@@ -8,7 +8,7 @@ import { themeFor } from './palette-theme.js';
 import { driverKind, driverName, shownName } from './driver.js';
 import { fitText } from './fit-text.js';
 import { agoTime, currentLang, onLanguage, startI18n, t, tn } from './i18n.js';
-import { $, HubClock, connect, connectionBanner, formatTime, show } from './lib.js';
+import { $, connect, connectionBanner, formatTime, keepInStep, pageClock, show } from './lib.js';
 import { nowPlayingView } from './now-playing-view.js';
 import { RecentTracks } from './recent-tracks.js';
 
@@ -25,10 +25,10 @@ interface NextEntry {
 
 startI18n('display.docTitle');
 const stage = $('stage');
-const clock = new HubClock();
+const clock = pageClock();
 // Says what it is in the handshake, so the hub can count displays apart from phones.
 const socket = connect('/', { client: 'display' });
-clock.attach(socket);
+keepInStep(clock, socket);
 connectionBanner(socket, $('banner'));
 const np = nowPlayingView(clock, 640, stage);
 const recent = new RecentTracks();
@@ -61,7 +61,7 @@ function renderTurn(): void {
   } else if (ends === null) {
     [label, value, clockState] = [t('display.turnHeldLabel'), t('display.turnHeld'), 'held'];
   } else {
-    [label, value, clockState] = [t('display.turnLabel'), formatTime(ends - clock.now()), 'running'];
+    [label, value, clockState] = [t('display.turnLabel'), formatTime(ends - clock.hubNow()), 'running'];
   }
   $('turn-label').textContent = label;
   const left = $('turn-left');
@@ -94,7 +94,7 @@ function renderNext(): void {
 
 function renderRecent(): void {
   const list = recent.list();
-  const now = clock.now();
+  const now = clock.hubNow();
   $('recent-list').replaceChildren(
     ...list.map((r) => {
       const li = document.createElement('li');
@@ -160,7 +160,7 @@ function applyTheme(p: NowPlaying | null): void {
 socket.on('now_playing', (p) => {
   np.update(p);
   applyTheme(p);
-  recent.note(p, clock.now());
+  recent.note(p, clock.hubNow());
   render();
 });
 socket.on('queue', (q) => {

@@ -1,9 +1,11 @@
 /**
- * What the three pages share: the socket, the hub's clock, progress extrapolation and small DOM
- * helpers. Runs in the browser; bundled by esbuild at server start-up.
+ * What the three pages share: the socket, the hub's clock kept in step (the estimator and progress
+ * extrapolation are shared/hub-state's) and small DOM helpers. Runs in the browser; bundled by
+ * esbuild at server start-up.
  */
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, NowPlaying, ServerToClientEvents } from '../../../shared/events.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../../../shared/events.js';
+import { HubClock, type NowPlaying } from '../../../shared/hub-state/index.js';
 import { t } from './i18n.js';
 
 export type HubSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -20,42 +22,23 @@ export function show(el: HTMLElement, visible: boolean): void {
 
 export const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
-/**
- * The offset between this device's clock and the hub's, from ping/pong round trips (the
- * sample with the shortest round trip wins), so progress is right on a phone whose clock is off.
- */
-export class HubClock {
-  #offset = 0;
-  #bestRtt = Infinity;
-
-  now(): number {
-    return Date.now() + this.#offset;
-  }
-
-  attach(socket: HubSocket): void {
-    const ping = () => socket.emit('ping_time', { client_time: Date.now() });
-    socket.on('pong_time', ({ client_time, server_time }) => {
-      const now = Date.now();
-      const rtt = now - client_time;
-      if (rtt < 0 || rtt > 5000) return;
-      if (rtt <= this.#bestRtt * 1.5) {
-        this.#bestRtt = Math.min(this.#bestRtt, rtt);
-        this.#offset = server_time - (client_time + rtt / 2);
-      }
-    });
-    socket.on('connect', () => {
-      this.#bestRtt = Infinity;
-      for (let i = 0; i < 3; i++) setTimeout(ping, i * 300);
-    });
-    setInterval(ping, 30_000);
-  }
+/** This device's view of the hub's clock (its own clock plus the offset pings measure). */
+export function pageClock(): HubClock {
+  return new HubClock(() => Date.now());
 }
 
-/** Progress per PROTOCOL.md: `progress_ms + (now - server_time)` while playing, capped. */
-export function progressAt(p: NowPlaying, hubNow: number): number {
-  if (!p.item) return 0;
-  const moving = p.is_playing ? Math.max(0, hubNow - p.server_time) : 0;
-  return Math.min(p.item.duration_ms, p.progress_ms + moving);
+/**
+ * Keeps `clock` in step with the hub over `socket`: a few pings on each connect, then one every
+ * 30 s, so progress is right on a phone whose clock is off.
+ */
+export function keepInStep(clock: HubClock, socket: HubSocket): void {
+  const ping = () => socket.emit('ping_time', { client_time: clock.localNow() });
+  socket.on('pong_time', ({ client_time, server_time }) => void clock.record(client_time, server_time));
+  socket.on('connect', () => {
+    clock.reset();
+    for (let i = 0; i < 3; i++) setTimeout(ping, i * 300);
+  });
+  setInterval(ping, 30_000);
 }
 
 export function formatTime(ms: number): string {

@@ -4,9 +4,9 @@
  * hub's clock. Album art shows only once it has loaded; until then, or without art, a designed
  * placeholder stands in (never the browser's broken-image alt text).
  */
-import type { NowPlaying } from '../../../shared/events.js';
+import { extrapolate, isStale, type HubClock, type NowPlaying } from '../../../shared/hub-state/index.js';
 import { currentLang, onLanguage, t } from './i18n.js';
-import { $, artUrl, artistsOf, everyFrame, formatTime, progressAt, type HubClock } from './lib.js';
+import { $, artUrl, artistsOf, everyFrame, formatTime } from './lib.js';
 
 export interface NowPlayingView {
   update(p: NowPlaying): void;
@@ -37,7 +37,7 @@ export function nowPlayingView(clock: HubClock, artSize: number, root: HTMLEleme
       fill.style.transform = 'scaleX(0)';
       return;
     }
-    const at = progressAt(latest, clock.now());
+    const at = extrapolate(latest, clock.hubNow());
     const ratio = latest.item.duration_ms > 0 ? at / latest.item.duration_ms : 0;
     fill.style.transform = `scaleX(${ratio.toFixed(4)})`;
     const text = formatTime(at);
@@ -65,7 +65,7 @@ export function nowPlayingView(clock: HubClock, artSize: number, root: HTMLEleme
     current: () => latest,
     update(p) {
       // Events may cross on reconnect: never go back to an older one.
-      if (latest && p.seq < latest.seq) return;
+      if (isStale(latest, p)) return;
       latest = p;
       renderText(p);
       const url = artUrl(p, artSize);

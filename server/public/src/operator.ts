@@ -6,7 +6,7 @@
 import type { Health, OutReason, QueueFull } from '../../../shared/events.js';
 import { drivingLine, shownName } from './driver.js';
 import { agoTime, clockTime, inTime, languageSwitch, onLanguage, startI18n, t, tn, type TextKey } from './i18n.js';
-import { $, HubClock, api, connect, connectionBanner, formatTime, show, type HubSocket } from './lib.js';
+import { $, api, connect, connectionBanner, formatTime, keepInStep, pageClock, show, type HubSocket } from './lib.js';
 import { nowPlayingView, type NowPlayingView } from './now-playing-view.js';
 import { PendingActions } from './pending-actions.js';
 import { renderJoinAddress } from './join-address-view.js';
@@ -15,7 +15,7 @@ import { LinePicks, isGuestId } from './line-picks.js';
 
 startI18n('op.docTitle');
 languageSwitch($('lang'));
-const clock = new HubClock();
+const clock = pageClock();
 let socket: HubSocket | null = null;
 let np: NowPlayingView | null = null;
 let queue: QueueFull | null = null;
@@ -218,7 +218,7 @@ function renderQueue(): void {
 function tick(): void {
   renderPending();
   if (!queue) return;
-  const now = clock.now();
+  const now = clock.hubNow();
   // Rows are found by user id: an open guest's picks add rows of their own in between.
   const rows = new Map(
     [...$('line-body').querySelectorAll<HTMLTableRowElement>('tr[data-user-id]')].map((tr) => [tr.dataset.userId, tr]),
@@ -295,7 +295,7 @@ function signedIn(): void {
   show($('sign-out'), true);
   venue.start();
   socket = connect('/operator');
-  clock.attach(socket);
+  keepInStep(clock, socket);
   connectionBanner(socket, $('banner'));
   const view = (np ??= nowPlayingView(clock, 300, $('now')));
   socket.on('now_playing', (p) => {

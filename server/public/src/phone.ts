@@ -7,7 +7,7 @@
 import type { GuestPickWire, NowPlaying, YouStatus } from '../../../shared/events.js';
 import { drivingLine, shownName } from './driver.js';
 import { inTime, languageSwitch, onLanguage, startI18n, t, tn, type TextKey } from './i18n.js';
-import { $, HubClock, api, connect, connectionBanner, formatTime, show } from './lib.js';
+import { $, api, connect, connectionBanner, formatTime, keepInStep, pageClock, show } from './lib.js';
 import { nowPlayingView } from './now-playing-view.js';
 import { guestJoinView } from './guest-join-view.js';
 import { guestPicksView } from './guest-picks-view.js';
@@ -28,9 +28,9 @@ const LOGIN_ERRORS = ['access_denied', 'not_registered', 'login_failed'] as cons
 
 startI18n('phone.docTitle');
 languageSwitch($('lang'));
-const clock = new HubClock();
+const clock = pageClock();
 const socket = connect('/');
-clock.attach(socket);
+keepInStep(clock, socket);
 connectionBanner(socket, $('banner'));
 const np = nowPlayingView(clock, 300, $('now'));
 const venueName = shownName(document.body.dataset.venueName);
@@ -136,7 +136,7 @@ function tick(): void {
     $('eta').textContent = t('phone.etaSoon');
   }
   if (you?.state === 'active') {
-    $('turn-left').textContent = typeof turnEndsAt === 'number' ? formatTime(turnEndsAt - clock.now()) : '';
+    $('turn-left').textContent = typeof turnEndsAt === 'number' ? formatTime(turnEndsAt - clock.hubNow()) : '';
   }
   const current = np.current();
   // The hint asks to press play in Spotify: a guest has no Spotify to press, the venue plays.
