@@ -43,6 +43,7 @@ import { databaseOf } from '../shared/ops/redis-database.js';
 import { isDisplay } from './realtime/sockets.js';
 import { createPollTrigger } from '../shared/ops/poll-now.js';
 import { SpotifyRateGate } from '../shared/spotify/rate-gate.js';
+import { PicksStore } from '../shared/venue/picks-store.js';
 import { connectSimulatorVenue } from '../shared/venue/demo-venue.js';
 import { VenueStore } from '../shared/venue/venue-store.js';
 
@@ -125,7 +126,8 @@ export async function startServer(
     allowRequest: (req, done) =>
       done(originAllowed(req.headers) ? null : 'origin not allowed', originAllowed(req.headers)),
   });
-  const fanout = new Fanout(io, line);
+  const picks = new PicksStore(redis);
+  const fanout = new Fanout(io, line, picks);
   const pollTrigger = createPollTrigger(redis, (err) =>
     log.debug({ err: { message: err.message } }, 'poll trigger queue error'),
   );
@@ -176,6 +178,7 @@ export async function startServer(
     health: () => readHealth(redis, Date.now(), address),
     clientIp,
     secretFailures: budgets.secretFailures,
+    picks,
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -30,6 +30,8 @@ export interface YouStatus {
   kind?: 'spotify' | 'guest';
   /** Venue mode, guests only: their picks in order. */
   picks?: GuestPickWire[];
+  /** Venue mode, guests only: how many picks (from the first) have started in this turn (locked). */
+  picks_started?: number;
 }
 
 /** A guest's pick as clients see it (`/api/picks`, `/api/me`, `you`). */

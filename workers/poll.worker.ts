@@ -97,7 +97,8 @@ export async function startPollWorker(
   // The same channel as the servers' adapter: per Redis database, so a demo database stays apart.
   const channel = keys.socketIoChannel(databaseOf(redisUrl));
   const emitter = new Emitter(emitterClient, { key: channel });
-  const fanout = new Fanout(emitter, line);
+  const picks = new PicksStore(redis);
+  const fanout = new Fanout(emitter, line, picks);
   // Album-art colours follow a track change in a second now_playing; decoding runs in a thread.
   const palettes = new PaletteService({ redis, log, policy: artUrlPolicyFor(config) });
   void palettes.warm().catch(() => undefined);
@@ -118,10 +119,11 @@ export async function startPollWorker(
   const guests = new GuestTurns({
     redis,
     line,
-    picks: new PicksStore(redis),
+    picks,
     venue,
     player,
     idleSeconds: () => config.idleSeconds,
+    picksStarted: (userId) => fanout.you([userId]),
     log,
   });
   const house = new HouseMusic({ redis, venue, player, playlist: config.venue.fallbackPlaylist, log });

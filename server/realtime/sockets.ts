@@ -22,6 +22,8 @@ import {
 } from '../../shared/hub-state/index.js';
 import { userRoom } from '../../shared/realtime/fanout.js';
 import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
+import type { PicksStore } from '../../shared/venue/picks-store.js';
+import { withGuestPicks } from '../../shared/venue/you-picks.js';
 import { safeEqual } from '../../shared/spotify/pkce.js';
 import type { SessionSockets } from '../deps.js';
 import type { ClientIp } from '../http/client-ip.js';
@@ -51,6 +53,8 @@ export interface RealtimeDeps {
   clientIp: ClientIp;
   /** Wrong tokens per client address, shared with the HTTP sign-in. */
   secretFailures: Budget;
+  /** Venue mode: a guest's `you` carries their picks. */
+  picks: Pick<PicksStore, 'getMany'>;
 }
 
 /**
@@ -136,7 +140,9 @@ export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
     const [payload, lineNow] = await Promise.all([nowPlaying.current(), line.snapshot()]);
     const state: Partial<HubStatePayloads> = { now_playing: payload, queue: queueSummary(lineNow) };
     if (wanted.has('you') && socket.data.userId) {
-      state.you = youStatus(lineNow, await line.user(socket.data.userId)) ?? undefined;
+      const userId = socket.data.userId;
+      const status = youStatus(lineNow, await line.user(userId));
+      if (status) state.you = (await withGuestPicks(new Map([[userId, status]]), deps.picks)).get(userId);
     }
     if (wanted.has('queue_full')) state.queue_full = queueFull(lineNow, await line.recentlyOut());
     if (wanted.has('health')) state.health = await deps.health();

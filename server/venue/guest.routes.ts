@@ -2,7 +2,7 @@
  * Guests (PROTOCOL.md "Venue mode"): join the line with a name, search the catalog, choose picks
  * for their turn; operators ban and veto. Names and titles travel as JSON data only.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { AppError } from '../../shared/errors.js';
@@ -10,6 +10,7 @@ import { youStatus } from '../../shared/queue/line.js';
 import { keys } from '../../shared/redis-keys.js';
 import { SpotifyError } from '../../shared/spotify/spotify-error.js';
 import { Bans } from '../../shared/venue/bans.js';
+import { newGuestId } from '../../shared/venue/guest-id.js';
 import { guestNameKey, normaliseGuestName } from '../../shared/venue/guest-name.js';
 import { cooldowns } from '../../shared/venue/played.js';
 import { PicksStore, type GuestPick } from '../../shared/venue/picks-store.js';
@@ -91,7 +92,7 @@ export function guestRoutes(deps: AppDeps): Router {
 
     // A guest joining again keeps their id; anyone else (a not-registered Spotify login, a fresh
     // phone) becomes a new guest. A member with their own Spotify leaves the line as that member.
-    const guestId = wasGuest && previous ? previous : `guest:${randomBytes(12).toString('base64url')}`;
+    const guestId = wasGuest && previous ? previous : newGuestId();
     if (previous && !wasGuest && (await line.takeOut(previous, 'left'))) await notifySafely(req, deps, [previous]);
     const pendingLogins = req.session.pendingLogins;
     const operator = req.session.operator;

@@ -6,7 +6,9 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { QueueFull, QueueSummary, ServerToClientEvents, YouStatus } from '../events.js';
 import { EVENT_NAMESPACES, type NowPlaying } from '../hub-state/index.js';
-import { queueFull, queueSummary, youStatus, type Line } from '../queue/line.js';
+import { queueFull, queueSummary, youStatus, type Line, type LineSnapshot, type UserRecord } from '../queue/line.js';
+import type { PicksStore } from '../venue/picks-store.js';
+import { withGuestPicks } from '../venue/you-picks.js';
 
 // The namespaces are part of the hub's state model; servers' health and metrics count sockets by them.
 export { NAMESPACES, type NamespaceName } from '../hub-state/index.js';
@@ -29,10 +31,13 @@ export const userRoom = (userId: string) => `user:${userId}`;
 export class Fanout {
   readonly #target: EmitTarget;
   readonly #line: Line;
+  readonly #picks: Pick<PicksStore, 'getMany'> | null;
 
-  constructor(target: EmitTarget, line: Line) {
+  /** `picks`: venue mode, so that guests' `you` carries their picks. */
+  constructor(target: EmitTarget, line: Line, picks: Pick<PicksStore, 'getMany'> | null = null) {
     this.#target = target;
     this.#line = line;
+    this.#picks = picks;
   }
 
   nowPlaying(payload: NowPlaying): void {
@@ -50,28 +55,31 @@ export class Fanout {
     const full: QueueFull = queueFull(snapshot, await this.#line.recentlyOut());
     for (const nsp of EVENT_NAMESPACES.queue_full) this.#target.of(nsp).emit('queue_full', full);
 
-    const sendYou = (id: string, status: YouStatus) => {
-      for (const nsp of EVENT_NAMESPACES.you) this.#target.of(nsp).to(userRoom(id)).emit('you', status);
-    };
     const inLine = new Set(snapshot.waiting.map((w) => w.id));
     if (snapshot.active) inLine.add(snapshot.active.user_id);
-    // Users in the line need no record read: their place is in the snapshot.
-    for (const id of inLine) {
-      const status = youStatus(snapshot, {
-        id,
-        display_name: '',
-        state: 'waiting',
-        reason: null,
-        joined_at: null,
-        updated_at: null,
-      });
-      if (status) sendYou(id, status);
+    await this.#sendYou(snapshot, [...new Set([...inLine, ...affected])], inLine);
+  }
+
+  /** `you` to these users only (a guest's picks started or changed; the line itself did not). */
+  async you(userIds: readonly string[]): Promise<void> {
+    const snapshot = await this.#line.snapshot();
+    const inLine = new Set(snapshot.waiting.map((w) => w.id));
+    if (snapshot.active) inLine.add(snapshot.active.user_id);
+    await this.#sendYou(snapshot, userIds, inLine);
+  }
+
+  async #sendYou(snapshot: LineSnapshot, userIds: readonly string[], inLine: ReadonlySet<string>): Promise<void> {
+    const statuses = new Map<string, YouStatus>();
+    for (const id of userIds) {
+      // Users in the line need no record read: their place is in the snapshot.
+      const record: UserRecord | null = inLine.has(id)
+        ? { id, display_name: '', state: 'waiting', reason: null, joined_at: null, updated_at: null }
+        : await this.#line.user(id);
+      const status = youStatus(snapshot, record);
+      if (status) statuses.set(id, status);
     }
-    for (const id of affected) {
-      if (inLine.has(id)) continue;
-      const status: YouStatus | null = youStatus(snapshot, await this.#line.user(id));
-      if (status) sendYou(id, status);
-    }
+    for (const [id, status] of await withGuestPicks(statuses, this.#picks))
+      for (const nsp of EVENT_NAMESPACES.you) this.#target.of(nsp).to(userRoom(id)).emit('you', status);
   }
 }
 

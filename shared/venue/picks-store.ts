@@ -26,6 +26,16 @@ const EMPTY: PicksRecord = { picks: [], started: 0 };
 /** Picks outlive a session by a little, never the show. */
 const TTL_SECONDS = 24 * 3600;
 
+function parsePicks(raw: string | null): PicksRecord {
+  if (!raw) return { ...EMPTY, picks: [] };
+  try {
+    const parsed = JSON.parse(raw) as PicksRecord;
+    return { picks: Array.isArray(parsed.picks) ? parsed.picks : [], started: Number(parsed.started) || 0 };
+  } catch {
+    return { ...EMPTY, picks: [] };
+  }
+}
+
 export class PicksStore {
   readonly #redis: RedisClient;
 
@@ -34,14 +44,16 @@ export class PicksStore {
   }
 
   async get(userId: string): Promise<PicksRecord> {
-    const raw = await this.#redis.get(keys.picks(userId));
-    if (!raw) return { ...EMPTY, picks: [] };
-    try {
-      const parsed = JSON.parse(raw) as PicksRecord;
-      return { picks: Array.isArray(parsed.picks) ? parsed.picks : [], started: Number(parsed.started) || 0 };
-    } catch {
-      return { ...EMPTY, picks: [] };
-    }
+    return parsePicks(await this.#redis.get(keys.picks(userId)));
+  }
+
+  /** Several guests' picks in one round trip (the line's `you` events carry them). */
+  async getMany(userIds: readonly string[]): Promise<Map<string, PicksRecord>> {
+    const out = new Map<string, PicksRecord>();
+    if (userIds.length === 0) return out;
+    const raw = await this.#redis.mGet(userIds.map((id) => keys.picks(id)));
+    userIds.forEach((id, i) => out.set(id, parsePicks(raw[i] ?? null)));
+    return out;
   }
 
   async set(userId: string, record: PicksRecord): Promise<void> {

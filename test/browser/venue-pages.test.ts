@@ -269,6 +269,9 @@ describe('venue mode pages in Chromium', () => {
     await page.locator('#view-live').waitFor({ state: 'visible' });
     await page.locator('#live-title-text', { hasText: 'You’re live!' }).waitFor();
     await page.locator('#live-pick', { hasText: `Playing your pick: ${title}` }).waitFor();
+    // The pick that plays is locked on the phone: marked, with no way to move or remove it.
+    await page.locator('#picks-list li').first().locator('.badge', { hasText: 'Playing' }).waitFor();
+    expect(await page.getByRole('button', { name: `Remove ${title}` }).count()).toBe(0);
     const venuePlays = (await (await fetch(`${hub.url}/sim/control/player/commands`)).json()) as {
       commands: { command: string; deviceId: string | null }[];
     };

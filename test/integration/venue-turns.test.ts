@@ -185,6 +185,22 @@ describe('guest turns', () => {
     }
   });
 
+  it('tells the guest’s own phone (`you`) their picks and how many have started, as each one starts', async () => {
+    await db.hSet(keys.venue(), 'device_id', DEVICE);
+    const picks = tracks(2);
+    const { client } = await guestWithPicks('Guest Watches', picks);
+    const phone = new RecordingSocket(`${hub.url}/`, { cookie: client.cookieHeader(hub.url) });
+    sockets.push(phone);
+    const first = await phone.next('you', (y) => y.state === 'active' && y.picks_started === 1);
+    expect(first.kind).toBe('guest');
+    expect(first.picks?.map((p) => p.uri)).toEqual(picks);
+
+    const duration = hub.sim.catalog.tracks.get(picks[0]!.split(':')[2]!)!.durationMs;
+    await simControl('POST', '/listeners/venue/playback', { action: 'seek', progress_ms: duration - 300 });
+    const second = await phone.next('you', (y) => y.picks_started === 2);
+    expect(second.picks?.map((p) => p.uri)).toEqual(picks);
+  });
+
   it('without a device: problem no_device, the clock held, retried with back-off, recovered when the device returns', async () => {
     await db.hSet(keys.venue(), 'device_id', DEVICE);
     expect((await simControl('DELETE', `/listeners/venue/devices/${DEVICE}`)).status).toBe(200);

@@ -31,6 +31,8 @@ export interface GuestTurnDeps {
   venue: VenueStore;
   player: PlayerClient;
   idleSeconds: () => number;
+  /** A guest's picks started (locked): their phone is told (`you`). */
+  picksStarted?: (userId: string) => Promise<void>;
   log: Logger;
   now?: () => number;
 }
@@ -204,6 +206,12 @@ export class GuestTurns {
     if (verdict.started > record.started) {
       await d.picks.markStarted(userId, verdict.started);
       for (const uri of state.uris.slice(record.started, verdict.started)) await recordPlayed(d.redis, uri, now);
+      // Best effort: the phone also reads its picks again on the next line change.
+      await d
+        .picksStarted?.(userId)
+        .catch((err: unknown) =>
+          this.#log.debug({ err: { message: (err as Error).message } }, 'telling a guest their picks started failed'),
+        );
     }
     if (!verdict.over) {
       await this.#followEdits(

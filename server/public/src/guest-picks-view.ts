@@ -22,8 +22,8 @@ const DEBOUNCE_MS = 350;
 export interface GuestPicksView {
   /** Load the picks (and the limit) from the hub. */
   load(): Promise<void>;
-  /** Picks as the hub sent them elsewhere (`/api/me`, the `you` event). */
-  set(picks: GuestPickWire[]): void;
+  /** Picks as the hub sent them elsewhere (`/api/me`, the `you` event), with how many started if known. */
+  set(picks: GuestPickWire[], started?: number): void;
   picks(): readonly GuestPickWire[];
   render(): void;
 }
@@ -252,8 +252,9 @@ export function guestPicksView(): GuestPicksView {
       started = res.body.started;
       render();
     },
-    set(next) {
+    set(next, startedNow) {
       picks = next;
+      if (startedNow !== undefined) started = startedNow;
       render();
     },
     picks: () => picks,

@@ -227,9 +227,9 @@ socket.on('queue', (q) => {
 socket.on('you', (status) => {
   if (!me?.logged_in) return;
   me.queue = status;
-  // The `you` event may not carry picks yet (a ban or veto changes them too): ask for them then.
+  // A guest's `you` carries their picks and how many started (locked); without them, ask.
   if (isGuest()) {
-    if (status.picks) guestPicks.set(status.picks);
+    if (status.picks) guestPicks.set(status.picks, status.picks_started);
     else void guestPicks.load();
   }
   setYou(status);
