@@ -279,6 +279,18 @@ describe('doctor with show settings', () => {
       }
     });
 
+    it('blocks a show when the tokens were sealed with another TOKEN_ENCRYPTION_KEY', async () => {
+      const otherKey = new TokenStore(db, Buffer.alloc(32, 7), createLogger({ level: 'silent' }));
+      await connectSimulatorVenue(new VenueStore(db, otherKey), sim.state);
+      const run = await doctor(showSettings());
+      expect(line(run, /venue account/)).toEqual([
+        expect.stringMatching(/^FAIL {2}venue account: .*do not open with this TOKEN_ENCRYPTION_KEY/),
+      ]);
+      expect(run.code).toBe(1);
+      // Not the doctor's to delete: the hub with the right key still reads them.
+      expect(await db.exists(keys.tokens(VENUE_ACCOUNT_ID))).toBe(1);
+    });
+
     it('blocks a show when Spotify revoked the venue account, and says to connect it again', async () => {
       await control('POST', '/tokens/revoke', { listener_id: VENUE_LISTENER_ID });
       const run = await doctor(showSettings());
