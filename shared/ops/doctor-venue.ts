@@ -213,6 +213,6 @@ export async function probeVenue(config: Config, redisUrl: string | null): Promi
   } catch (err) {
     return [finding('warn', `could not read the venue account: ${(err as Error).message}`)];
   } finally {
-    await redis.close().catch(() => redis.destroy());
+    if (redis.isOpen) await redis.close().catch(() => (redis.isOpen ? redis.destroy() : undefined));
   }
 }
