@@ -1,7 +1,8 @@
 /**
  * `npm run doctor`: is this machine and these settings ready for a show? Checks Node, the
- * settings, Redis, the Spotify app and redirect URI, and the address phones use; prints one line
- * per finding with what to fix, and exits 1 when something blocks a show (0 otherwise).
+ * settings, Redis, the Spotify app and redirect URI, the address phones use, and the venue
+ * account (venue mode); prints one line per finding with what to fix, and exits 1 when something
+ * blocks a show (0 otherwise).
  */
 import {
   ConfigError,
@@ -19,35 +20,50 @@ import {
   type Finding,
 } from '../shared/ops/doctor-checks.js';
 import { probePublicUrl, probeRedis, probeSpotifyCredentials } from '../shared/ops/doctor-probes.js';
+import { probeVenue } from '../shared/ops/doctor-venue.js';
 import { redisUrlForDisplay } from '../shared/ops/redis-database.js';
 import { redisServerInstalled } from './local-redis.js';
 
 const LABEL = { ok: 'ok  ', info: 'info', warn: 'WARN', fail: 'FAIL' } as const;
 const print = (f: Finding) => process.stdout.write(`${LABEL[f.status]}  ${f.subject}: ${f.message}\n`);
 
-async function redisFindings(config: Config, localRedisUrl: string): Promise<Finding[]> {
-  if (config.redisUrl) return probeRedis(config.redisUrl);
+interface RedisCheck {
+  findings: Finding[];
+  /** The Redis the hub would use, if it answered (the venue account is read there). */
+  answered: string | null;
+}
+
+const answeredAt = (url: string, findings: Finding[]): RedisCheck => ({
+  findings,
+  answered: findings[0]?.status === 'ok' ? url : null,
+});
+
+async function redisFindings(config: Config, localRedisUrl: string): Promise<RedisCheck> {
+  if (config.redisUrl) return answeredAt(config.redisUrl, await probeRedis(config.redisUrl));
   const local = await probeRedis(localRedisUrl);
   if (local[0]?.status === 'ok')
-    return [
+    return answeredAt(localRedisUrl, [
       {
         status: 'info',
         subject: 'redis',
         message: `REDIS_URL is unset: npm start uses ${redisUrlForDisplay(localRedisUrl)}`,
       },
       ...local,
-    ];
+    ]);
   // `npm start` can run its own; the separate roles (start:server, start:worker) cannot.
   if (redisServerInstalled()) {
-    return [
-      {
-        status: 'ok',
-        subject: 'redis',
-        message: `nothing answers at ${redisUrlForDisplay(localRedisUrl)}; npm start will run a private redis-server (data in ${DATA_DIR}/redis). Set REDIS_URL for start:server and start:worker`,
-      },
-    ];
+    return {
+      findings: [
+        {
+          status: 'ok',
+          subject: 'redis',
+          message: `nothing answers at ${redisUrlForDisplay(localRedisUrl)}; npm start will run a private redis-server (data in ${DATA_DIR}/redis). Set REDIS_URL for start:server and start:worker`,
+        },
+      ],
+      answered: null,
+    };
   }
-  return local;
+  return { findings: local, answered: null };
 }
 
 async function diagnose(): Promise<Finding[]> {
@@ -64,8 +80,9 @@ async function diagnose(): Promise<Finding[]> {
     return [...findings, ...err.problems.map((p): Finding => ({ status: 'fail', subject: 'settings', message: p }))];
   }
   findings.push({ status: 'ok', subject: 'settings', message: 'every variable parses' });
-  const [redis, credentials, reachable] = await Promise.all([
-    redisFindings(config, localRedisUrl),
+  const [[redis, venue], credentials, reachable] = await Promise.all([
+    // The venue account lives in the Redis that answered; none answering is the redis finding's to say.
+    redisFindings(config, localRedisUrl).then(async (r) => [r.findings, await probeVenue(config, r.answered)] as const),
     probeSpotifyCredentials(config),
     probePublicUrl(config),
   ]);
@@ -78,11 +95,7 @@ async function diagnose(): Promise<Finding[]> {
   );
   // A loopback PUBLIC_URL has already failed; whether it answers on this machine says nothing about phones.
   if (!findings.some((f) => f.subject === 'PUBLIC_URL' && f.status === 'fail')) findings.push(...reachable);
-  findings.push({
-    status: 'info',
-    subject: 'venue account',
-    message: 'venue mode (a house Spotify Premium account and its devices) is not in this build yet: nothing to check',
-  });
+  findings.push(...venue);
   return findings;
 }
 

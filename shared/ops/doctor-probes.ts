@@ -14,7 +14,7 @@ import { judgeRedis, readRedisFacts } from './redis-server-check.js';
 import { redisUrlForDisplay } from './redis-database.js';
 
 // Generous: a doctor run on a busy show laptop should not cry wolf over a slow answer.
-const TIMEOUT_MS = 5000;
+export const TIMEOUT_MS = 5000;
 
 export async function probeRedis(url: string): Promise<Finding[]> {
   const shown = redisUrlForDisplay(url);

@@ -1,7 +1,8 @@
 /**
  * `npm run doctor` against good and broken settings. "Good" is a show set-up in miniature: a hub
  * behind TLS at a LAN address (a self-signed certificate the doctor is told to trust), Redis with
- * noeviction, and an app the (simulated) Spotify accepts.
+ * noeviction, and an app the (simulated) Spotify accepts. Its venue account, when connected, is the
+ * simulator's `venue` listener, its tokens sealed into Redis as the hub seals them.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -10,6 +11,13 @@ import { createServer as createHttpsServer, type Server as HttpsServer } from 'n
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import path from 'node:path';
+import { createLogger } from '../../shared/logger.js';
+import type { RedisClient } from '../../shared/redis.js';
+import { keys } from '../../shared/redis-keys.js';
+import { TokenStore } from '../../shared/spotify/token-store.js';
+import { connectSimulatorVenue } from '../../shared/venue/demo-venue.js';
+import { VENUE_ACCOUNT_ID, VenueStore } from '../../shared/venue/venue-store.js';
+import { VENUE_DEVICE_ID, VENUE_LISTENER_ID } from '../../simulator/player-state.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { freePort } from '../helpers/ports.js';
 import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -124,8 +132,38 @@ describe('doctor with show settings', () => {
   let proxy: HttpsServer;
   let certDir: string;
   let publicUrl: string;
+  let db: RedisClient;
+  let venue: VenueStore;
+
+  const showSettings = () => ({
+    ...SECRETS,
+    SPOTIFY_CLIENT_ID: APP.clientId,
+    SPOTIFY_CLIENT_SECRET: APP.clientSecret,
+    SPOTIFY_ACCOUNTS_URL: `${sim.url}/accounts`,
+    SPOTIFY_API_URL: `${sim.url}/api`,
+    PUBLIC_URL: publicUrl,
+    TRUST_PROXY: 'true',
+    REDIS_URL: redis.url,
+    NODE_EXTRA_CA_CERTS: path.join(certDir, 'cert.pem'),
+  });
+
+  /** The simulator's control API (devices, product, tokens), as a test steers Spotify. */
+  async function control(method: string, route: string, body?: unknown): Promise<void> {
+    const res = await fetch(`${sim.url}/control${route}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    expect(res.status).toBeLessThan(300);
+  }
 
   beforeAll(async () => {
+    db = await openRedis(redis.url);
+    // The key the doctor is given, so what is sealed here is what the hub with these settings reads.
+    venue = new VenueStore(
+      db,
+      new TokenStore(db, Buffer.from(SECRETS.TOKEN_ENCRYPTION_KEY, 'base64'), createLogger({ level: 'silent' })),
+    );
     if (!lanAddress) throw new Error('this test needs a machine with a LAN address');
     hub = await startTestHub(redis.url);
     certDir = mkdtempSync(path.join(tmpdir(), 'nph-doctor-tls-'));
@@ -172,27 +210,98 @@ describe('doctor with show settings', () => {
     proxy?.closeAllConnections();
     await new Promise((resolve) => proxy?.close(resolve));
     await hub?.close();
+    await db?.close();
     if (certDir) rmSync(certDir, { recursive: true, force: true });
   });
 
-  it('finds nothing that blocks a show and exits 0', async () => {
-    const run = await doctor({
-      ...SECRETS,
-      SPOTIFY_CLIENT_ID: APP.clientId,
-      SPOTIFY_CLIENT_SECRET: APP.clientSecret,
-      SPOTIFY_ACCOUNTS_URL: `${sim.url}/accounts`,
-      SPOTIFY_API_URL: `${sim.url}/api`,
-      PUBLIC_URL: publicUrl,
-      TRUST_PROXY: 'true',
-      REDIS_URL: redis.url,
-      NODE_EXTRA_CA_CERTS: path.join(certDir, 'cert.pem'),
-    });
-    expect(run.lines.filter((l) => /^(FAIL|WARN)/.test(l))).toEqual([]);
+  it('finds nothing that blocks a show, warns that no venue account is connected, and exits 0', async () => {
+    // The demo hub behind the proxy connected its own simulator's venue account at start-up.
+    await venue.disconnect();
+    const run = await doctor(showSettings());
+    expect(run.lines.filter((l) => /^(FAIL|WARN)/.test(l))).toEqual([
+      expect.stringMatching(
+        /^WARN {2}venue account: no venue account is connected: .*phones offer only "Connect Spotify"\. On \/operator press "Connect venue account"/,
+      ),
+    ]);
     expect(run.code).toBe(0);
     expect(line(run, /^ok {4}PUBLIC_URL: https:\/\/.* answers as this hub/)).toHaveLength(1);
     expect(line(run, /^ok {4}spotify: .* accepts the client id and secret/)).toHaveLength(1);
     expect(line(run, /^ok {4}SPOTIFY_REDIRECT_URI: https:\/\/.*\/callback/)).toHaveLength(1);
     expect(line(run, /^ok {4}redis: .* maxmemory-policy noeviction/)).toHaveLength(1);
-    expect(run.lines.at(-1)).toBe('doctor: ready for a show');
+    expect(run.lines.at(-1)).toBe('doctor: ready for a show (1 warning)');
+  });
+
+  describe('with a venue account connected', () => {
+    beforeEach(async () => {
+      await connectSimulatorVenue(venue, sim.state);
+    });
+
+    it('names the account and the device it plays on, prints no token, and finds the show ready', async () => {
+      const run = await doctor(showSettings());
+      expect(run.lines.filter((l) => /^(FAIL|WARN)/.test(l))).toEqual([]);
+      expect(line(run, /^ok {4}venue account: /)).toEqual([
+        `ok    venue account: "Venue Speakers" (${VENUE_LISTENER_ID}) plays guests' picks on "Venue Speakers" (Computer, active)`,
+      ]);
+      for (const secret of sim.state.issuedSecrets()) expect(run.lines.join('\n')).not.toContain(secret);
+      expect(run.code).toBe(0);
+      expect(run.lines.at(-1)).toBe('doctor: ready for a show');
+    });
+
+    it('warns when Spotify shows the venue account no device', async () => {
+      await control('DELETE', `/listeners/${VENUE_LISTENER_ID}/devices/${VENUE_DEVICE_ID}`);
+      try {
+        const run = await doctor(showSettings());
+        expect(line(run, /venue account/)).toEqual([
+          `WARN  venue account: "Venue Speakers" (${VENUE_LISTENER_ID}) is connected but Spotify shows it no device: open the Spotify app on the venue computer, signed in as Venue Speakers`,
+        ]);
+        expect(run.code).toBe(0);
+        expect(run.lines.at(-1)).toBe('doctor: ready for a show (1 warning)');
+      } finally {
+        await control('POST', `/listeners/${VENUE_LISTENER_ID}/devices`, {
+          id: VENUE_DEVICE_ID,
+          name: 'Venue Speakers',
+          type: 'Computer',
+          is_active: true,
+        });
+      }
+    });
+
+    it('blocks a show when the account is Free: it needs Premium', async () => {
+      await control('PUT', `/listeners/${VENUE_LISTENER_ID}/product`, { product: 'free' });
+      try {
+        const run = await doctor(showSettings());
+        expect(line(run, /venue account/)).toEqual([
+          expect.stringMatching(/^FAIL {2}venue account: .* has Spotify free: this account needs Premium/),
+        ]);
+        expect(run.code).toBe(1);
+      } finally {
+        await control('PUT', `/listeners/${VENUE_LISTENER_ID}/product`, { product: 'premium' });
+      }
+    });
+
+    it('blocks a show when the tokens were sealed with another TOKEN_ENCRYPTION_KEY', async () => {
+      const otherKey = new TokenStore(db, Buffer.alloc(32, 7), createLogger({ level: 'silent' }));
+      await connectSimulatorVenue(new VenueStore(db, otherKey), sim.state);
+      const run = await doctor(showSettings());
+      expect(line(run, /venue account/)).toEqual([
+        expect.stringMatching(/^FAIL {2}venue account: .*do not open with this TOKEN_ENCRYPTION_KEY/),
+      ]);
+      expect(run.code).toBe(1);
+      // Not the doctor's to delete: the hub with the right key still reads them.
+      expect(await db.exists(keys.tokens(VENUE_ACCOUNT_ID))).toBe(1);
+    });
+
+    it('blocks a show when Spotify revoked the venue account, and says to connect it again', async () => {
+      await control('POST', '/tokens/revoke', { listener_id: VENUE_LISTENER_ID });
+      const run = await doctor(showSettings());
+      expect(line(run, /venue account/)).toEqual([
+        expect.stringMatching(
+          /^FAIL {2}venue account: .*its Spotify access is gone .*Connect the venue account again on \/operator$/,
+        ),
+      ]);
+      expect(run.code).toBe(1);
+      // The refresh was refused (invalid_grant), so the doctor's refresher deleted the tokens as the hub's does.
+      expect(await db.exists(keys.tokens(VENUE_ACCOUNT_ID))).toBe(0);
+    });
   });
 });
