@@ -29,6 +29,8 @@ beforeAll(async () => {
       IDLE_SECONDS: '600',
       PICKS_PER_TURN: '3',
       FALLBACK_PLAYLIST: PLAYLIST,
+      // The catalog has 15 tracks and these tests use more: no cooldown between them.
+      TRACK_COOLDOWN_MINUTES: '0',
     },
   });
   const log = createLogger({ level: 'silent' });
@@ -55,12 +57,18 @@ afterEach(async () => {
 });
 
 let nextTrack = 0;
-/** Distinct catalog tracks per test, so the cooldown never refuses a pick. */
+/** Tracks not used by the last few tests (the catalog's order, round and round). */
 function tracks(n: number): string[] {
-  const out = hub.sim.catalog.trackOrder.slice(nextTrack, nextTrack + n).map((id) => `spotify:track:${id}`);
+  const order = hub.sim.catalog.trackOrder;
+  const out = Array.from({ length: n }, (_, i) => `spotify:track:${order[(nextTrack + i) % order.length]!}`);
   nextTrack += n;
   return out;
 }
+/** Player commands of this test only (a list of URIs may come round again in a later test). */
+let testStartedAt = 0;
+beforeEach(() => {
+  testStartedAt = Date.now();
+});
 
 async function simControl(method: string, path: string, body?: unknown): Promise<Response> {
   return fetch(`${hub.url}/sim/control${path}`, {
@@ -80,7 +88,9 @@ async function commands(): Promise<Command[]> {
   return ((await (await simControl('GET', '/player/commands')).json()) as { commands: Command[] }).commands;
 }
 const plays = async (uris: string[]) =>
-  (await commands()).filter((c) => c.command === 'play' && JSON.stringify(c.uris) === JSON.stringify(uris));
+  (await commands()).filter(
+    (c) => c.at >= testStartedAt && c.command === 'play' && JSON.stringify(c.uris) === JSON.stringify(uris),
+  );
 
 async function guestWithPicks(name: string, uris: string[]): Promise<{ client: CookieClient; userId: string }> {
   const client = new CookieClient();
@@ -141,19 +151,22 @@ describe('guest turns', () => {
     const mine = (p: { user?: { display_name: string } | null }) => p.user?.display_name === 'Guest Edits';
     await viewer.next('now_playing', (p) => mine(p) && p.item?.uri === a && p.state === 'playing');
     expect(await plays([a, b])).toHaveLength(1);
+    // A minute into the first pick, so that starting it over would show.
+    await simControl('POST', '/listeners/venue/playback', { action: 'seek', progress_ms: 60_000 });
+    await viewer.next('now_playing', (p) => mine(p) && p.item?.uri === a && p.progress_ms >= 60_000);
 
     // The second pick has not started: the guest swaps it for another.
     const put = await client.request(`${hub.url}/api/picks`, { method: 'PUT', json: { uris: [a, c] } });
     expect(put.status).toBe(200);
-    await until(
+    const [resent] = await until(
       () => plays([a, c]),
       (p) => p.length === 1,
       15_000,
       'the changed picks to be sent',
     );
-    // The playing pick carries on (it is not started over from the top).
-    const still = await viewer.next('now_playing', (p) => mine(p) && p.item?.uri === a);
-    expect(still.progress_ms).toBeGreaterThan(0);
+    // The playing pick carries on from where it was (it is not started over from the top).
+    const after = await viewer.next('now_playing', (p) => mine(p) && p.item?.uri === a, 15_000, resent!.at);
+    expect(after.progress_ms).toBeGreaterThanOrEqual(60_000);
 
     const duration = hub.sim.catalog.tracks.get(a.split(':')[2]!)!.durationMs;
     await simControl('POST', '/listeners/venue/playback', { action: 'seek', progress_ms: duration - 300 });

@@ -94,17 +94,19 @@ export class NowPlayingPublisher {
 
   /**
    * Reads the published state, lets `propose` build a draft against it and publishes it if it is
-   * visible (or a keyframe is due). A conflict (someone published meanwhile) or a stale observation
-   * means: read again and rebuild.
+   * visible (or a keyframe is due, unless `changesOnly`). A conflict (someone published meanwhile)
+   * or a stale observation means: read again and rebuild.
    */
   async offer(
     propose: (published: PublishedState) => Proposal,
+    options: { changesOnly?: boolean } = {},
   ): Promise<{ kind: PublishKind; payload: NowPlaying } | null> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const published = await this.#store.read();
       const proposed = propose(published);
       const p = { ...proposed, draft: await this.#withPalette(published, proposed.draft) };
-      const kind = publishKind(published.payload, p.draft);
+      const due = publishKind(published.payload, p.draft);
+      const kind = options.changesOnly && due !== 'change' ? null : due;
       const payload: NowPlaying | null = kind
         ? { seq: kind === 'change' ? published.seq + 1 : published.seq, ...p.draft }
         : null;

@@ -123,6 +123,13 @@ export class PollCycle {
       let playing: boolean | null =
         inputs.last?.driver === driver && inputs.last.turn === turn ? inputs.last.seen === 'playing' : null;
 
+      // What the line itself changed (a new turn, an operator's pause or resume, a held clock) is
+      // shown before Spotify is asked; the answer then confirms or fills in the playback.
+      const kindNow: DriverKind = house ? 'house' : kind;
+      await d.publisher.offer((published) => propose(this.#now(), driving, published, null, kindNow), {
+        changesOnly: true,
+      });
+
       if (shouldCallNow(inputs, d.policy, this.#now())) {
         called = true;
         // The fence is taken before the request starts: a later request always carries a larger one.
