@@ -295,24 +295,27 @@ describe('operator', () => {
     expect((await op('move', { userId: 'ada', position: 'first' })).status).toBe(400);
   });
 
-  it('pauses the rotation: a turn that would end does not while paused', async () => {
+  it('pauses the rotation: a turn that would end does not while paused, and does once resumed', async () => {
     const ada = await logIn('ada');
     await logIn('grace');
     await ada.socket.next('you', (y) => y.state === 'active');
-    await op('pause');
-    await line.updateSettings({ idleSeconds: 5 });
+    expect((await op('pause')).status).toBe(200);
+    // An idle window far shorter than the wait below: were the rotation running, this turn would end.
+    await line.updateSettings({ idleSeconds: 1 });
     await control('ada', { action: 'pause' });
-    // Many ticks pass with nothing playing; the paused rotation keeps ada driving.
-    const polledAfter = calls('currently-playing').length;
+    const idleFrom = Date.now();
+    // Polls go on well past the idle window with nothing playing; the paused rotation keeps ada driving.
     await until(
-      () => calls('currently-playing').length,
-      (n) => n >= polledAfter + 4,
+      () => calls('currently-playing').filter((c) => c.at > idleFrom + 2000).length,
+      (n) => n >= 3,
       10_000,
-      'four more polls',
+      'three polls after the idle window',
     );
     const me = JSON.parse((await ada.client.request(`${hub.url}/api/me`)).body);
     expect(me.queue.state).toBe('active');
-    await op('resume');
+    // The control: the same turn, resumed, ends as idle — so the wait above was long enough to end it.
+    expect((await op('resume')).status).toBe(200);
+    expect(await ada.socket.next('you', (y) => y.state === 'out', 10_000)).toMatchObject({ reason: 'idle' });
   });
 
   it('serves health to operators and on /readyz and /metrics', async () => {
