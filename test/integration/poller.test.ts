@@ -304,10 +304,13 @@ describe('operator', () => {
     await line.updateSettings({ idleSeconds: 1 });
     await control('ada', { action: 'pause' });
     const idleFrom = Date.now();
-    // Polls go on well past the idle window with nothing playing; the paused rotation keeps ada driving.
+    // Polls go on well past the idle window with nothing playing (or, were pause broken, ada is out).
     await until(
-      () => calls('currently-playing').filter((c) => c.at > idleFrom + 2000).length,
-      (n) => n >= 3,
+      () => ({
+        polls: calls('currently-playing').filter((c) => c.at > idleFrom + 2000).length,
+        out: ada.socket.events.some((e) => e.event === 'you' && (e.payload as { state: string }).state === 'out'),
+      }),
+      (v) => v.polls >= 3 || v.out,
       10_000,
       'three polls after the idle window',
     );
