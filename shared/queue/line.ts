@@ -5,7 +5,6 @@
 import { keys } from '../redis-keys.js';
 import type { OutReason, QueueEntry, QueueFull, QueueSummary, YouStatus } from '../events.js';
 import * as lua from './line-scripts.js';
-import { lineScriptKeys } from './line-scripts.js';
 import { runScript, type ScriptRedis } from './scripts.js';
 
 export interface LineDefaults {
@@ -63,6 +62,7 @@ export type UserKind = 'spotify' | 'guest';
  * Redis Cluster client both fit (every key the line touches shares one hash tag).
  */
 export interface LineRedis extends ScriptRedis {
+  // Typed as widely as node-redis's reply types; the line reads strings (or null) from both.
   hGet(key: string, field: string): Promise<string | null | undefined | object>;
   hVals(key: string): Promise<unknown>;
 }
@@ -81,7 +81,7 @@ export class Line {
   }
 
   #run(script: string, ...args: (string | number)[]): Promise<unknown> {
-    return runScript(this.#redis, script, lineScriptKeys(), [
+    return runScript(this.#redis, script, lua.lineScriptKeys(), [
       this.#now(),
       this.#defaults.turnSeconds,
       this.#defaults.idleSeconds,
