@@ -1,22 +1,33 @@
 /**
  * Every Redis key the hub uses is built here (`nph:area:id`), so nothing else spells a key by hand
- * and one prefix keeps the hub apart from anything else sharing the Redis.
+ * and one prefix keeps the hub apart from anything else sharing the Redis. Keys one Lua script
+ * touches together share a Redis Cluster hash tag (`nph:{line}:…`, `nph:{spotify}:…`,
+ * `nph:{now-playing}…`), and scripts receive every key through KEYS, never building a name in Lua.
  */
 export const KEY_PREFIX = 'nph';
 
+/**
+ * Redis Cluster hash tag of the line: every key a line script touches carries it, so they all hash
+ * to one slot and each script runs unchanged on Redis Cluster and on managed Redis that enforce it.
+ */
+const LINE = `${KEY_PREFIX}:{line}`;
+
 export const keys = {
   /** List of user ids waiting, head first. */
-  line: () => `${KEY_PREFIX}:line`,
-  /** Hash per user: display name, state, reason, join time. */
-  user: (userId: string) => `${KEY_PREFIX}:user:${userId}`,
-  /** Set of every user id the hub knows (waiting, active or out). */
-  users: () => `${KEY_PREFIX}:users`,
+  line: () => `${LINE}:waiting`,
+  /**
+   * Hash: user id → that user's record as JSON (display name, state, reason, join time, kind), for
+   * every user the hub knows (waiting, active or out). One hash rather than a key per user: the
+   * line's scripts reach users they only learn inside Lua (the next one popped off the line, the
+   * driver of the active turn), and a key a script cannot name up front cannot be passed in KEYS.
+   */
+  users: () => `${LINE}:users`,
   /** Hash describing the active turn, absent when nobody drives. */
-  active: () => `${KEY_PREFIX}:active`,
+  active: () => `${LINE}:active`,
   /** Hash of operator settings: turn and idle lengths, rotation paused. */
-  settings: () => `${KEY_PREFIX}:settings`,
+  settings: () => `${LINE}:settings`,
   /** Monotonic counter bumped by every change to the line, for cheap change detection. */
-  lineVersion: () => `${KEY_PREFIX}:line:version`,
+  lineVersion: () => `${LINE}:version`,
   /** Encrypted Spotify tokens of one user. */
   tokens: (userId: string) => `${KEY_PREFIX}:tokens:${userId}`,
   /** Lock held while one process refreshes a user's token. */

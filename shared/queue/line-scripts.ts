@@ -1,38 +1,64 @@
 /**
  * Lua for the line. Every change runs as one script, so any number of servers and workers can
- * steer the line at once without a lost update. A common prelude holds the helpers; each script
- * receives ARGV[1] = key prefix, ARGV[2] = now (ms), ARGV[3] = default turn seconds,
- * ARGV[4] = default idle seconds, then its own arguments from ARGV[5].
+ * steer the line at once without a lost update. A common prelude holds the helpers.
+ *
+ * Every key a script touches arrives in KEYS (in the order of `lineScriptKeys`), all under the
+ * line's hash tag, so the scripts run unchanged on Redis Cluster; no script builds a key name.
+ * Users live as JSON records in one hash (`keys.users()`) because the scripts reach users they
+ * only learn inside Lua (whoever is popped off the line, the driver of the active turn); that keeps
+ * every change one atomic round trip instead of read-then-retry.
+ *
+ * ARGV[1] = now (ms), ARGV[2] = default turn seconds, ARGV[3] = default idle seconds, then each
+ * script's own arguments from ARGV[4].
  */
+import { keys } from '../redis-keys.js';
+
+/** The KEYS every line script receives, in the order the prelude names them. */
+export function lineScriptKeys(): string[] {
+  return [keys.line(), keys.active(), keys.settings(), keys.users(), keys.lineVersion()];
+}
+
 const PRELUDE = `
-local P = ARGV[1]
-local now = tonumber(ARGV[2])
-local K_LINE = P .. 'line'
-local K_ACTIVE = P .. 'active'
-local K_SETTINGS = P .. 'settings'
-local K_USERS = P .. 'users'
-local K_VERSION = P .. 'line:version'
-local function ukey(id) return P .. 'user:' .. id end
+local K_LINE = KEYS[1]
+local K_ACTIVE = KEYS[2]
+local K_SETTINGS = KEYS[3]
+local K_USERS = KEYS[4]
+local K_VERSION = KEYS[5]
+local now = tonumber(ARGV[1])
+local function get_user(id)
+  local raw = redis.call('HGET', K_USERS, id)
+  if raw then return cjson.decode(raw) end
+  return nil
+end
+local function user_state(id)
+  local u = get_user(id)
+  return u and u.state
+end
+-- Sets fields of a user's record (creating it when absent); stamps updated_at unless told not to.
+local function update_user(id, fields, keep_stamp)
+  local u = get_user(id) or { id = id }
+  for k, v in pairs(fields) do u[k] = v end
+  if not keep_stamp then u.updated_at = now end
+  redis.call('HSET', K_USERS, id, cjson.encode(u))
+end
 local function turn_ms()
   local v = redis.call('HGET', K_SETTINGS, 'turn_seconds')
-  return (tonumber(v) or tonumber(ARGV[3])) * 1000
+  return (tonumber(v) or tonumber(ARGV[2])) * 1000
 end
 local function idle_ms()
   local v = redis.call('HGET', K_SETTINGS, 'idle_seconds')
-  return (tonumber(v) or tonumber(ARGV[4])) * 1000
+  return (tonumber(v) or tonumber(ARGV[3])) * 1000
 end
 local function is_paused() return redis.call('HGET', K_SETTINGS, 'paused') == '1' end
 local function bump() return redis.call('INCR', K_VERSION) end
-local function set_out(id, reason)
-  redis.call('HSET', ukey(id), 'state', 'out', 'reason', reason, 'updated_at', now)
-end
+local function set_out(id, reason) update_user(id, { state = 'out', reason = reason }) end
 local function promote()
   if redis.call('EXISTS', K_ACTIVE) == 1 or is_paused() then return false end
   local id = redis.call('LPOP', K_LINE)
   while id do
-    if redis.call('HGET', ukey(id), 'state') == 'waiting' then
+    if user_state(id) == 'waiting' then
       redis.call('HSET', K_ACTIVE, 'user_id', id, 'started_at', now, 'ends_at', now + turn_ms(), 'last_playing_at', now)
-      redis.call('HSET', ukey(id), 'state', 'active', 'reason', '', 'updated_at', now)
+      update_user(id, { state = 'active', reason = '' })
       return id
     end
     id = redis.call('LPOP', K_LINE)
@@ -52,38 +78,52 @@ local function take_out(id, reason)
     end_active(reason)
     return 'active'
   end
-  if redis.call('HGET', ukey(id), 'state') == 'waiting' then
+  if user_state(id) == 'waiting' then
     redis.call('LREM', K_LINE, 0, id)
     set_out(id, reason)
     return 'waiting'
   end
   return false
 end
+-- Stops the active turn's clock (PAUSE, HOLD), keeping what was left of the turn.
+local function stop_clock()
+  local ends = tonumber(redis.call('HGET', K_ACTIVE, 'ends_at'))
+  if ends then
+    redis.call('HSET', K_ACTIVE, 'remaining_ms', math.max(0, ends - now), 'ends_at', '')
+  end
+end
+-- Runs a stopped clock again from what was left (RESUME, RELEASE); the idle clock restarts too.
+local function start_clock()
+  local remaining = tonumber(redis.call('HGET', K_ACTIVE, 'remaining_ms'))
+  if remaining then
+    redis.call('HSET', K_ACTIVE, 'ends_at', now + remaining, 'last_playing_at', now)
+    redis.call('HDEL', K_ACTIVE, 'remaining_ms')
+  end
+end
 `;
 
 /**
- * ARGV[5] user id, ARGV[6] display name, ARGV[7] (optional) kind: 'spotify' or 'guest' (venue mode).
+ * ARGV[4] user id, ARGV[5] display name, ARGV[6] (optional) kind: 'spotify' or 'guest' (venue mode).
  * Answers 1 when the user was added.
  */
 export const JOIN = `${PRELUDE}
-local id, name = ARGV[5], ARGV[6]
-if ARGV[7] and ARGV[7] ~= '' then redis.call('HSET', ukey(id), 'kind', ARGV[7]) end
-local state = redis.call('HGET', ukey(id), 'state')
+local id, name = ARGV[4], ARGV[5]
+if ARGV[6] and ARGV[6] ~= '' then update_user(id, { kind = ARGV[6] }, true) end
+local state = user_state(id)
 if state == 'waiting' or state == 'active' then
-  redis.call('HSET', ukey(id), 'display_name', name)
+  update_user(id, { display_name = name }, true)
   return 0
 end
-redis.call('HSET', ukey(id), 'id', id, 'display_name', name, 'state', 'waiting', 'reason', '', 'joined_at', now, 'updated_at', now)
-redis.call('SADD', K_USERS, id)
+update_user(id, { display_name = name, state = 'waiting', reason = '', joined_at = now })
 redis.call('RPUSH', K_LINE, id)
 promote()
 bump()
 return 1
 `;
 
-/** ARGV[5] user id, ARGV[6] reason. Answers 'active', 'waiting' or 0 when the user was not in line. */
+/** ARGV[4] user id, ARGV[5] reason. Answers 'active', 'waiting' or 0 when the user was not in line. */
 export const TAKE_OUT = `${PRELUDE}
-local where = take_out(ARGV[5], ARGV[6])
+local where = take_out(ARGV[4], ARGV[5])
 if not where then return 0 end
 promote()
 bump()
@@ -99,10 +139,10 @@ bump()
 return id
 `;
 
-/** ARGV[5] user id, ARGV[6] 1-based position among the waiting. Answers the new position, 0 if not waiting. */
+/** ARGV[4] user id, ARGV[5] 1-based position among the waiting. Answers the new position, 0 if not waiting. */
 export const MOVE = `${PRELUDE}
-local id, pos = ARGV[5], tonumber(ARGV[6])
-if redis.call('HGET', ukey(id), 'state') ~= 'waiting' then return 0 end
+local id, pos = ARGV[4], tonumber(ARGV[5])
+if user_state(id) ~= 'waiting' then return 0 end
 if redis.call('LREM', K_LINE, 0, id) == 0 then return 0 end
 local len = redis.call('LLEN', K_LINE)
 if pos > len then
@@ -121,10 +161,7 @@ return pos
 export const PAUSE = `${PRELUDE}
 if is_paused() then return 0 end
 redis.call('HSET', K_SETTINGS, 'paused', '1')
-local ends = tonumber(redis.call('HGET', K_ACTIVE, 'ends_at'))
-if ends then
-  redis.call('HSET', K_ACTIVE, 'remaining_ms', math.max(0, ends - now), 'ends_at', '')
-end
+stop_clock()
 bump()
 return 1
 `;
@@ -132,32 +169,28 @@ return 1
 export const RESUME = `${PRELUDE}
 if not is_paused() then return 0 end
 redis.call('HSET', K_SETTINGS, 'paused', '0')
-local remaining = tonumber(redis.call('HGET', K_ACTIVE, 'remaining_ms'))
 -- A turn held by HOLD keeps its clock stopped until RELEASE, even when the rotation resumes.
-if remaining and redis.call('HGET', K_ACTIVE, 'held') ~= '1' then
-  redis.call('HSET', K_ACTIVE, 'ends_at', now + remaining, 'last_playing_at', now)
-  redis.call('HDEL', K_ACTIVE, 'remaining_ms')
-end
+if redis.call('HGET', K_ACTIVE, 'held') ~= '1' then start_clock() end
 promote()
 bump()
 return 1
 `;
 
-/** ARGV[5] turn seconds, ARGV[6] idle seconds (empty keeps the current value). */
+/** ARGV[4] turn seconds, ARGV[5] idle seconds (empty keeps the current value). */
 export const SETTINGS = `${PRELUDE}
-if ARGV[5] ~= '' then redis.call('HSET', K_SETTINGS, 'turn_seconds', ARGV[5]) end
-if ARGV[6] ~= '' then redis.call('HSET', K_SETTINGS, 'idle_seconds', ARGV[6]) end
+if ARGV[4] ~= '' then redis.call('HSET', K_SETTINGS, 'turn_seconds', ARGV[4]) end
+if ARGV[5] ~= '' then redis.call('HSET', K_SETTINGS, 'idle_seconds', ARGV[5]) end
 bump()
 return 1
 `;
 
 /**
- * The rotation's clock, run by the poll worker. ARGV[5] the user the caller polled ('' for none),
- * ARGV[6] '1' when that user has something playing, '0' when not, '' when unknown.
+ * The rotation's clock, run by the poll worker. ARGV[4] the user the caller polled ('' for none),
+ * ARGV[5] '1' when that user has something playing, '0' when not, '' when unknown.
  * Answers { ended user id or '', reason or '', promoted user id or '' }.
  */
 export const TICK = `${PRELUDE}
-local polled, playing = ARGV[5], ARGV[6]
+local polled, playing = ARGV[4], ARGV[5]
 local ended, reason = '', ''
 local active = redis.call('HGET', K_ACTIVE, 'user_id')
 if active and active == polled and playing == '1' then
@@ -179,32 +212,25 @@ return { ended, reason, promoted }
 `;
 
 /**
- * Venue mode: stops the clock of one turn (ARGV[5] the user who must still be driving) while the
+ * Venue mode: stops the clock of one turn (ARGV[4] the user who must still be driving) while the
  * venue's player is not ready, so the guest loses no time to the venue's trouble. Unlike PAUSE it
  * leaves the rotation alone. Answers 1 when the clock was running and is now held.
  */
 export const HOLD = `${PRELUDE}
-if redis.call('HGET', K_ACTIVE, 'user_id') ~= ARGV[5] then return 0 end
+if redis.call('HGET', K_ACTIVE, 'user_id') ~= ARGV[4] then return 0 end
 if redis.call('HGET', K_ACTIVE, 'held') == '1' then return 0 end
 redis.call('HSET', K_ACTIVE, 'held', '1')
-local ends = tonumber(redis.call('HGET', K_ACTIVE, 'ends_at'))
-if ends then
-  redis.call('HSET', K_ACTIVE, 'remaining_ms', math.max(0, ends - now), 'ends_at', '')
-end
+stop_clock()
 bump()
 return 1
 `;
 
-/** Starts a held turn's clock again (ARGV[5] the driving user); the idle clock restarts too. */
+/** Starts a held turn's clock again (ARGV[4] the driving user); the idle clock restarts too. */
 export const RELEASE = `${PRELUDE}
-if redis.call('HGET', K_ACTIVE, 'user_id') ~= ARGV[5] then return 0 end
+if redis.call('HGET', K_ACTIVE, 'user_id') ~= ARGV[4] then return 0 end
 if redis.call('HGET', K_ACTIVE, 'held') ~= '1' then return 0 end
 redis.call('HDEL', K_ACTIVE, 'held')
-local remaining = tonumber(redis.call('HGET', K_ACTIVE, 'remaining_ms'))
-if remaining and not is_paused() then
-  redis.call('HSET', K_ACTIVE, 'ends_at', now + remaining, 'last_playing_at', now)
-  redis.call('HDEL', K_ACTIVE, 'remaining_ms')
-end
+if not is_paused() then start_clock() end
 bump()
 return 1
 `;
@@ -214,13 +240,14 @@ export const SNAPSHOT = `${PRELUDE}
 local ids = redis.call('LRANGE', K_LINE, 0, -1)
 local waiting = {}
 for i, id in ipairs(ids) do
-  local u = redis.call('HMGET', ukey(id), 'display_name', 'joined_at')
-  waiting[i] = { id = id, display_name = u[1] or id, joined_at = tonumber(u[2]) }
+  local u = get_user(id) or {}
+  waiting[i] = { id = id, display_name = u.display_name or id, joined_at = tonumber(u.joined_at) }
 end
 local active = cjson.null
 local a = redis.call('HMGET', K_ACTIVE, 'user_id', 'started_at', 'ends_at', 'remaining_ms', 'last_playing_at')
 if a[1] then
-  active = { user_id = a[1], display_name = redis.call('HGET', ukey(a[1]), 'display_name') or a[1],
+  local driver = get_user(a[1]) or {}
+  active = { user_id = a[1], display_name = driver.display_name or a[1],
     started_at = tonumber(a[2]), ends_at = tonumber(a[3]) or cjson.null,
     remaining_ms = tonumber(a[4]) or cjson.null, last_playing_at = tonumber(a[5]) or cjson.null }
 end

@@ -2,11 +2,10 @@
  * The waiting line: who waits, who drives, for how long. Redis is the only state; every change is
  * one Lua script (see line-scripts.ts), so servers and workers may steer it concurrently.
  */
-import { KEY_PREFIX, keys } from '../redis-keys.js';
-import type { RedisClient } from '../redis.js';
+import { keys } from '../redis-keys.js';
 import type { OutReason, QueueEntry, QueueFull, QueueSummary, YouStatus } from '../events.js';
 import * as lua from './line-scripts.js';
-import { runScript } from './scripts.js';
+import { runScript, type ScriptRedis } from './scripts.js';
 
 export interface LineDefaults {
   readonly turnSeconds: number;
@@ -58,26 +57,36 @@ export interface UserRecord {
 
 export type UserKind = 'spotify' | 'guest';
 
+/**
+ * What the line needs of a Redis connection: scripts and two plain reads. A single client and a
+ * Redis Cluster client both fit (every key the line touches shares one hash tag).
+ */
+export interface LineRedis extends ScriptRedis {
+  // Typed as widely as node-redis's reply types; the line reads strings (or null) from both.
+  hGet(key: string, field: string): Promise<string | null | undefined | object>;
+  hVals(key: string): Promise<unknown>;
+}
+
 const OUT_REASONS: readonly OutReason[] = ['turn_over', 'idle', 'left', 'removed', 'revoked', 'not_registered'];
 
 export class Line {
-  readonly #redis: RedisClient;
+  readonly #redis: LineRedis;
   readonly #defaults: LineDefaults;
   readonly #now: () => number;
 
-  constructor(redis: RedisClient, defaults: LineDefaults, now: () => number = Date.now) {
+  constructor(redis: LineRedis, defaults: LineDefaults, now: () => number = Date.now) {
     this.#redis = redis;
     this.#defaults = defaults;
     this.#now = now;
   }
 
   #run(script: string, ...args: (string | number)[]): Promise<unknown> {
-    return runScript(
-      this.#redis,
-      script,
-      [],
-      [`${KEY_PREFIX}:`, this.#now(), this.#defaults.turnSeconds, this.#defaults.idleSeconds, ...args],
-    );
+    return runScript(this.#redis, script, lua.lineScriptKeys(), [
+      this.#now(),
+      this.#defaults.turnSeconds,
+      this.#defaults.idleSeconds,
+      ...args,
+    ]);
   }
 
   /** Adds the user at the end of the line; a user already waiting or active is left where they are. */
@@ -155,40 +164,44 @@ export class Line {
   }
 
   async user(userId: string): Promise<UserRecord | null> {
-    const h = await this.#redis.hGetAll(keys.user(userId));
-    if (!h.id) return null;
-    return toUserRecord(h);
+    const raw = await this.#redis.hGet(keys.users(), userId);
+    return typeof raw === 'string' ? toUserRecord(raw) : null;
   }
 
   /** Users who are out, most recent first (for the operator's view). */
   async recentlyOut(limit = 50): Promise<UserRecord[]> {
-    const ids = await this.#redis.sMembers(keys.users());
-    if (ids.length === 0) return [];
-    const multi = this.#redis.multi();
-    for (const id of ids) multi.hGetAll(keys.user(id));
-    const rows = (await multi.exec()) as unknown as Record<string, string>[];
+    const rows = (await this.#redis.hVals(keys.users())) as string[];
     return rows
-      .filter((h) => h && h.id && h.state === 'out')
       .map(toUserRecord)
+      .filter((u): u is UserRecord => u !== null && u.state === 'out')
       .sort((a, b) => (b.updated_at ?? 0) - (a.updated_at ?? 0))
       .slice(0, limit);
   }
 }
 
-function toUserRecord(h: Record<string, string>): UserRecord {
+/** One user's record as the line's scripts store it (JSON); null for anything unreadable. */
+function toUserRecord(json: string): UserRecord | null {
+  let h: Record<string, unknown>;
+  try {
+    h = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+  if (typeof h !== 'object' || h === null || typeof h.id !== 'string' || h.id === '') return null;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const time = (v: unknown): number | null => (v === undefined || v === null || v === '' ? null : Number(v));
   const reason = OUT_REASONS.find((r) => r === h.reason) ?? null;
   const state = h.state === 'waiting' || h.state === 'active' ? h.state : 'out';
   return {
-    id: h.id ?? '',
-    display_name: h.display_name ?? h.id ?? '',
+    id: h.id,
+    display_name: text(h.display_name) ?? h.id,
     state,
     reason: state === 'out' ? reason : null,
-    joined_at: h.joined_at ? Number(h.joined_at) : null,
-    updated_at: h.updated_at ? Number(h.updated_at) : null,
+    joined_at: time(h.joined_at),
+    updated_at: time(h.updated_at),
     kind: h.kind === 'guest' ? 'guest' : 'spotify',
   };
 }
-
 /** Milliseconds left in the active turn at the snapshot's time. */
 export function remainingMs(s: LineSnapshot): number {
   if (!s.active) return 0;

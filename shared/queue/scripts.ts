@@ -15,8 +15,11 @@ function sha1(script: string): string {
   return sha;
 }
 
+/** What running a script needs of a connection; a single client and a Cluster client both fit. */
+export type ScriptRedis = Pick<RedisClient, 'evalSha' | 'eval'>;
+
 export async function runScript(
-  redis: RedisClient,
+  redis: ScriptRedis,
   script: string,
   keys: string[],
   args: (string | number)[],

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
+import type { QueueFull } from '../../shared/events.js';
 import { launchChromium } from '../helpers/browser.js';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -59,12 +60,27 @@ async function loggedInPhone() {
   return { context, page };
 }
 
+/** The line as the operator sees it. */
+async function operatorQueue(): Promise<QueueFull> {
+  const res = await fetch(`${hub.url}/api/operator/queue`, {
+    headers: { authorization: 'Bearer operator-token-for-tests' },
+  });
+  return (await res.json()) as QueueFull;
+}
+const lineHolds = async (userId: string) => {
+  const q = await operatorQueue();
+  return q.active?.user_id === userId || q.waiting.some((w) => w.user_id === userId);
+};
+
 const me = (page: import('playwright-core').Page) =>
   page.evaluate(async () => (await (await fetch('/api/me')).json()) as { logged_in: boolean });
 
 describe('log out in Chromium', () => {
-  it('logs out from the phone page’s own button', async () => {
+  it('logs out from the phone page’s own button: out of the line, the first-visit page again', async () => {
     const { context, page } = await loggedInPhone();
+    expect(await lineHolds('hedy')).toBe(true);
+    const connect = page.getByRole('link', { name: /Connect Spotify/i }).first();
+    expect(await connect.isVisible()).toBe(false);
     await page
       .getByRole('button', { name: /log out/i })
       .first()
@@ -77,6 +93,12 @@ describe('log out in Chromium', () => {
       'logged out',
     );
     expect(after.logged_in).toBe(false);
+    // The person left the line, as having left…
+    expect(await lineHolds('hedy')).toBe(false);
+    const queue = await operatorQueue();
+    expect(queue.out).toContainEqual(expect.objectContaining({ user_id: 'hedy', reason: 'left' }));
+    // …and the page offers the first visit's way in again.
+    await connect.waitFor({ state: 'visible', timeout: 15_000 });
     await context.close();
   });
 

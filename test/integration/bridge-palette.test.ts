@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { startTestHub, type TestHub } from '../helpers/hub.js';
 import { OscReceiver } from '../helpers/osc-receiver.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
-import { until } from '../helpers/wait.js';
+import { measureFor, until } from '../helpers/wait.js';
 
 let redis: TestRedis;
 let hub: TestHub;
@@ -22,16 +22,19 @@ const palette = {
   light_muted: '#f0f0f0',
 };
 
-function nowPlaying(seq: number, withPalette: boolean): NowPlaying {
+/** Each test sends a newer item of its own, so none depends on what an earlier test sent. */
+let lastSeq = 1000;
+function nowPlaying(withPalette: boolean): NowPlaying {
+  const seq = ++lastSeq;
   return {
     seq,
     state: 'playing',
     user: { display_name: 'Ada Lovelace' },
     item: {
       type: 'track',
-      id: 'track-1',
-      uri: 'spotify:track:track-1',
-      name: 'Colours',
+      id: `track-${seq}`,
+      uri: `spotify:track:track-${seq}`,
+      name: `Colours ${seq}`,
       artists: [{ id: 'a', name: 'Artist' }],
       album: { id: 'al', name: 'Album', images: [{ url: 'https://i.scdn.co/image/x', width: 640, height: 640 }] },
       duration_ms: 200_000,
@@ -74,20 +77,22 @@ afterAll(async () => {
 
 describe('colour from the album art at the bridge', () => {
   it('sends nothing on /np/color/* while the palette is not known yet', async () => {
-    const t = Date.now();
-    hub.server.io.of('/bridge').emit('now_playing', nowPlaying(1000, false));
-    await until(
-      () => osc.of('/np/track', t).find((m) => m.value === 'Colours'),
+    const sent = nowPlaying(false);
+    hub.server.io.of('/bridge').emit('now_playing', sent);
+    const shown = await until(
+      () => osc.messages.find((m) => m.address === '/np/track' && m.values[0] === sent.item!.name),
       (m) => m !== undefined,
       3000,
       'the track',
     );
-    expect(osc.messages.filter((m) => m.address.startsWith('/np/color/'))).toEqual([]);
+    // Colours go out once a second while known: a window past that shows none for this item.
+    await measureFor(1500);
+    expect(osc.messages.filter((m) => m.at >= shown!.at && m.address.startsWith('/np/color/'))).toEqual([]);
   });
 
   it('sends /np/color/<swatch> as three floats in 0..1 when a now_playing carries a palette, and once a second', async () => {
     const t = Date.now();
-    hub.server.io.of('/bridge').emit('now_playing', nowPlaying(1000, true));
+    hub.server.io.of('/bridge').emit('now_playing', nowPlaying(true));
     await until(
       () => osc.of('/np/color/vibrant', t).length,
       (n) => n >= 2,
@@ -108,14 +113,23 @@ describe('colour from the album art at the bridge', () => {
   });
 
   it('passes the palette through to the WebSocket DAT unchanged', async () => {
+    const sent = nowPlaying(true);
+    hub.server.io.of('/bridge').emit('now_playing', sent);
+    await until(
+      () => osc.messages.find((m) => m.address === '/np/track' && m.values[0] === sent.item!.name),
+      (m) => m !== undefined,
+      3000,
+      'the track',
+    );
     const ws = new WebSocket(`ws://127.0.0.1:${bridge.wsPort}`);
     const first = await new Promise<{ event: string; data: NowPlaying }>((resolve) => {
       ws.on('message', (raw) => {
-        const m = JSON.parse(String(raw)) as { event: string; data: NowPlaying };
+        const m = JSON.parse((raw as Buffer).toString('utf8')) as { event: string; data: NowPlaying };
         if (m.event === 'now_playing') resolve(m);
       });
     });
     ws.close();
+    expect(first.data.item?.name).toBe(sent.item!.name);
     expect(first.data.item?.palette).toEqual(palette);
   });
 });

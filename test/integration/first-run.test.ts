@@ -140,7 +140,7 @@ describe('npm start in demo mode on a Redis it did not start', () => {
       // …and nothing went out on the channel a hub on database 0 listens to.
       expect([...channels].filter((c) => c.startsWith('nph:socket.io'))).toEqual([]);
       const demoKeys = Object.keys(await snapshot(14));
-      expect(demoKeys).toEqual(expect.arrayContaining(['nph:demo-database', 'nph:users']));
+      expect(demoKeys).toEqual(expect.arrayContaining(['nph:demo-database', 'nph:{line}:users']));
       expect(demoKeys.some((k) => k.startsWith('nph:bull:'))).toBe(true);
       expect(await snapshot(0)).toEqual(before0);
       expect(await snapshot(15)).toEqual(before15);

@@ -6,6 +6,7 @@
  */
 import { gzipSync } from 'node:zlib';
 import { io as ioClient } from 'socket.io-client';
+import type { QueueFull } from '../../shared/events.js';
 import { CookieClient } from '../helpers/cookie-client.js';
 import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
 import { captureLog, type CapturedLog } from '../helpers/log-capture.js';
@@ -212,10 +213,19 @@ describe('logout', () => {
   it('logs out on a POST from the page (own Origin): the session ends and the user leaves the line', async () => {
     const client = new CookieClient();
     await loginThroughSimulator(client, hub.url, 'ada');
+    const inLine = await client.request(`${hub.url}/api/me`);
+    expect(['waiting', 'active']).toContain(JSON.parse(inLine.body).queue.state);
     const res = await client.request(`${hub.url}/logout`, { method: 'POST', headers: { origin: hub.url } });
     expect(res.status).toBe(302);
     const me = await client.request(`${hub.url}/api/me`);
     expect(JSON.parse(me.body)).toEqual({ logged_in: false, user: null, queue: null });
+    // The line no longer holds them: the operator's view has ada out, as having left.
+    const queue = (await (
+      await fetch(`${hub.url}/api/operator/queue`, { headers: { authorization: 'Bearer operator-token-for-tests' } })
+    ).json()) as QueueFull;
+    expect(queue.active?.user_id).not.toBe('ada');
+    expect(queue.waiting.map((w) => w.user_id)).not.toContain('ada');
+    expect(queue.out).toContainEqual(expect.objectContaining({ user_id: 'ada', reason: 'left' }));
   });
 });
 

@@ -1,5 +1,6 @@
 import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
+import { Line } from '../../shared/queue/line.js';
 import { CookieClient } from '../helpers/cookie-client.js';
 import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
 import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
@@ -208,10 +209,22 @@ describe('session endpoints', () => {
   it('logs out: session ended, line left, tokens deleted', async () => {
     const client = new CookieClient();
     await loginThroughSimulator(client, hub.url, 'grace');
+    // In the line (waiting or driving) with stored tokens before…
+    expect([...(await redisLine()), await activeUser()]).toContain('grace');
+    expect(await withRedis((c) => c.exists(keys.tokens('grace')))).toBe(1);
     const out = await client.request(`${hub.url}/logout`, { method: 'POST' });
     expect(out.status).toBe(302);
+    // …session ended…
     const me = JSON.parse((await client.request(`${hub.url}/api/me`)).body);
     expect(me.logged_in).toBe(false);
+    // …line left (neither waiting nor driving, marked out as having left)…
+    expect(await redisLine()).not.toContain('grace');
+    expect(await activeUser()).not.toBe('grace');
+    const record = await withRedis((c) => new Line(c, { turnSeconds: 60, idleSeconds: 30 }).user('grace'));
+    expect(record).toMatchObject({ state: 'out', reason: 'left' });
+    // …tokens deleted.
+    expect(await withRedis((c) => c.exists(keys.tokens('grace')))).toBe(0);
+    // Logging in again puts the person back in the line.
     const again = new CookieClient();
     await loginThroughSimulator(again, hub.url, 'grace');
     expect(JSON.parse((await again.request(`${hub.url}/api/me`)).body).queue.state).not.toBe('out');

@@ -14,12 +14,18 @@ import { RecordingSocket } from '../helpers/socket-client.js';
 import { measureFor, until } from '../helpers/wait.js';
 
 const INTERVAL = 400;
+/** The poll lock's lifetime: Spotify's request time-out (5 s) plus a 2 s margin (see the README). */
+const POLL_LOCK_TTL_MS = 7000;
 let redis: TestRedis;
 let sim: TestSimulator;
 let servers: RoleProcess[] = [];
 let workers: RoleProcess[] = [];
 let urls: string[] = [];
 const sockets: RecordingSocket[] = [];
+/** Ada's browser, and a socket on each server. */
+let client: CookieClient;
+let a: RecordingSocket;
+let b: RecordingSocket;
 
 jest.setTimeout(120_000);
 
@@ -41,6 +47,17 @@ beforeAll(async () => {
     ...servers.map((s) => s.waitForLog((m) => m.msg === 'server listening')),
     ...workers.map((w) => w.waitForLog((m) => m.msg === 'poll worker started')),
   ]);
+  // Every test starts from here: ada drives, and a client on each server sees her playing.
+  client = new CookieClient();
+  const { callback } = await loginThroughSimulator(client, urls[0]!, 'ada');
+  if (callback.status !== 302) throw new Error(`ada's login answered ${callback.status}`);
+  a = new RecordingSocket(urls[0]!);
+  b = new RecordingSocket(urls[1]!);
+  sockets.push(a, b);
+  await Promise.all([
+    a.next('now_playing', (p) => p.state === 'playing'),
+    b.next('now_playing', (p) => p.state === 'playing'),
+  ]);
 });
 
 afterAll(async () => {
@@ -60,20 +77,8 @@ async function next(listener: string) {
 }
 
 describe('two servers, two workers', () => {
-  let a: RecordingSocket;
-  let b: RecordingSocket;
-  let client: CookieClient;
-
   it('delivers the same now_playing to a client on each server', async () => {
-    client = new CookieClient();
-    const { callback } = await loginThroughSimulator(client, urls[0]!, 'ada');
-    expect(callback.status).toBe(302);
-    a = new RecordingSocket(urls[0]!);
-    b = new RecordingSocket(urls[1]!);
-    sockets.push(a, b);
-    const first = await a.next('now_playing', (p) => p.state === 'playing');
-    await b.next('now_playing', (p) => p.state === 'playing');
-
+    const first = a.events.filter((e) => e.event === 'now_playing').at(-1)!.payload as { item: { id: string } | null };
     const t = Date.now();
     await next('ada');
     const [onA, onB] = await Promise.all([
@@ -94,18 +99,30 @@ describe('two servers, two workers', () => {
   });
 
   it('keeps polling when a worker is killed with SIGKILL', async () => {
+    // Polling is steady before the kill (whatever ran before this test, or nothing).
+    const steadyFrom = Date.now();
+    await until(
+      () => currentlyPlaying().filter((c) => c.at >= steadyFrom).length,
+      (n) => n >= 2,
+      20_000,
+      'two polls',
+    );
     const killed = workers[0]!;
     await killed.kill('SIGKILL');
     expect(killed.alive()).toBe(false);
     const start = Date.now();
-    await measureFor(12 * INTERVAL);
+    // Killed mid-poll, it takes the poll lock with it until the lock's TTL runs out; then the
+    // survivor carries on alone.
+    await measureFor(POLL_LOCK_TTL_MS + 12 * INTERVAL);
     const times = currentlyPlaying()
       .filter((c) => c.at >= start)
       .map((c) => c.at);
     const gaps = times.slice(1).map((t, i) => t - times[i]!);
     expect(times.length).toBeGreaterThanOrEqual(6);
-    // No stall: the surviving worker carries on (a gap of a few intervals at most, load allowing).
-    expect(Math.max(...gaps, times[0]! - start)).toBeLessThanOrEqual(10 * INTERVAL);
+    // No stall: the first poll comes once a dead holder's lock has expired at the latest, and the
+    // survivor keeps the pace after it (a gap of a few intervals at most, load allowing).
+    expect(times[0]! - start).toBeLessThanOrEqual(POLL_LOCK_TTL_MS + 2 * INTERVAL);
+    expect(Math.max(0, ...gaps)).toBeLessThanOrEqual(10 * INTERVAL);
     // A replacement worker joins the fleet with no other change.
     workers[0] = spawnRole(
       'worker-3',
@@ -137,7 +154,6 @@ describe('two servers, two workers', () => {
     // Requests fail fast while Redis is down...
     expect((await client.request(`${urls[0]}/api/me`, { headers: { accept: 'application/json' } })).status).toBe(503);
     await redis.start();
-    const restartedAt = Date.now();
 
     // ...and every process reconnects by itself: polling and fan-out resume.
     const last = a.events.filter((e) => e.event === 'now_playing').at(-1)!.payload as { item: { id: string } | null };
@@ -149,11 +165,11 @@ describe('two servers, two workers', () => {
     );
     const t = Date.now();
     await next('ada');
+    // How soon is not this test's business; here: fan-out resumes on both servers by itself.
     await Promise.all([
-      a.next('now_playing', (p) => p.item !== null && p.item.id !== last.item?.id, 30_000 - (t - restartedAt), t),
-      b.next('now_playing', (p) => p.item !== null && p.item.id !== last.item?.id, 30_000 - (t - restartedAt), t),
+      a.next('now_playing', (p) => p.item !== null && p.item.id !== last.item?.id, 30_000, t),
+      b.next('now_playing', (p) => p.item !== null && p.item.id !== last.item?.id, 30_000, t),
     ]);
-    expect(Date.now() - restartedAt).toBeLessThan(30_000);
 
     expect([...servers, ...workers].map((p) => p.child.pid)).toEqual(pids);
     expect([...servers, ...workers].every((p) => p.alive())).toBe(true);

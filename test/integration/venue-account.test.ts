@@ -90,7 +90,7 @@ describe('venue account', () => {
     expect(sealed).toMatch(/^v1\./);
     for (const secret of hub.sim.issuedSecrets()) expect(sealed).not.toContain(secret);
     expect(await db.lRange(keys.line(), 0, -1)).not.toContain(VENUE_LISTENER_ID);
-    expect(Number(await db.sIsMember(keys.users(), VENUE_LISTENER_ID))).toBe(0);
+    expect(Number(await db.hExists(keys.users(), VENUE_LISTENER_ID))).toBe(0);
     // Still an operator session, not an audience login.
     const me = JSON.parse((await c.request(`${hub.url}/api/me`)).body);
     expect(me.logged_in).toBe(false);

@@ -1,6 +1,7 @@
 /** Guests: join with a name, search, picks (limits, cooldown, lock), ban and veto, not-registered → guest. */
 import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
+import { Line } from '../../shared/queue/line.js';
 import { recordPlayed } from '../../shared/venue/played.js';
 import { PicksStore } from '../../shared/venue/picks-store.js';
 import { CookieClient } from '../helpers/cookie-client.js';
@@ -38,6 +39,9 @@ async function operator(): Promise<CookieClient> {
   return c;
 }
 
+/** A user's record as the line keeps it. */
+const userRecord = (id: string) => new Line(db, { turnSeconds: 3600, idleSeconds: 3600 }).user(id);
+
 const trackUri = (i: number) => `spotify:track:${hub.sim.catalog.trackOrder[i]!}`; // the catalog has 15 tracks
 
 describe('guest join', () => {
@@ -59,7 +63,7 @@ describe('guest join', () => {
     expect(body.user.id).toMatch(/^guest:/);
     expect(['waiting', 'active']).toContain(body.queue.state);
     expect(body.picks).toEqual([]);
-    expect(await db.hGet(keys.user(body.user.id), 'kind')).toBe('guest');
+    expect((await userRecord(body.user.id))?.kind).toBe('guest');
     const me = JSON.parse((await client.request(`${hub.url}/api/me`)).body);
     expect(me).toEqual(expect.objectContaining({ kind: 'guest', picks: [], user: body.user }));
   });
@@ -230,7 +234,7 @@ describe('moderation', () => {
     const op = await operator();
     const r = await op.request(`${hub.url}/api/operator/ban`, { json: { userId: body.user.id } });
     expect(r.status).toBe(200);
-    expect(await db.hGet(keys.user(body.user.id), 'state')).toBe('out');
+    expect((await userRecord(body.user.id))?.state).toBe('out');
     const again = await join('Someone Else', client);
     expect(again.hop.status).toBe(403);
     expect(again.body.error.code).toBe('banned');
@@ -248,7 +252,7 @@ describe('moderation', () => {
     const op = await operator();
     expect((await op.request(`${hub.url}/api/operator/ban`, { json: { userId: 'hedy' } })).status).toBe(200);
     await loginThroughSimulator(new CookieClient(), hub.url, 'hedy');
-    expect(await db.hGet(keys.user('hedy'), 'state')).toBe('out');
+    expect((await userRecord('hedy'))?.state).toBe('out');
     expect(await db.lRange(keys.line(), 0, -1)).not.toContain('hedy');
     const unknown = await op.request(`${hub.url}/api/operator/ban`, { json: { userId: 'nobody-here' } });
     expect(unknown.status).toBe(404);

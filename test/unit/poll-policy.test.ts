@@ -105,6 +105,77 @@ describe('shouldCallNow', () => {
     expect(shouldCallNow(inputs(), policy, 100_900)).toBe(false);
     expect(shouldCallNow(inputs({ notBefore: 200_000 }), policy, 150_000)).toBe(false);
   });
+
+  /** Any situation the poller can be in: a last call or none, another driver or turn, a "poll now", a deadline. */
+  const situation = fc.record({
+    interval: fc.integer({ min: 200, max: 5000 }),
+    last: fc.option(
+      fc.record({
+        driver: fc.constantFrom('ada', 'grace'),
+        turn: fc.constantFrom('1', '2'),
+        at: fc.integer({ min: 0, max: 400_000 }),
+        seen: fc.constantFrom<LastCall['seen']>('playing', 'paused', 'idle', null),
+        predictedEnd: fc.option(fc.integer({ min: 0, max: 800_000 })),
+      }),
+    ),
+    forceAt: fc.option(fc.integer({ min: 0, max: 400_000 })),
+    notBefore: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 500_000 })),
+    factor: fc.double({ min: 1, max: 8, noNaN: true }),
+  });
+  type Situation = typeof situation extends fc.Arbitrary<infer T> ? T : never;
+  const toInputs = (s: Situation): PollInputs => ({
+    driver: 'ada',
+    turn: '1',
+    last: s.last,
+    forceAt: s.forceAt,
+    notBefore: s.notBefore,
+    factor: s.factor,
+  });
+
+  it('once it says call, it keeps saying so as time passes (no due call is ever withdrawn)', () => {
+    fc.assert(
+      fc.property(situation, fc.integer({ min: 0, max: 900_000 }), fc.nat(100_000), (s, now, later) => {
+        const inp = toInputs(s);
+        const p = pollPolicy(s.interval);
+        if (shouldCallNow(inp, p, now)) expect(shouldCallNow(inp, p, now + later)).toBe(true);
+      }),
+    );
+  });
+
+  it('never calls before the 429 deadline or backoff (beyond timer jitter)', () => {
+    fc.assert(
+      fc.property(situation, fc.integer({ min: 0, max: 900_000 }), (s, now) => {
+        if (now < s.notBefore - EARLY_MS) expect(shouldCallNow(toInputs(s), pollPolicy(s.interval), now)).toBe(false);
+      }),
+    );
+  });
+
+  it('calls at once for a new driver or turn, or a "poll now" newer than the last call, once the deadline allows', () => {
+    fc.assert(
+      fc.property(situation, fc.integer({ min: 0, max: 900_000 }), (s, now) => {
+        const l = s.last;
+        const fresh = !l || l.driver !== 'ada' || l.turn !== '1' || (s.forceAt !== null && s.forceAt > l.at);
+        if (fresh && now >= s.notBefore) expect(shouldCallNow(toInputs(s), pollPolicy(s.interval), now)).toBe(true);
+      }),
+    );
+  });
+
+  it('for the same turn, waits at least an interval (stretched by the factor) less the snap, and longer when idle', () => {
+    fc.assert(
+      fc.property(situation, (s) => {
+        const l = s.last;
+        if (!l || l.driver !== 'ada' || l.turn !== '1' || (s.forceAt !== null && s.forceAt > l.at)) return;
+        const p = pollPolicy(s.interval);
+        const period = s.interval * s.factor;
+        const snap = Math.min(period * 0.3, MAX_SNAP_MS);
+        const earliest = l.at + (l.seen === 'idle' ? Math.max(p.idleMs, period) : period - snap);
+        expect(shouldCallNow(toInputs(s), p, earliest - EARLY_MS - 1)).toBe(false);
+        // …and calls by the regular time (plus the snap) when no deadline stands in the way.
+        const latest = l.at + (l.seen === 'idle' ? Math.max(p.idleMs, period) : period + snap);
+        if (s.notBefore <= latest) expect(shouldCallNow(toInputs(s), p, latest)).toBe(true);
+      }),
+    );
+  });
 });
 
 describe('seenIn and predictedEnd', () => {
