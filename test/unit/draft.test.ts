@@ -7,13 +7,14 @@ import fc from 'fast-check';
 import type { NowPlaying, NowPlayingItem } from '../../shared/events.js';
 import type { ActiveTurn } from '../../shared/queue/line.js';
 import {
-  extrapolatedProgress,
+  extrapolate,
+  nobodyDriving,
+  observationWins,
   type ObservationStamp,
-  type PublishedState,
-} from '../../shared/realtime/now-playing-store.js';
+} from '../../shared/hub-state/index.js';
+import type { PublishedState } from '../../shared/realtime/now-playing-store.js';
 import type { Playback } from '../../shared/spotify/schemas.js';
-import { idleDraft, propose, turnId, type Observation } from '../../workers/poller/draft.js';
-import { observationWins } from '../../workers/poller/observation-order.js';
+import { propose, turnId, type Observation } from '../../workers/poller/draft.js';
 
 const NOW = 1_000_000;
 
@@ -77,7 +78,7 @@ const payloadArb: fc.Arbitrary<NowPlaying> = fc.oneof(
       })
       .map((p): NowPlaying => ({ ...p, state: p.is_playing ? 'playing' : 'paused' })),
   ),
-  fc.constant<NowPlaying>({ ...idleDraft(NOW - 1000), seq: 1 }),
+  fc.constant<NowPlaying>({ ...nobodyDriving(NOW - 1000), seq: 1 }),
 );
 const publishedArb: fc.Arbitrary<PublishedState> = fc.record({
   payload: payloadArb,
@@ -103,7 +104,7 @@ describe('propose (properties)', () => {
     fc.assert(
       fc.property(publishedArb, fc.option(observationArb), (published, obs) => {
         const p = propose(NOW, null, published, obs);
-        expect(p).toEqual({ draft: idleDraft(NOW), driver: '', turn: '', stamp: null });
+        expect(p).toEqual({ draft: nobodyDriving(NOW), driver: '', turn: '', stamp: null });
       }),
     );
   });
@@ -166,7 +167,7 @@ describe('propose (properties)', () => {
             answeredAt: NOW - since,
           };
           const published: PublishedState = {
-            payload: { ...idleDraft(0), seq: 0 },
+            payload: { ...nobodyDriving(0), seq: 0 },
             version: 0,
             seq: 0,
             driver: '',
@@ -200,7 +201,7 @@ describe('propose (properties)', () => {
           state: payload.state,
           item: payload.item,
           is_playing: payload.is_playing,
-          progress_ms: extrapolatedProgress(payload, NOW),
+          progress_ms: extrapolate(payload, NOW),
         });
       }),
     );
@@ -217,7 +218,7 @@ describe('propose (cases)', () => {
     last_playing_at: null,
   };
   const nothingPublished: PublishedState = {
-    payload: { ...idleDraft(0), seq: 0 },
+    payload: { ...nobodyDriving(0), seq: 0 },
     version: 0,
     seq: 0,
     driver: '',
@@ -247,7 +248,7 @@ describe('propose (cases)', () => {
   it('shows a turn nobody observed yet as idle rather than the previous driver’s music', () => {
     const previous: PublishedState = {
       ...nothingPublished,
-      payload: { ...idleDraft(0), seq: 4, state: 'playing', item: item('old', 200_000), is_playing: true },
+      payload: { ...nobodyDriving(0), seq: 4, state: 'playing', item: item('old', 200_000), is_playing: true },
       driver: 'grace',
       turn: '4',
     };
