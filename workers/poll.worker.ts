@@ -165,6 +165,11 @@ export async function startPollWorker(
     void redis.hSet(keys.pollStatus(), 'job_at', String(lastLocalJob)).catch(() => undefined);
     const takeLock = () => holdLock(redis, keys.pollLock(), webApi.timeoutMs + LOCK_MARGIN_MS, MAX_CYCLE_MS);
     let lock = await takeLock();
+    // A poll is in flight (maybe waiting on Spotify): what the line changed goes out now anyway.
+    if (!lock)
+      await cycle
+        .publishLine()
+        .catch((err: unknown) => log.debug({ err: { message: (err as Error).message } }, 'publishing the line failed'));
     // A tick that holds the lock only briefly (no call due) must not make a due poll skip a turn:
     // wait a moment for it. A holder waiting on Spotify queues the next poll itself when done.
     const giveUpAt = Date.now() + LOCK_WAIT_MS;
@@ -205,7 +210,9 @@ export async function startPollWorker(
     const w = new Worker(POLL_QUEUE, processJob, {
       connection: queueConnection,
       prefix: keys.bullPrefix(),
-      concurrency: 1,
+      // Two at once: a job that finds a poll in flight still publishes the line's change at once
+      // (`publishLine`), then leaves the poll to the holder of the lock.
+      concurrency: 2,
       lockDuration: Math.max(intervalMs * 5, 10_000),
       stalledInterval: Math.max(intervalMs * 5, 10_000),
       maxStalledCount: 1,

@@ -191,6 +191,15 @@ export class PollCycle {
       }
     }
 
+    // The line may have changed while Spotify answered (an operator's pause, a skip, published at
+    // once by `publishLine`): the draft is built on the line as it is now, so it never undoes that.
+    if (called && !lineChanged) {
+      const fresh = await d.line.snapshot();
+      if (fresh.version !== snapshot.version) {
+        snapshot = fresh;
+        lineChanged = true;
+      }
+    }
     // Someone joined while the house music played: they drive now, the next poll yields.
     const active = snapshot.active ?? house;
     // The line's user record says whether the driver is a guest (venue mode) or a member.
@@ -212,6 +221,22 @@ export class PollCycle {
       );
     }
     return { called, published: sent?.kind ?? null, nextPollAt: next };
+  }
+
+  /**
+   * Shows what the line itself changed (a new turn, an operator's pause or resume, a held clock)
+   * without a poll: safe beside a poll in flight (the publish is optimistic and ordered, and the
+   * poll builds its own draft on the line as it is when its answer arrives).
+   */
+  async publishLine(): Promise<void> {
+    const d = this.#d;
+    const active = (await d.line.snapshot()).active;
+    // Nobody drives: the house music or the idle state is the poll's to decide.
+    if (!active) return;
+    const kind: DriverKind = (await d.line.user(active.user_id))?.kind === 'guest' ? 'guest' : 'spotify';
+    await d.publisher.offer((published) => propose(this.#now(), active, published, null, kind), {
+      changesOnly: true,
+    });
   }
 
   /** Publishes the first pick the venue was just told to play, as if Spotify had reported it. */
