@@ -76,15 +76,13 @@ export function errorMiddleware(log: Logger): ErrorRequestHandler {
     }
     res.status(appError.status);
     if (PAGE_ROUTES.has(req.path) && req.accepts(['json', 'html']) === 'html') {
-      res
-        .type('html')
-        .send(
-          renderErrorPage({
-            status: appError.status,
-            message: appError.expose ? appError.message : ERRORS.internal.message,
-            lang: pageLanguage(req),
-          }),
-        );
+      res.type('html').send(
+        renderErrorPage({
+          status: appError.status,
+          message: appError.expose ? appError.message : ERRORS.internal.message,
+          lang: pageLanguage(req),
+        }),
+      );
       return;
     }
     res.json(appError.toJSON());

@@ -4,7 +4,7 @@
  */
 import type { YouStatus } from '../events.js';
 import { isGuestId } from './guest-id.js';
-import type { PicksStore } from './picks-store.js';
+import type { PicksRecord, PicksStore } from './picks-store.js';
 
 /** Adds `kind`, and for guests `picks` and `picks_started`, to each user's status (one Redis read). */
 export async function withGuestPicks(
@@ -12,7 +12,7 @@ export async function withGuestPicks(
   picks: Pick<PicksStore, 'getMany'> | null,
 ): Promise<Map<string, YouStatus>> {
   const guests = [...statuses.keys()].filter(isGuestId);
-  const records = picks ? await picks.getMany(guests) : new Map();
+  const records: ReadonlyMap<string, PicksRecord> = picks ? await picks.getMany(guests) : new Map();
   const out = new Map<string, YouStatus>();
   for (const [id, status] of statuses) {
     const record = records.get(id);

@@ -59,7 +59,8 @@ describe('docker-compose.yml', () => {
 
   it('builds from the Dockerfile, which copies every source folder the roles run', () => {
     const dockerfile = readFileSync('Dockerfile', 'utf8');
-    for (const dir of ['shared', 'simulator', 'server', 'workers', 'bin']) expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
+    for (const dir of ['shared', 'simulator', 'server', 'workers', 'bin'])
+      expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
     for (const role of ['server', 'worker', 'bridge']) expect(compose.services[role]!.build).toBe('.');
   });
 });

@@ -6,12 +6,7 @@
 import fc from 'fast-check';
 import type { NowPlaying, NowPlayingItem } from '../../shared/events.js';
 import type { ActiveTurn } from '../../shared/queue/line.js';
-import {
-  extrapolate,
-  nobodyDriving,
-  observationWins,
-  type ObservationStamp,
-} from '../../shared/hub-state/index.js';
+import { extrapolate, nobodyDriving, observationWins, type ObservationStamp } from '../../shared/hub-state/index.js';
 import type { PublishedState } from '../../shared/realtime/now-playing-store.js';
 import type { Playback } from '../../shared/spotify/schemas.js';
 import { propose, turnId, type Observation } from '../../workers/poller/draft.js';

@@ -4,7 +4,7 @@
  * one catalogue per language; plurals use `Intl.PluralRules`, times `Intl.RelativeTimeFormat` and
  * `Intl.DateTimeFormat` — the platform does the language rules, so no i18n library is bundled.
  */
-import { en, type Catalogue, type MessageKey, type PluralForms } from './i18n/en.js';
+import { en, type Catalogue, type MessageKey } from './i18n/en.js';
 import { fr } from './i18n/fr.js';
 
 const CATALOGUES: Readonly<Record<Lang, Catalogue>> = { en, fr };
@@ -45,12 +45,12 @@ function fill(template: string, params: Params | undefined): string {
 
 /** The message `key` in the current language, with `{placeholders}` filled from data. */
 export function t(key: TextKey, params?: Params): string {
-  return fill(CATALOGUES[lang][key] as string, params);
+  return fill(CATALOGUES[lang][key], params);
 }
 
 /** The plural form of `key` that fits `count` in the current language (`{count}` is filled in). */
 export function tn(key: PluralKey, count: number, params?: Params): string {
-  const forms = CATALOGUES[lang][key] as PluralForms;
+  const forms = CATALOGUES[lang][key];
   const rule = new Intl.PluralRules(lang).select(count);
   return fill(forms[rule] ?? forms.other, { count: new Intl.NumberFormat(lang).format(count), ...params });
 }

@@ -98,7 +98,7 @@ export async function api<T>(path: string, init: RequestInit = {}): Promise<{ ok
     headers: { accept: 'application/json', ...(init.body ? { 'content-type': 'application/json' } : {}) },
     ...init,
   });
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = await res.json();
   } catch {

@@ -3,7 +3,7 @@
  * one laptop screen; skip and remove wait a few seconds with Undo; long names are cut with an
  * ellipsis and shown whole on hover.
  */
-import type { Health, OutReason, QueueFull } from '../../../shared/events.js';
+import type { Health, QueueFull } from '../../../shared/events.js';
 import { drivingLine, shownName } from './driver.js';
 import { agoTime, clockTime, inTime, languageSwitch, onLanguage, startI18n, t, tn, type TextKey } from './i18n.js';
 import { $, api, connect, connectionBanner, formatTime, keepInStep, pageClock, show, type HubSocket } from './lib.js';
@@ -204,7 +204,7 @@ function renderQueue(): void {
       li.dir = 'auto';
       li.textContent = t('op.outItem', {
         name: nameOf(o.display_name),
-        reason: t(`op.reason.${(o.reason ?? 'left') as OutReason}`),
+        reason: t(`op.reason.${o.reason ?? 'left'}`),
       });
       li.title = li.textContent;
       return li;

@@ -193,7 +193,7 @@ async function queueAction(path: '/api/queue/join' | '/api/queue/leave'): Promis
  * page and reconnect the socket so it no longer speaks for the old session.
  */
 async function logOut(): Promise<void> {
-  let ok = false;
+  let ok: boolean;
   try {
     const res = await fetch('/logout', { method: 'POST', credentials: 'same-origin' });
     ok = res.ok;

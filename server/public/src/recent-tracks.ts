@@ -19,14 +19,16 @@ function load(): RecentTrack[] {
   try {
     const raw: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? '[]');
     if (!Array.isArray(raw)) return [];
-    return raw
-      .filter(
-        (r): r is RecentTrack =>
-          typeof r?.key === 'string' &&
-          typeof r?.title === 'string' &&
-          Array.isArray(r?.artists) &&
-          typeof r?.at === 'number',
-      )
+    return (raw as unknown[])
+      .filter((r): r is RecentTrack => {
+        const t = r as Partial<Record<keyof RecentTrack, unknown>> | null;
+        return (
+          typeof t?.key === 'string' &&
+          typeof t.title === 'string' &&
+          Array.isArray(t.artists) &&
+          typeof t.at === 'number'
+        );
+      })
       .slice(0, RECENT_SHOWN);
   } catch {
     return [];
