@@ -38,8 +38,8 @@ export function spawnRole(name: string, script: string, env: Record<string, stri
     lines.push(...parts.filter(Boolean));
     for (const l of listeners) l();
   };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
   running.add(child);
   const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
