@@ -18,8 +18,8 @@ import type { SpotifyBudget } from './spotify-budget.js';
 import type { NowPlayingPublisher, PublishKind } from './now-playing-publisher.js';
 import { nextPollAt, predictedEnd, seenIn, shouldCallNow, type PollInputs, type PollPolicy } from './poll-policy.js';
 import { propose, turnId, type Observation } from './draft.js';
-import type { GuestTurns, PrepareResult } from './guest-turns.js';
-import { pickAsItem } from '../../shared/venue/catalog-search.js';
+import type { GuestTurns } from './guest-turns.js';
+import { hubCaused, type HubCaused } from './hub-caused.js';
 import type { HouseMusic } from './house-music.js';
 import { VENUE_ACCOUNT_ID, type VenueStore } from '../../shared/venue/venue-store.js';
 
@@ -61,11 +61,14 @@ export class PollCycle {
   readonly #d: PollCycleDeps;
   readonly #now: () => number;
   readonly #log: Logger;
+  /** Changes the hub caused itself: published at once, before Spotify is asked. */
+  readonly #hubCaused: HubCaused;
 
   constructor(deps: PollCycleDeps) {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
     this.#log = deps.log.child({ module: 'poll-cycle' });
+    this.#hubCaused = hubCaused({ line: deps.line, store: deps.store, publisher: deps.publisher, now: this.#now });
   }
 
   async run(): Promise<PollOutcome> {
@@ -97,7 +100,7 @@ export class PollCycle {
     if (snapshot.active && kind === 'guest' && d.guests) {
       const prepared = await d.guests.prepare(snapshot.active, turnId(snapshot.active));
       // The hub's own command is shown at once, not after Spotify reports it back.
-      if (prepared.played && !prepared.ended) await this.#showPlayed(snapshot.active, prepared.played);
+      if (prepared.played && !prepared.ended) await this.#hubCaused.showPlayed(snapshot.active, prepared.played);
       if (prepared.lineChanged || prepared.ended) {
         affected.add(snapshot.active.user_id);
         lineChanged = true;
@@ -125,10 +128,7 @@ export class PollCycle {
 
       // What the line itself changed (a new turn, an operator's pause or resume, a held clock) is
       // shown before Spotify is asked; the answer then confirms or fills in the playback.
-      const kindNow: DriverKind = house ? 'house' : kind;
-      await d.publisher.offer((published) => propose(this.#now(), driving, published, null, kindNow), {
-        changesOnly: true,
-      });
+      await this.#hubCaused.showLine(driving, house ? 'house' : kind);
 
       if (shouldCallNow(inputs, d.policy, this.#now())) {
         called = true;
@@ -223,39 +223,9 @@ export class PollCycle {
     return { called, published: sent?.kind ?? null, nextPollAt: next };
   }
 
-  /**
-   * Shows what the line itself changed (a new turn, an operator's pause or resume, a held clock)
-   * without a poll: safe beside a poll in flight (the publish is optimistic and ordered, and the
-   * poll builds its own draft on the line as it is when its answer arrives).
-   */
+  /** What the line itself changed, published without a poll (see hub-caused.ts). */
   async publishLine(): Promise<void> {
-    const d = this.#d;
-    const active = (await d.line.snapshot()).active;
-    // Nobody drives: the house music or the idle state is the poll's to decide.
-    if (!active) return;
-    const kind: DriverKind = (await d.line.user(active.user_id))?.kind === 'guest' ? 'guest' : 'spotify';
-    await d.publisher.offer((published) => propose(this.#now(), active, published, null, kind), {
-      changesOnly: true,
-    });
-  }
-
-  /** Publishes the first pick the venue was just told to play, as if Spotify had reported it. */
-  async #showPlayed(active: ActiveTurn, played: NonNullable<PrepareResult['played']>): Promise<void> {
-    const first = played.picks[0];
-    if (!first) return;
-    const d = this.#d;
-    const fence = await d.store.nextFence();
-    const observation: Observation = {
-      driver: active.user_id,
-      turn: turnId(active),
-      playback: { kind: 'item', item: pickAsItem(first), isPlaying: true, progressMs: 0, changedAt: played.at },
-      answeredAt: played.at,
-      stamp: { fence, requestedAt: played.at, changedAt: played.at },
-    };
-    // The line's clock may have been released by the same step: read the turn as it is now.
-    const current = (await d.line.snapshot()).active;
-    const turn = current?.user_id === active.user_id ? current : active;
-    await d.publisher.offer((published) => propose(this.#now(), turn, published, observation, 'guest'));
+    await this.#hubCaused.publishLine();
   }
 
   async #inputs(driver: string, turn: string): Promise<PollInputs> {
