@@ -9,6 +9,7 @@ import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/ev
 import { HubClock } from '../../shared/hub-state/index.js';
 import { BridgeOutputs, type BridgeOutputsOptions } from './bridge-outputs.js';
 import { ShowRecorder } from './show-recorder.js';
+import type { Closable } from '../../shared/shutdown.js';
 
 /** Where the bridge sends (the same settings its outputs take) and the hub it listens to. */
 export interface BridgeOptions extends Pick<
@@ -32,7 +33,7 @@ export class BridgeAuthError extends Error {
 
 export type BridgeStatus = 'connecting' | 'connected' | 'disconnected';
 
-export interface RunningBridge {
+export interface RunningBridge extends Closable {
   readonly wsPort: number;
   status(): BridgeStatus;
   /** The hub's clock as estimated from `ping_time`/`pong_time`. */
@@ -41,7 +42,6 @@ export interface RunningBridge {
   readonly fatal: Promise<BridgeAuthError>;
   /** The recording, when `recordFile` was given. */
   readonly recorder: ShowRecorder | null;
-  close(): Promise<void>;
 }
 
 const PING_EVERY_MS = 5000;
