@@ -2,13 +2,13 @@
  * One poll tick: advance the turn rotation, ask Spotify what the active user plays (when the policy
  * and the app-wide rate limit allow), publish what changed. Every Spotify answer is handled without
  * a crash and without a wrong event; losing Spotify access ends the turn and tells the user.
+ * The call itself lives in playback-call.ts, the at-once publishing of hub-caused changes in
+ * hub-caused.ts: this module decides when to call and what to publish.
  */
 import type { Logger } from '../../shared/logger.js';
-import type { DriverKind, OutReason } from '../../shared/events.js';
+import type { DriverKind } from '../../shared/events.js';
 import type { ActiveTurn, Line } from '../../shared/queue/line.js';
 import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
-import type { Playback } from '../../shared/spotify/schemas.js';
-import { SpotifyError } from '../../shared/spotify/spotify-error.js';
 import type { SpotifyRateGate } from '../../shared/spotify/rate-gate.js';
 import type { TokenRefresher } from '../../shared/spotify/token-refresher.js';
 import type { TokenStore } from '../../shared/spotify/token-store.js';
@@ -21,6 +21,7 @@ import { propose, turnId, type Observation } from './draft.js';
 import type { GuestTurns } from './guest-turns.js';
 import { hubCaused, type HubCaused } from './hub-caused.js';
 import type { HouseMusic } from './house-music.js';
+import { askPlayback } from './playback-call.js';
 import { VENUE_ACCOUNT_ID, type VenueStore } from '../../shared/venue/venue-store.js';
 
 export interface LineEvents {
@@ -54,8 +55,6 @@ export interface PollOutcome {
   /** When the next call is due (for scheduling the next job); null when nobody drives. */
   nextPollAt: number | null;
 }
-
-type CallResult = { kind: 'playback'; playback: Playback } | { kind: 'lost'; reason: OutReason } | { kind: 'failed' };
 
 export class PollCycle {
   readonly #d: PollCycleDeps;
@@ -137,7 +136,10 @@ export class PollCycle {
         const requestedAt = this.#now();
         await d.budget.callStarted(driver, turn, requestedAt);
         // Guests have no tokens: their turn is what the venue account plays.
-        const result = await this.#call(guest || house ? VENUE_ACCOUNT_ID : driver);
+        const result = await askPlayback(
+          { ...d, now: this.#now, log: this.#log },
+          guest || house ? VENUE_ACCOUNT_ID : driver,
+        );
         if (result.kind === 'lost' && house) {
           await d.venue?.setProblem('revoked');
         } else if (result.kind === 'lost') {
@@ -238,71 +240,5 @@ export class PollCycle {
       notBefore: Math.max(book.backoffUntil, rate.until ?? 0),
       factor: rate.factor,
     };
-  }
-
-  /** What the active user plays, refreshing the token first and once more on a 401. */
-  async #call(userId: string): Promise<CallResult> {
-    const d = this.#d;
-    try {
-      let { tokens } = await d.refresher.fresh(userId);
-      try {
-        return { kind: 'playback', playback: await this.#timed(() => d.webApi.currentlyPlaying(tokens.accessToken)) };
-      } catch (err) {
-        if (!(err instanceof SpotifyError && err.code === 'unauthorized')) throw err;
-        ({ tokens } = await d.refresher.fresh(userId, tokens.accessToken));
-        return { kind: 'playback', playback: await this.#timed(() => d.webApi.currentlyPlaying(tokens.accessToken)) };
-      }
-    } catch (err) {
-      if (!(err instanceof SpotifyError)) throw err;
-      const now = this.#now();
-      switch (err.code) {
-        case 'invalid_grant':
-          this.#log.warn({ userId }, 'refresh token refused: the turn ends and the user must log in again');
-          return { kind: 'lost', reason: 'revoked' };
-        case 'unauthorized':
-          // A 401 even after a refresh, or no stored tokens at all: this user cannot be polled.
-          this.#log.warn({ userId }, 'Spotify keeps refusing this user; the turn ends');
-          await d.tokens.delete(userId);
-          return { kind: 'lost', reason: 'revoked' };
-        case 'not_registered':
-          this.#log.warn({ userId }, 'user is not on the app’s Development Mode list');
-          await d.tokens.delete(userId);
-          return { kind: 'lost', reason: 'not_registered' };
-        case 'rate_limited':
-          // The client already recorded the deadline (or refused to call before it).
-          if (!err.local)
-            this.#log.warn(
-              { retryAfterMs: err.retryAfterMs, reason: err.reason },
-              'Spotify rate limit: no calls until the deadline',
-            );
-          return { kind: 'failed' };
-        default: {
-          const delay = await d.budget.failed(now, d.policy.intervalMs);
-          this.#log.warn(
-            { spotify: { code: err.code, status: err.status, message: err.message }, backoffMs: delay },
-            'Spotify call failed; backing off',
-          );
-          return { kind: 'failed' };
-        }
-      }
-    }
-  }
-
-  async #timed(call: () => Promise<Playback>): Promise<Playback> {
-    const started = performance.now();
-    try {
-      const playback = await call();
-      this.#d.metrics.spotifyCall(
-        'currently-playing',
-        playback.kind === 'nothing' ? 204 : 200,
-        (performance.now() - started) / 1000,
-      );
-      return playback;
-    } catch (err) {
-      if (err instanceof SpotifyError && err.local) throw err;
-      const status = err instanceof SpotifyError && err.status !== null ? err.status : 'error';
-      this.#d.metrics.spotifyCall('currently-playing', status, (performance.now() - started) / 1000);
-      throw err;
-    }
   }
 }
