@@ -9,6 +9,7 @@ import { inTime, languageSwitch, onLanguage, startI18n, t, tn, type TextKey } fr
 import { $, api, connect, connectionBanner, formatTime, keepInStep, pageClock, show, type HubSocket } from './lib.js';
 import { nowPlayingView, type NowPlayingView } from './now-playing-view.js';
 import { PendingActions } from './pending-actions.js';
+import { renderPendingList } from './pending-view.js';
 import { renderJoinAddress } from './join-address-view.js';
 import { labelledButton } from './buttons.js';
 import { cell, nameCell } from './table-cells.js';
@@ -79,25 +80,7 @@ function askSkip(): void {
 }
 
 function renderPending(): void {
-  $('pending').replaceChildren(
-    ...pending.list().map((p) => {
-      const li = document.createElement('li');
-      const text = document.createElement('span');
-      text.className = 'pending-text';
-      text.textContent = `${p.text} `;
-      const when = document.createElement('span');
-      when.className = 'pending-when';
-      when.textContent = tn('op.pendingIn', p.secondsLeft);
-      li.dataset.key = p.key;
-      li.append(
-        text,
-        when,
-        actionButton(t('op.undo'), t('op.undo'), () => pending.undo(p.key)),
-        actionButton(t('op.doNow'), t('op.doNow'), () => void pending.now(p.key)),
-      );
-      return li;
-    }),
-  );
+  renderPendingList($('pending'), pending);
   $<HTMLButtonElement>('skip').disabled = !queue?.active || pending.has('skip');
 }
 
