@@ -46,6 +46,7 @@ import { SpotifyRateGate } from '../shared/spotify/rate-gate.js';
 import { PicksStore } from '../shared/venue/picks-store.js';
 import { connectSimulatorVenue } from '../shared/venue/demo-venue.js';
 import { VenueStore } from '../shared/venue/venue-store.js';
+import type { Closable } from '../shared/shutdown.js';
 
 /** At most about four line broadcasts a second per server, always ending on the newest state. */
 const LINE_BROADCAST_INTERVAL_MS = 250;
@@ -60,14 +61,13 @@ export interface StartServerOptions {
   readonly simulatorState?: SimulatorState;
 }
 
-export interface RunningServer {
+export interface RunningServer extends Closable {
   readonly url: string;
   readonly port: number;
   readonly io: HubServer;
   readonly http: HttpServer;
   /** Present in demo mode: the embedded simulated Spotify. */
   readonly simulator: SimulatorState | null;
-  close(): Promise<void>;
 }
 
 export async function startServer(

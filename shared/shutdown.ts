@@ -23,3 +23,8 @@ export function onShutdown(log: Logger, close: () => Promise<void>, timeoutMs = 
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }
+
+/** What a started part of the hub (server, poll worker, bridge) hands back: closing frees all it holds. */
+export interface Closable {
+  close(): Promise<void>;
+}

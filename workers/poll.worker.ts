@@ -39,6 +39,7 @@ import { HouseMusic } from './poller/house-music.js';
 import { PlayerClient } from '../shared/spotify/player-client.js';
 import { PicksStore } from '../shared/venue/picks-store.js';
 import { VenueStore } from '../shared/venue/venue-store.js';
+import type { Closable } from '../shared/shutdown.js';
 
 export { POLL_QUEUE } from '../shared/ops/poll-now.js';
 const SCHEDULER_ID = 'poll-active-user';
@@ -56,13 +57,12 @@ export interface PollWorkerOptions {
   readonly stallMs?: number;
 }
 
-export interface RunningPollWorker {
+export interface RunningPollWorker extends Closable {
   readonly id: string;
   /** Number of times the watchdog rebuilt the BullMQ worker. */
   readonly restarts: () => number;
   /** Number of times the watchdog saw a slow (not stuck) poll. */
   readonly slowPolls: () => number;
-  close(): Promise<void>;
 }
 
 export async function startPollWorker(

@@ -10,6 +10,7 @@ import { SpotifyError } from '../../shared/spotify/spotify-error.js';
 import type { AppDeps } from '../deps.js';
 import { limit } from '../http/rate-limits.js';
 import { logoutConfirmationPage } from './logout-page.js';
+import { readCallbackAnswer } from './callback-answer.js';
 import { pageLanguage } from '../pages/page-language.js';
 import { completeVenueLogin } from '../venue/venue.routes.js';
 import { Bans } from '../../shared/venue/bans.js';
@@ -64,16 +65,12 @@ export function authRoutes(deps: AppDeps): Router {
     // Venue mode: an operator's "Connect venue account" completes here too, told apart by its state.
     if (entry.venue === true) return void (await completeVenueLogin(req, res, deps, entry));
 
-    const error = typeof req.query.error === 'string' ? req.query.error : null;
-    if (error) {
-      req.log.info({ error }, 'login not granted');
-      return void backHome(res, error === 'access_denied' ? 'access_denied' : 'login_failed');
+    const answer = readCallbackAnswer(req);
+    if (answer.refused) {
+      req.log.info({ error: answer.error }, 'login not granted');
+      return void backHome(res, answer.shown);
     }
-    const code =
-      typeof req.query.code === 'string' && req.query.code.length > 0 && req.query.code.length < 2048
-        ? req.query.code
-        : null;
-    if (!code) throw new AppError('bad_request', { message: 'The login answer carries no code.' });
+    const { code } = answer;
 
     let user;
     let granted;

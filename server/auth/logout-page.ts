@@ -5,26 +5,16 @@
  */
 import { en, type Catalogue } from '../public/src/i18n/en.js';
 import { fr } from '../public/src/i18n/fr.js';
+import { pageShell } from '../pages/page-shell.js';
 
 export function logoutConfirmationPage(lang: 'en' | 'fr'): string {
   const c: Catalogue = lang === 'fr' ? fr : en;
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${c['logout.title']} — nowplaying-hub</title>
-<link rel="stylesheet" href="/assets/hub.css">
-</head>
-<body class="error-page">
-<main>
-<p class="brand"><span class="dot" aria-hidden="true"></span> nowplaying-hub</p>
-<h1>${c['logout.title']}</h1>
+  return pageShell(
+    lang,
+    c['logout.title'],
+    `<h1>${c['logout.title']}</h1>
 <p class="lead">${c['logout.lead']}</p>
 <form method="post" action="/logout"><button class="button primary" type="submit">${c['logout.confirm']}</button></form>
-<p><a href="/">${c['error.back']}</a></p>
-</main>
-</body>
-</html>`;
+<p><a href="/">${c['error.back']}</a></p>`,
+  );
 }

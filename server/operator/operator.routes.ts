@@ -124,21 +124,19 @@ export function operatorRoutes(deps: AppDeps): Router {
     res.json({ userId, position: taken });
   });
 
-  router.post('/api/operator/pause', async (req, res) => {
-    await requireOperator(req);
-    await line.pause();
-    await notifySafely(req, deps, []);
-    await pollNowSafely(req, deps);
-    res.json({ paused: true });
-  });
-
-  router.post('/api/operator/resume', async (req, res) => {
-    await requireOperator(req);
-    await line.resume();
-    await notifySafely(req, deps, []);
-    await pollNowSafely(req, deps);
-    res.json({ paused: false });
-  });
+  // Pause and resume differ only in the line's state they set: the same route, one per state.
+  for (const [action, paused] of [
+    ['pause', true],
+    ['resume', false],
+  ] as const) {
+    router.post(`/api/operator/${action}`, async (req, res) => {
+      await requireOperator(req);
+      await (paused ? line.pause() : line.resume());
+      await notifySafely(req, deps, []);
+      await pollNowSafely(req, deps);
+      res.json({ paused });
+    });
+  }
 
   router.put('/api/operator/settings', async (req, res) => {
     await requireOperator(req);

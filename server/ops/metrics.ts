@@ -98,54 +98,48 @@ export function createMetrics(deps: { redis: RedisClient; socketCount: (nsp: Nam
   };
   const count = (snapshot: Record<string, string>, field: string) => Number(snapshot[field] ?? 0);
 
-  new Counter({
-    name: 'nph_polls_total',
-    help: 'Poll jobs run by the workers',
-    registers: [registry],
-    async collect() {
-      const snapshot = await fleet();
-      this.reset();
-      this.inc(count(snapshot, METRIC_FIELDS.polls));
-    },
+  /** A counter the workers keep in the shared hash: read afresh at each scrape, filled by `fill`. */
+  const fleetCounter = (
+    name: string,
+    help: string,
+    labelNames: string[],
+    fill: (counter: Counter<string>, snapshot: Record<string, string>) => void,
+  ) =>
+    new Counter({
+      name,
+      help,
+      labelNames,
+      registers: [registry],
+      async collect() {
+        const snapshot = await fleet();
+        this.reset();
+        fill(this, snapshot);
+      },
+    });
+
+  fleetCounter('nph_polls_total', 'Poll jobs run by the workers', [], (c, snapshot) =>
+    c.inc(count(snapshot, METRIC_FIELDS.polls)),
+  );
+  fleetCounter('nph_token_refreshes_total', 'Spotify token refreshes by result', ['result'], (c, snapshot) => {
+    c.inc({ result: 'ok' }, count(snapshot, METRIC_FIELDS.refreshOk));
+    c.inc({ result: 'invalid_grant' }, count(snapshot, METRIC_FIELDS.refreshInvalidGrant));
+    c.inc({ result: 'error' }, count(snapshot, METRIC_FIELDS.refreshError));
   });
-  new Counter({
-    name: 'nph_token_refreshes_total',
-    help: 'Spotify token refreshes by result',
-    labelNames: ['result'],
-    registers: [registry],
-    async collect() {
-      const snapshot = await fleet();
-      this.reset();
-      this.inc({ result: 'ok' }, count(snapshot, METRIC_FIELDS.refreshOk));
-      this.inc({ result: 'invalid_grant' }, count(snapshot, METRIC_FIELDS.refreshInvalidGrant));
-      this.inc({ result: 'error' }, count(snapshot, METRIC_FIELDS.refreshError));
-    },
-  });
-  new Counter({
-    name: 'nph_spotify_rate_limited_total',
-    help: 'Spotify 429 answers',
-    registers: [registry],
-    async collect() {
-      const snapshot = await fleet();
-      this.reset();
-      this.inc(count(snapshot, METRIC_FIELDS.rateLimited));
-    },
-  });
-  new Counter({
-    name: 'nph_spotify_responses_total',
-    help: 'Spotify Web API answers by endpoint and status',
-    labelNames: ['endpoint', 'status'],
-    registers: [registry],
-    async collect() {
-      const snapshot = await fleet();
-      this.reset();
+  fleetCounter('nph_spotify_rate_limited_total', 'Spotify 429 answers', [], (c, snapshot) =>
+    c.inc(count(snapshot, METRIC_FIELDS.rateLimited)),
+  );
+  fleetCounter(
+    'nph_spotify_responses_total',
+    'Spotify Web API answers by endpoint and status',
+    ['endpoint', 'status'],
+    (c, snapshot) => {
       for (const [field, value] of Object.entries(snapshot)) {
         if (!field.startsWith(METRIC_FIELDS.statusPrefix)) continue;
         const [endpoint, status] = field.slice(METRIC_FIELDS.statusPrefix.length).split(':');
-        this.inc({ endpoint: endpoint ?? 'unknown', status: status ?? 'unknown' }, Number(value));
+        c.inc({ endpoint: endpoint ?? 'unknown', status: status ?? 'unknown' }, Number(value));
       }
     },
-  });
+  );
   const latency = new FleetHistogram({
     name: 'nph_spotify_request_duration_seconds',
     help: 'Spotify Web API latency',

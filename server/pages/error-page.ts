@@ -5,6 +5,7 @@
  */
 import { en, type Catalogue } from '../public/src/i18n/en.js';
 import { fr } from '../public/src/i18n/fr.js';
+import { pageShell } from './page-shell.js';
 
 export interface ErrorPageOptions {
   readonly status: number;
@@ -27,24 +28,13 @@ export function renderErrorPage({ status, message, lang }: ErrorPageOptions): st
   const title = c[`error.title.${kind}`];
   const hint = c[`error.hint.${kind}`];
   const detail = lang === 'en' && message ? `<p class="error-detail">${escapeHtml(message)}</p>` : '';
-  return `<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<meta name="robots" content="noindex">
-<title>${escapeHtml(title)} — nowplaying-hub</title>
-<link rel="stylesheet" href="/assets/hub.css">
-</head>
-<body class="error-page">
-<main>
-<p class="brand"><span class="dot" aria-hidden="true"></span> nowplaying-hub</p>
-<p class="error-code">${status}</p>
+  return pageShell(
+    lang,
+    escapeHtml(title),
+    `<p class="error-code">${status}</p>
 <h1>${escapeHtml(title)}</h1>
 ${detail}
 <p class="lead">${escapeHtml(hint)}</p>
-<p><a class="button primary" href="/">${escapeHtml(c['error.back'])}</a></p>
-</main>
-</body>
-</html>`;
+<p><a class="button primary" href="/">${escapeHtml(c['error.back'])}</a></p>`,
+  );
 }

@@ -10,6 +10,7 @@ import { joinUrl as joinUrlFor } from '../../shared/net/join-address.js';
 import { AppError } from '../../shared/errors.js';
 import { PUBLIC_DIR, type Asset } from './client-bundle.js';
 import { pageLanguage } from './page-language.js';
+import { withPartials } from './html-partials.js';
 
 function escapeAttr(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -30,7 +31,10 @@ function sendAsset(req: Request, res: Response, a: Asset): void {
 export function pagesRoutes(config: Config, assets: ReadonlyMap<string, Asset>): Router {
   const router = Router();
   const joinUrl = joinUrlFor(config).url;
-  const html = (name: string) => readFileSync(`${PUBLIC_DIR}${name}.html`, 'utf8');
+  const html = (name: string) =>
+    withPartials(readFileSync(`${PUBLIC_DIR}${name}.html`, 'utf8'), (partial) =>
+      readFileSync(`${PUBLIC_DIR}partials/${partial}.html`, 'utf8'),
+    );
   const venue = config.venueName ? ` data-venue-name="${escapeAttr(config.venueName)}"` : '';
   const pages = {
     phone: html('phone').replace('<body class="phone">', `<body class="phone"${venue}>`),

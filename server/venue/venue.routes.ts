@@ -19,6 +19,7 @@ import type { AppDeps } from '../deps.js';
 import { limit } from '../http/rate-limits.js';
 import { saveSession } from '../http/session-helpers.js';
 import { operatorCheck } from './operator-auth.js';
+import { readCallbackAnswer } from '../auth/callback-answer.js';
 
 const PENDING_LOGIN_TTL_MS = 10 * 60_000;
 const MAX_PENDING_LOGINS = 5;
@@ -174,16 +175,12 @@ export async function completeVenueLogin(
   entry: PendingLogin,
 ): Promise<void> {
   const back = (error: string | null) => res.redirect(302, error ? `/operator?venue_error=${error}` : '/operator');
-  const error = typeof req.query.error === 'string' ? req.query.error : null;
-  if (error) {
-    req.log.info({ error }, 'venue login not granted');
-    return void back(error === 'access_denied' ? 'access_denied' : 'login_failed');
+  const answer = readCallbackAnswer(req);
+  if (answer.refused) {
+    req.log.info({ error: answer.error }, 'venue login not granted');
+    return void back(answer.shown);
   }
-  const code =
-    typeof req.query.code === 'string' && req.query.code.length > 0 && req.query.code.length < 2048
-      ? req.query.code
-      : null;
-  if (!code) throw new AppError('bad_request', { message: 'The login answer carries no code.' });
+  const { code } = answer;
   let granted;
   let profile;
   try {

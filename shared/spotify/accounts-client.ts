@@ -4,29 +4,19 @@
  * (RFC 6749 §4.4). See https://developer.spotify.com/documentation/web-api/tutorials/code-pkce-flow
  */
 import type { SpotifyConfig } from '../config.js';
-import { send, parseJson, type FetchLike } from './http.js';
+import { GatedSender, parseJson, type SpotifyCallOptions } from './http.js';
 import { oauthErrorSchema, tokenResponseSchema, type TokenResponse } from './schemas.js';
 import { SpotifyError, parseRetryAfter } from './spotify-error.js';
-import type { CallGate } from './rate-gate.js';
 
-export interface AccountsClientOptions {
-  readonly fetch?: FetchLike;
-  readonly timeoutMs?: number;
-  /** The app-wide 429 deadline: no call before it, every 429 recorded into it. */
-  readonly gate?: CallGate;
-}
+export type AccountsClientOptions = SpotifyCallOptions;
 
 export class AccountsClient {
   readonly #config: SpotifyConfig;
-  readonly #fetch: FetchLike;
-  readonly #timeoutMs: number;
-  readonly #gate: CallGate | null;
+  readonly #http: GatedSender;
 
   constructor(config: SpotifyConfig, options: AccountsClientOptions = {}) {
     this.#config = config;
-    this.#fetch = options.fetch ?? fetch;
-    this.#timeoutMs = options.timeoutMs ?? 8000;
-    this.#gate = options.gate ?? null;
+    this.#http = new GatedSender(options, 8000);
   }
 
   get hasClientSecret(): boolean {
@@ -88,13 +78,11 @@ export class AccountsClient {
     } else if (requireBasic) {
       throw new SpotifyError('invalid_client', 'this grant needs the client secret');
     }
-    await this.#gate?.before();
-    const answer = await send(
-      this.#fetch,
-      `${this.#config.accountsUrl}/api/token`,
-      { method: 'POST', headers, body: new URLSearchParams(form).toString() },
-      this.#timeoutMs,
-    );
+    const answer = await this.#http.send(`${this.#config.accountsUrl}/api/token`, {
+      method: 'POST',
+      headers,
+      body: new URLSearchParams(form).toString(),
+    });
     const body = parseJson(answer.text);
     if (answer.status === 200) {
       const parsed = tokenResponseSchema.safeParse(body);
@@ -104,7 +92,7 @@ export class AccountsClient {
     }
     if (answer.status === 429) {
       const retryAfterMs = parseRetryAfter(answer.headers.get('retry-after'));
-      await this.#gate?.limited(retryAfterMs, null);
+      await this.#http.limited(retryAfterMs, null);
       throw new SpotifyError('rate_limited', 'token endpoint rate limited', { status: 429, retryAfterMs });
     }
     if (answer.status >= 500)

@@ -3,6 +3,7 @@
  * interpret. Network failures and time-outs become `SpotifyError('unreachable')`.
  */
 import { SpotifyError } from './spotify-error.js';
+import type { CallGate } from './rate-gate.js';
 
 export interface HttpAnswer {
   status: number;
@@ -37,6 +38,39 @@ export async function send(
     });
   }
   return { status: res.status, headers: res.headers, text };
+}
+
+/** How a Spotify client calls: its fetch (tests and the simulator swap it), its deadline, the 429 gate. */
+export interface SpotifyCallOptions {
+  readonly fetch?: FetchLike;
+  readonly timeoutMs?: number;
+  /** The app-wide 429 deadline: no call before it, every 429 recorded into it. */
+  readonly gate?: CallGate;
+}
+
+/**
+ * One client's way out to Spotify: each call first waits out the app-wide 429 deadline, and a
+ * 429 the client meets is recorded into it, so every client of the app backs off together.
+ */
+export class GatedSender {
+  readonly timeoutMs: number;
+  readonly #fetch: FetchLike;
+  readonly #gate: CallGate | null;
+
+  constructor(options: SpotifyCallOptions, defaultTimeoutMs: number) {
+    this.#fetch = options.fetch ?? fetch;
+    this.timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
+    this.#gate = options.gate ?? null;
+  }
+
+  async send(url: string, init: RequestInit): Promise<HttpAnswer> {
+    await this.#gate?.before();
+    return send(this.#fetch, url, init, this.timeoutMs);
+  }
+
+  async limited(retryAfterMs: number, reason: string | null): Promise<void> {
+    await this.#gate?.limited(retryAfterMs, reason);
+  }
 }
 
 export function parseJson(text: string): unknown {

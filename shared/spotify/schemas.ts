@@ -22,22 +22,24 @@ const imagesSchema = z
 
 const artistSchema = z.object({ id: nullableString, name: z.string().nullish() });
 
-const trackSchema = z.object({
-  type: z.literal('track'),
+/** What a track and an episode both carry: the fields the now-playing card is built from. */
+const playableFields = {
   id: nullableString,
   uri: nullableString,
   name: z.string().nullish(),
   duration_ms: nullableNumber,
+};
+
+const trackSchema = z.object({
+  type: z.literal('track'),
+  ...playableFields,
   artists: z.array(artistSchema).nullish(),
   album: z.object({ id: nullableString, name: z.string().nullish(), images: imagesSchema }).nullish(),
 });
 
 const episodeSchema = z.object({
   type: z.literal('episode'),
-  id: nullableString,
-  uri: nullableString,
-  name: z.string().nullish(),
-  duration_ms: nullableNumber,
+  ...playableFields,
   images: imagesSchema,
   show: z
     .object({ id: nullableString, name: z.string().nullish(), publisher: z.string().nullish(), images: imagesSchema })

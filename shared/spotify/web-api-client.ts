@@ -2,57 +2,44 @@
  * The Spotify Web API endpoints the hub uses, each a request/interpret pair over the shared HTTP
  * client. Errors follow https://developer.spotify.com/documentation/web-api/concepts/api-calls
  */
-import { send, parseJson, type FetchLike, type HttpAnswer } from './http.js';
+import { GatedSender, parseJson, type HttpAnswer, type SpotifyCallOptions } from './http.js';
 import { apiErrorSchema, parseCurrentlyPlaying, userSchema, type Playback } from './schemas.js';
 import { SpotifyError, parseRetryAfter } from './spotify-error.js';
-import type { CallGate } from './rate-gate.js';
 
 export interface SpotifyUser {
   id: string;
   display_name: string;
 }
 
-export interface WebApiClientOptions {
-  readonly fetch?: FetchLike;
-  readonly timeoutMs?: number;
-  /** The app-wide 429 deadline: no call before it, every 429 recorded into it. */
-  readonly gate?: CallGate;
-}
+export type WebApiClientOptions = SpotifyCallOptions;
 
 /** The Web API client's request time-out; the poll lock must outlive it. */
 export const WEB_API_TIMEOUT_MS = 5000;
 
 export class WebApiClient {
   readonly #base: string;
-  readonly #fetch: FetchLike;
-  readonly #timeoutMs: number;
-  readonly #gate: CallGate | null;
+  readonly #http: GatedSender;
 
   constructor(apiUrl: string, options: WebApiClientOptions = {}) {
     this.#base = apiUrl;
-    this.#fetch = options.fetch ?? fetch;
-    this.#timeoutMs = options.timeoutMs ?? WEB_API_TIMEOUT_MS;
-    this.#gate = options.gate ?? null;
+    this.#http = new GatedSender(options, WEB_API_TIMEOUT_MS);
   }
 
   get timeoutMs(): number {
-    return this.#timeoutMs;
+    return this.#http.timeoutMs;
   }
 
   /** GET a `/v1/...` path (with its query) and answer the parsed JSON, or null for 204. */
   async get(pathAndQuery: string, accessToken: string): Promise<unknown> {
-    await this.#gate?.before();
-    const answer = await send(
-      this.#fetch,
-      `${this.#base}${pathAndQuery}`,
-      { method: 'GET', headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' } },
-      this.#timeoutMs,
-    );
+    const answer = await this.#http.send(`${this.#base}${pathAndQuery}`, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+    });
     try {
       return interpret(answer);
     } catch (err) {
       if (err instanceof SpotifyError && err.code === 'rate_limited')
-        await this.#gate?.limited(err.retryAfterMs ?? 1000, err.reason);
+        await this.#http.limited(err.retryAfterMs ?? 1000, err.reason);
       throw err;
     }
   }

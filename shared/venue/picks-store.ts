@@ -5,16 +5,10 @@
  */
 import { keys } from '../redis-keys.js';
 import type { RedisClient } from '../redis.js';
-import type { WireImage } from '../events.js';
+import type { GuestPickWire } from '../events.js';
 
-export interface GuestPick {
-  uri: string;
-  name: string;
-  artists: { name: string }[];
-  album: { name: string; images: WireImage[] };
-  duration_ms: number;
-  explicit: boolean;
-}
+/** A stored pick is exactly what clients see of it, so the store keeps the wire shape. */
+export type GuestPick = GuestPickWire;
 
 export interface PicksRecord {
   picks: GuestPick[];

@@ -7,19 +7,17 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/events.js';
 import { HubClock } from '../../shared/hub-state/index.js';
-import type { Logger } from '../../shared/logger.js';
-import { BridgeOutputs } from './bridge-outputs.js';
+import { BridgeOutputs, type BridgeOutputsOptions } from './bridge-outputs.js';
 import { ShowRecorder } from './show-recorder.js';
+import type { Closable } from '../../shared/shutdown.js';
 
-export interface BridgeOptions {
+/** Where the bridge sends (the same settings its outputs take) and the hub it listens to. */
+export interface BridgeOptions extends Pick<
+  BridgeOutputsOptions,
+  'oscHost' | 'oscPort' | 'oscRateHz' | 'wsPort' | 'wsHost' | 'log'
+> {
   hubUrl: string;
   token: string;
-  oscHost: string;
-  oscPort: number;
-  oscRateHz: number;
-  wsPort: number;
-  wsHost?: string;
-  log: Logger;
   /** The bridge's clock; tests inject a skewed one. */
   now?: () => number;
   /** `--record FILE`: also write every event received there, for `npm run replay`. */
@@ -35,7 +33,7 @@ export class BridgeAuthError extends Error {
 
 export type BridgeStatus = 'connecting' | 'connected' | 'disconnected';
 
-export interface RunningBridge {
+export interface RunningBridge extends Closable {
   readonly wsPort: number;
   status(): BridgeStatus;
   /** The hub's clock as estimated from `ping_time`/`pong_time`. */
@@ -44,7 +42,6 @@ export interface RunningBridge {
   readonly fatal: Promise<BridgeAuthError>;
   /** The recording, when `recordFile` was given. */
   readonly recorder: ShowRecorder | null;
-  close(): Promise<void>;
 }
 
 const PING_EVERY_MS = 5000;

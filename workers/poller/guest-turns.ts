@@ -18,11 +18,10 @@ import type { GuestPick, PicksStore } from '../../shared/venue/picks-store.js';
 import { recordPlayed } from '../../shared/venue/played.js';
 import { venueProblemOf } from '../../shared/venue/venue-problem.js';
 import { VENUE_ACCOUNT_ID, type VenueStore } from '../../shared/venue/venue-store.js';
+import { followEdits } from './guest-edits.js';
 
 /** A turn's bookkeeping outlives any turn by far, and never the show. */
 const TURN_STATE_TTL_SECONDS = 24 * 3600;
-/** After a failed re-send of changed picks, the next try waits this long. */
-const EDIT_RETRY_MS = 5_000;
 
 export interface GuestTurnDeps {
   redis: RedisClient;
@@ -214,9 +213,11 @@ export class GuestTurns {
         );
     }
     if (!verdict.over) {
-      await this.#followEdits(
+      const edits = { ...this.#d, now: this.#now, log: this.#log };
+      await followEdits(
+        edits,
         turn,
-        state,
+        state.uris,
         verdict.started,
         playback,
         record.picks.map((p) => p.uri),
@@ -226,47 +227,6 @@ export class GuestTurns {
     this.#log.info({ userId, reason: verdict.reason }, 'guest turn over');
     const reason: OutReason = verdict.reason === 'idle' ? 'idle' : 'turn_over';
     return this.#end(userId, reason, verdict.reason !== 'picks_done');
-  }
-
-  /**
-   * The guest changed picks that had not started (reorder, swap, add, remove) after the turn's
-   * `play` went out: the player holds the old list, so the rest is sent again behind the pick that
-   * plays now, from where it is. Only while our pick plays: a paused venue is not started by this.
-   */
-  async #followEdits(
-    turn: string,
-    state: TurnState,
-    started: number,
-    playback: Playback,
-    wanted: string[],
-  ): Promise<void> {
-    const sameList = (x: readonly string[], y: readonly string[]) =>
-      x.length === y.length && x.every((u, i) => u === y[i]);
-    if (started < 1 || sameList(state.uris.slice(started), wanted.slice(started))) return;
-    // Started picks cannot change (PUT /api/picks refuses it); if they differ, the picks were reset: leave them.
-    if (!sameList(state.uris.slice(0, started), wanted.slice(0, started))) return;
-    if (playback.kind !== 'item' || !playback.isPlaying || playback.item.uri !== wanted[started - 1]) return;
-    const key = keys.venueTurn(turn);
-    if (this.#now() < (Number(await this.#d.redis.hGet(key, 'edit_retry_at')) || 0)) return;
-    const account = await this.#d.venue.account();
-    const uris = wanted.slice(started - 1);
-    try {
-      await this.#d.player.play(VENUE_ACCOUNT_ID, {
-        uris,
-        deviceId: account?.device_id ?? null,
-        positionMs: playback.progressMs ?? 0,
-      });
-    } catch (err) {
-      // Tried again a little later; the picks already sent play on meanwhile.
-      await this.#d.redis.hSet(key, 'edit_retry_at', String(this.#now() + EDIT_RETRY_MS));
-      this.#log.warn(
-        { code: err instanceof SpotifyError ? err.code : 'error' },
-        'sending a guest’s changed picks failed',
-      );
-      return;
-    }
-    await this.#d.redis.hSet(key, { uris: JSON.stringify(wanted), sent_at: String(this.#now()) });
-    this.#log.info({ picks: uris.length }, 'guest turn: changed picks sent behind the playing one');
   }
 
   /**

@@ -2,13 +2,13 @@
  * One poll tick: advance the turn rotation, ask Spotify what the active user plays (when the policy
  * and the app-wide rate limit allow), publish what changed. Every Spotify answer is handled without
  * a crash and without a wrong event; losing Spotify access ends the turn and tells the user.
+ * The call itself lives in playback-call.ts, the at-once publishing of hub-caused changes in
+ * hub-caused.ts: this module decides when to call and what to publish.
  */
 import type { Logger } from '../../shared/logger.js';
-import type { DriverKind, OutReason } from '../../shared/events.js';
+import type { DriverKind } from '../../shared/events.js';
 import type { ActiveTurn, Line } from '../../shared/queue/line.js';
 import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
-import type { Playback } from '../../shared/spotify/schemas.js';
-import { SpotifyError } from '../../shared/spotify/spotify-error.js';
 import type { SpotifyRateGate } from '../../shared/spotify/rate-gate.js';
 import type { TokenRefresher } from '../../shared/spotify/token-refresher.js';
 import type { TokenStore } from '../../shared/spotify/token-store.js';
@@ -18,9 +18,10 @@ import type { SpotifyBudget } from './spotify-budget.js';
 import type { NowPlayingPublisher, PublishKind } from './now-playing-publisher.js';
 import { nextPollAt, predictedEnd, seenIn, shouldCallNow, type PollInputs, type PollPolicy } from './poll-policy.js';
 import { propose, turnId, type Observation } from './draft.js';
-import type { GuestTurns, PrepareResult } from './guest-turns.js';
-import { pickAsItem } from '../../shared/venue/catalog-search.js';
+import type { GuestTurns } from './guest-turns.js';
+import { hubCaused, type HubCaused } from './hub-caused.js';
 import type { HouseMusic } from './house-music.js';
+import { askPlayback } from './playback-call.js';
 import { VENUE_ACCOUNT_ID, type VenueStore } from '../../shared/venue/venue-store.js';
 
 export interface LineEvents {
@@ -55,17 +56,18 @@ export interface PollOutcome {
   nextPollAt: number | null;
 }
 
-type CallResult = { kind: 'playback'; playback: Playback } | { kind: 'lost'; reason: OutReason } | { kind: 'failed' };
-
 export class PollCycle {
   readonly #d: PollCycleDeps;
   readonly #now: () => number;
   readonly #log: Logger;
+  /** Changes the hub caused itself: published at once, before Spotify is asked. */
+  readonly #hubCaused: HubCaused;
 
   constructor(deps: PollCycleDeps) {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
     this.#log = deps.log.child({ module: 'poll-cycle' });
+    this.#hubCaused = hubCaused({ line: deps.line, store: deps.store, publisher: deps.publisher, now: this.#now });
   }
 
   async run(): Promise<PollOutcome> {
@@ -97,7 +99,7 @@ export class PollCycle {
     if (snapshot.active && kind === 'guest' && d.guests) {
       const prepared = await d.guests.prepare(snapshot.active, turnId(snapshot.active));
       // The hub's own command is shown at once, not after Spotify reports it back.
-      if (prepared.played && !prepared.ended) await this.#showPlayed(snapshot.active, prepared.played);
+      if (prepared.played && !prepared.ended) await this.#hubCaused.showPlayed(snapshot.active, prepared.played);
       if (prepared.lineChanged || prepared.ended) {
         affected.add(snapshot.active.user_id);
         lineChanged = true;
@@ -125,10 +127,7 @@ export class PollCycle {
 
       // What the line itself changed (a new turn, an operator's pause or resume, a held clock) is
       // shown before Spotify is asked; the answer then confirms or fills in the playback.
-      const kindNow: DriverKind = house ? 'house' : kind;
-      await d.publisher.offer((published) => propose(this.#now(), driving, published, null, kindNow), {
-        changesOnly: true,
-      });
+      await this.#hubCaused.showLine(driving, house ? 'house' : kind);
 
       if (shouldCallNow(inputs, d.policy, this.#now())) {
         called = true;
@@ -137,7 +136,10 @@ export class PollCycle {
         const requestedAt = this.#now();
         await d.budget.callStarted(driver, turn, requestedAt);
         // Guests have no tokens: their turn is what the venue account plays.
-        const result = await this.#call(guest || house ? VENUE_ACCOUNT_ID : driver);
+        const result = await askPlayback(
+          { ...d, now: this.#now, log: this.#log },
+          guest || house ? VENUE_ACCOUNT_ID : driver,
+        );
         if (result.kind === 'lost' && house) {
           await d.venue?.setProblem('revoked');
         } else if (result.kind === 'lost') {
@@ -223,39 +225,9 @@ export class PollCycle {
     return { called, published: sent?.kind ?? null, nextPollAt: next };
   }
 
-  /**
-   * Shows what the line itself changed (a new turn, an operator's pause or resume, a held clock)
-   * without a poll: safe beside a poll in flight (the publish is optimistic and ordered, and the
-   * poll builds its own draft on the line as it is when its answer arrives).
-   */
+  /** What the line itself changed, published without a poll (see hub-caused.ts). */
   async publishLine(): Promise<void> {
-    const d = this.#d;
-    const active = (await d.line.snapshot()).active;
-    // Nobody drives: the house music or the idle state is the poll's to decide.
-    if (!active) return;
-    const kind: DriverKind = (await d.line.user(active.user_id))?.kind === 'guest' ? 'guest' : 'spotify';
-    await d.publisher.offer((published) => propose(this.#now(), active, published, null, kind), {
-      changesOnly: true,
-    });
-  }
-
-  /** Publishes the first pick the venue was just told to play, as if Spotify had reported it. */
-  async #showPlayed(active: ActiveTurn, played: NonNullable<PrepareResult['played']>): Promise<void> {
-    const first = played.picks[0];
-    if (!first) return;
-    const d = this.#d;
-    const fence = await d.store.nextFence();
-    const observation: Observation = {
-      driver: active.user_id,
-      turn: turnId(active),
-      playback: { kind: 'item', item: pickAsItem(first), isPlaying: true, progressMs: 0, changedAt: played.at },
-      answeredAt: played.at,
-      stamp: { fence, requestedAt: played.at, changedAt: played.at },
-    };
-    // The line's clock may have been released by the same step: read the turn as it is now.
-    const current = (await d.line.snapshot()).active;
-    const turn = current?.user_id === active.user_id ? current : active;
-    await d.publisher.offer((published) => propose(this.#now(), turn, published, observation, 'guest'));
+    await this.#hubCaused.publishLine();
   }
 
   async #inputs(driver: string, turn: string): Promise<PollInputs> {
@@ -268,71 +240,5 @@ export class PollCycle {
       notBefore: Math.max(book.backoffUntil, rate.until ?? 0),
       factor: rate.factor,
     };
-  }
-
-  /** What the active user plays, refreshing the token first and once more on a 401. */
-  async #call(userId: string): Promise<CallResult> {
-    const d = this.#d;
-    try {
-      let { tokens } = await d.refresher.fresh(userId);
-      try {
-        return { kind: 'playback', playback: await this.#timed(() => d.webApi.currentlyPlaying(tokens.accessToken)) };
-      } catch (err) {
-        if (!(err instanceof SpotifyError && err.code === 'unauthorized')) throw err;
-        ({ tokens } = await d.refresher.fresh(userId, tokens.accessToken));
-        return { kind: 'playback', playback: await this.#timed(() => d.webApi.currentlyPlaying(tokens.accessToken)) };
-      }
-    } catch (err) {
-      if (!(err instanceof SpotifyError)) throw err;
-      const now = this.#now();
-      switch (err.code) {
-        case 'invalid_grant':
-          this.#log.warn({ userId }, 'refresh token refused: the turn ends and the user must log in again');
-          return { kind: 'lost', reason: 'revoked' };
-        case 'unauthorized':
-          // A 401 even after a refresh, or no stored tokens at all: this user cannot be polled.
-          this.#log.warn({ userId }, 'Spotify keeps refusing this user; the turn ends');
-          await d.tokens.delete(userId);
-          return { kind: 'lost', reason: 'revoked' };
-        case 'not_registered':
-          this.#log.warn({ userId }, 'user is not on the app’s Development Mode list');
-          await d.tokens.delete(userId);
-          return { kind: 'lost', reason: 'not_registered' };
-        case 'rate_limited':
-          // The client already recorded the deadline (or refused to call before it).
-          if (!err.local)
-            this.#log.warn(
-              { retryAfterMs: err.retryAfterMs, reason: err.reason },
-              'Spotify rate limit: no calls until the deadline',
-            );
-          return { kind: 'failed' };
-        default: {
-          const delay = await d.budget.failed(now, d.policy.intervalMs);
-          this.#log.warn(
-            { spotify: { code: err.code, status: err.status, message: err.message }, backoffMs: delay },
-            'Spotify call failed; backing off',
-          );
-          return { kind: 'failed' };
-        }
-      }
-    }
-  }
-
-  async #timed(call: () => Promise<Playback>): Promise<Playback> {
-    const started = performance.now();
-    try {
-      const playback = await call();
-      this.#d.metrics.spotifyCall(
-        'currently-playing',
-        playback.kind === 'nothing' ? 204 : 200,
-        (performance.now() - started) / 1000,
-      );
-      return playback;
-    } catch (err) {
-      if (err instanceof SpotifyError && err.local) throw err;
-      const status = err instanceof SpotifyError && err.status !== null ? err.status : 'error';
-      this.#d.metrics.spotifyCall('currently-playing', status, (performance.now() - started) / 1000);
-      throw err;
-    }
   }
 }

@@ -8,7 +8,7 @@ import { themeFor } from './palette-theme.js';
 import { driverKind, driverName, shownName } from './driver.js';
 import { fitText } from './fit-text.js';
 import { agoTime, currentLang, onLanguage, startI18n, t, tn } from './i18n.js';
-import { $, connect, connectionBanner, formatTime, keepInStep, pageClock, show } from './lib.js';
+import { $, connect, connectionBanner, formatTime, itemsOrPlaceholder, keepInStep, pageClock, show } from './lib.js';
 import { nowPlayingView } from './now-playing-view.js';
 import { RecentTracks } from './recent-tracks.js';
 
@@ -71,20 +71,23 @@ function renderTurn(): void {
 
 function renderNext(): void {
   const entries = ((queue?.next ?? []) as NextEntry[]).filter((e) => e && typeof e === 'object');
-  const items = entries.map((e) => {
-    const li = document.createElement('li');
-    li.dir = 'auto';
-    const name = shownName(e.display_name) ?? t('np.anonymous');
-    const pick = shownName(e.first_pick?.name);
-    li.textContent = pick ? t('display.nextPick', { name, track: pick }) : name;
-    return li;
-  });
-  if (items.length === 0) {
-    const li = document.createElement('li');
-    li.className = 'empty';
-    li.textContent = t('display.nextEmpty');
-    items.push(li);
-  }
+  const items = itemsOrPlaceholder(
+    entries,
+    (e) => {
+      const li = document.createElement('li');
+      li.dir = 'auto';
+      const name = shownName(e.display_name) ?? t('np.anonymous');
+      const pick = shownName(e.first_pick?.name);
+      li.textContent = pick ? t('display.nextPick', { name, track: pick }) : name;
+      return li;
+    },
+    () => {
+      const li = document.createElement('li');
+      li.className = 'empty';
+      li.textContent = t('display.nextEmpty');
+      return li;
+    },
+  );
   $('next-list').replaceChildren(...items);
   const more = (queue?.length ?? 0) - entries.length;
   const moreEl = $('next-more');

@@ -4,6 +4,7 @@
  * so the server's order is the only truth and a refused change leaves the list as it was.
  */
 import type { GuestPickWire, WireImage } from '../../../shared/events.js';
+import { labelledButton } from './buttons.js';
 import { currentLang, inTime, t, tn, type TextKey } from './i18n.js';
 import { $, api, formatTime, show } from './lib.js';
 
@@ -70,17 +71,8 @@ function trackText(p: GuestPickWire): HTMLElement {
   return text;
 }
 
-function iconButton(symbol: string, label: string, run: () => void, disabled = false): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'button icon';
-  b.textContent = symbol;
-  b.setAttribute('aria-label', label);
-  b.title = label;
-  b.disabled = disabled;
-  b.addEventListener('click', run);
-  return b;
-}
+const iconButton = (symbol: string, label: string, run: () => void, disabled = false) =>
+  labelledButton('button icon', symbol, label, run, disabled);
 
 export function guestPicksView(): GuestPicksView {
   let picks: GuestPickWire[] = [];

@@ -20,6 +20,18 @@ export function show(el: HTMLElement, visible: boolean): void {
   el.hidden = !visible;
 }
 
+/**
+ * The children of a list the page rebuilds (the display's "next up", the venue's devices): one
+ * element per item, or the one placeholder saying there is none, so the list never shows blank.
+ */
+export function itemsOrPlaceholder<T, E extends HTMLElement>(
+  items: readonly T[],
+  item: (x: T) => E,
+  none: () => E,
+): E[] {
+  return items.length > 0 ? items.map(item) : [none()];
+}
+
 export const reducedMotion = () => window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
 /** This device's view of the hub's clock (its own clock plus the offset pings measure). */

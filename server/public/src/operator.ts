@@ -5,11 +5,15 @@
  */
 import type { Health, QueueFull } from '../../../shared/events.js';
 import { drivingLine, shownName } from './driver.js';
-import { agoTime, clockTime, inTime, languageSwitch, onLanguage, startI18n, t, tn, type TextKey } from './i18n.js';
+import { inTime, languageSwitch, onLanguage, startI18n, t, tn, type TextKey } from './i18n.js';
 import { $, api, connect, connectionBanner, formatTime, keepInStep, pageClock, show, type HubSocket } from './lib.js';
 import { nowPlayingView, type NowPlayingView } from './now-playing-view.js';
 import { PendingActions } from './pending-actions.js';
+import { renderPendingList } from './pending-view.js';
 import { renderJoinAddress } from './join-address-view.js';
+import { labelledButton } from './buttons.js';
+import { cell, nameCell } from './table-cells.js';
+import { renderHealth } from './operator-health-view.js';
 import { venuePanel } from './venue-panel.js';
 import { LinePicks, isGuestId } from './line-picks.js';
 
@@ -48,36 +52,8 @@ async function command(path: string, body: unknown = {}, method = 'POST'): Promi
 
 const nameOf = (name: string) => shownName(name) ?? t('np.anonymous');
 
-/** A cell whose text may be cut with an ellipsis: the whole text is on hover. */
-function cell(text: string, className = ''): HTMLTableCellElement {
-  const td = document.createElement('td');
-  td.textContent = text;
-  if (className) td.className = className;
-  return td;
-}
-
-function nameCell(name: string): HTMLTableCellElement {
-  const td = cell('', 'name');
-  const span = document.createElement('span');
-  span.className = 'one-line';
-  span.dir = 'auto';
-  span.textContent = name;
-  span.title = name;
-  td.append(span);
-  return td;
-}
-
-function actionButton(label: string, title: string, run: () => void, disabled = false): HTMLButtonElement {
-  const b = document.createElement('button');
-  b.type = 'button';
-  b.className = 'button small';
-  b.textContent = label;
-  b.title = title;
-  b.setAttribute('aria-label', title);
-  b.disabled = disabled;
-  b.addEventListener('click', run);
-  return b;
-}
+const actionButton = (label: string, title: string, run: () => void, disabled = false) =>
+  labelledButton('button small', label, title, run, disabled);
 
 function askRemove(userId: string, name: string): void {
   pending.schedule({
@@ -104,25 +80,7 @@ function askSkip(): void {
 }
 
 function renderPending(): void {
-  $('pending').replaceChildren(
-    ...pending.list().map((p) => {
-      const li = document.createElement('li');
-      const text = document.createElement('span');
-      text.className = 'pending-text';
-      text.textContent = `${p.text} `;
-      const when = document.createElement('span');
-      when.className = 'pending-when';
-      when.textContent = tn('op.pendingIn', p.secondsLeft);
-      li.dataset.key = p.key;
-      li.append(
-        text,
-        when,
-        actionButton(t('op.undo'), t('op.undo'), () => pending.undo(p.key)),
-        actionButton(t('op.doNow'), t('op.doNow'), () => void pending.now(p.key)),
-      );
-      return li;
-    }),
-  );
+  renderPendingList($('pending'), pending);
   $<HTMLButtonElement>('skip').disabled = !queue?.active || pending.has('skip');
 }
 
@@ -235,37 +193,6 @@ function tick(): void {
       : formatTime(a.turn_ends_at - now);
 }
 
-function status(id: string, text: string, tone: 'ok' | 'warn' | 'bad' | ''): void {
-  const el = $(id);
-  el.textContent = text;
-  el.className = tone;
-}
-
-function renderHealth(): void {
-  const h = health;
-  if (!h) return;
-  status('h-redis', t(h.redis ? 'op.reachable' : 'op.unreachable'), h.redis ? 'ok' : 'bad');
-  status(
-    'h-poll',
-    h.last_poll_age_ms === null ? t('op.never') : agoTime(h.last_poll_age_ms / 1000),
-    h.last_poll_age_ms !== null && h.last_poll_age_ms < 10_000 ? 'ok' : 'bad',
-  );
-  // The app's quota used up is an outage until Spotify lifts it; a short rate limit passes by itself.
-  const quota = h.spotify_limit === 'quota_exceeded';
-  const until = h.spotify_retry_after ? clockTime(h.spotify_retry_after) : '';
-  status(
-    'h-429',
-    !h.spotify_retry_after ? t('op.none') : t(quota ? 'op.quotaUntil' : 'op.until', { time: until }),
-    !h.spotify_retry_after ? 'ok' : quota ? 'bad' : 'warn',
-  );
-  status('h-refresh', String(h.refresh_failures), h.refresh_failures > 0 ? 'warn' : '');
-  status('h-audience', String(Math.max(0, h.clients['/'] - h.clients.displays)), '');
-  status('h-displays', String(h.clients.displays), '');
-  status('h-operators', String(h.clients['/operator']), '');
-  status('h-bridges', String(h.clients['/bridge']), '');
-  status('h-bridge', t(h.bridge_connected ? 'op.connected' : 'op.notConnected'), h.bridge_connected ? 'ok' : 'warn');
-}
-
 const linePicks = new LinePicks({
   changed: () => renderQueue(),
   signedOut: () => signedOut(),
@@ -308,7 +235,7 @@ function signedIn(): void {
   });
   socket.on('health', (h) => {
     health = h;
-    renderHealth();
+    renderHealth(health);
     renderJoinAddress(h.address);
   });
   socket.on('connect_error', (err) => {
@@ -356,7 +283,7 @@ $('settings').addEventListener('submit', (ev) => {
 onLanguage(() => {
   renderQueue();
   venue.render();
-  renderHealth();
+  renderHealth(health);
   const p = np?.current();
   if (p) $('driver').textContent = drivingLine(p);
   if (errorKey && !errorText) $('action-error').textContent = t(errorKey);

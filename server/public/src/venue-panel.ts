@@ -5,7 +5,7 @@
  * could push, so the card asks again every few seconds while the page is open.
  */
 import { t, type TextKey } from './i18n.js';
-import { $, api, show } from './lib.js';
+import { $, api, itemsOrPlaceholder, show } from './lib.js';
 
 export type VenueProblem = 'no_device' | 'premium_required' | 'revoked' | 'rate_limited';
 
@@ -91,18 +91,13 @@ export function venuePanel(options: VenuePanelOptions): VenuePanel {
 
     // Rebuilding the options while the crew has the list open would close it under their finger.
     if (document.activeElement !== select) {
-      const options = s.devices.map((d) => {
-        const o = document.createElement('option');
-        o.value = d.id;
-        o.textContent = d.is_active ? t('venue.active', { name: d.name }) : d.name;
-        return o;
-      });
-      if (options.length === 0) {
-        const o = document.createElement('option');
-        o.value = '';
-        o.textContent = t('venue.noDevices');
-        options.push(o);
-      }
+      const option = (value: string, text: string) =>
+        Object.assign(document.createElement('option'), { value, textContent: text });
+      const options = itemsOrPlaceholder(
+        s.devices,
+        (d) => option(d.id, d.is_active ? t('venue.active', { name: d.name }) : d.name),
+        () => option('', t('venue.noDevices')),
+      );
       select.replaceChildren(...options);
       select.value = s.device?.id ?? s.devices.find((d) => d.is_active)?.id ?? options[0]!.value;
     }

@@ -1,0 +1,61 @@
+/**
+ * Changes the hub itself causes are published at once, not after Spotify reports them back: a new
+ * turn, an operator's pause or resume, a held clock (the line's own state), and the pick the venue
+ * was just told to play. Kept apart from the poll cycle because it never calls Spotify: the poll
+ * cycle uses it before its call, and a job that finds the poll lock taken uses it alone
+ * (`publishLine`). Each publish is optimistic and ordered, so it is safe beside a poll in flight.
+ */
+import type { DriverKind } from '../../shared/events.js';
+import type { ActiveTurn, Line } from '../../shared/queue/line.js';
+import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
+import { pickAsItem } from '../../shared/venue/catalog-search.js';
+import { propose, turnId, type Observation } from './draft.js';
+import type { PrepareResult } from './guest-turns.js';
+import type { NowPlayingPublisher } from './now-playing-publisher.js';
+
+export interface HubCausedDeps {
+  line: Line;
+  store: NowPlayingStore;
+  publisher: NowPlayingPublisher;
+  now: () => number;
+}
+
+export interface HubCaused {
+  /** Shows the line's own change for whoever drives (changes only: an unchanged line sends nothing). */
+  showLine(driving: ActiveTurn, kind: DriverKind): Promise<void>;
+  /** The same, reading the line as it is now; nobody driving is the poll's to decide. */
+  publishLine(): Promise<void>;
+  /** Publishes the first pick the venue was just told to play, as if Spotify had reported it. */
+  showPlayed(active: ActiveTurn, played: NonNullable<PrepareResult['played']>): Promise<void>;
+}
+
+export function hubCaused({ line, store, publisher, now }: HubCausedDeps): HubCaused {
+  const showLine = async (driving: ActiveTurn, kind: DriverKind) => {
+    await publisher.offer((published) => propose(now(), driving, published, null, kind), { changesOnly: true });
+  };
+  return {
+    showLine,
+    async publishLine() {
+      const active = (await line.snapshot()).active;
+      if (!active) return;
+      const kind: DriverKind = (await line.user(active.user_id))?.kind === 'guest' ? 'guest' : 'spotify';
+      await showLine(active, kind);
+    },
+    async showPlayed(active, played) {
+      const first = played.picks[0];
+      if (!first) return;
+      const fence = await store.nextFence();
+      const observation: Observation = {
+        driver: active.user_id,
+        turn: turnId(active),
+        playback: { kind: 'item', item: pickAsItem(first), isPlaying: true, progressMs: 0, changedAt: played.at },
+        answeredAt: played.at,
+        stamp: { fence, requestedAt: played.at, changedAt: played.at },
+      };
+      // The line's clock may have been released by the same step: read the turn as it is now.
+      const current = (await line.snapshot()).active;
+      const turn = current?.user_id === active.user_id ? current : active;
+      await publisher.offer((published) => propose(now(), turn, published, observation, 'guest'));
+    },
+  };
+}
