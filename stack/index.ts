@@ -28,6 +28,8 @@ export interface StackOptions {
   readonly pollIntervalMs?: number;
   /** Extra environment for every role (e.g. `LOG_LEVEL`, `IDLE_SECONDS`). */
   readonly env?: Record<string, string>;
+  /** The address phones use when it is not a server's own (a load balancer in front). */
+  readonly publicUrl?: string;
   /** Extra node arguments for the server processes (profiling). */
   readonly serverNodeArgs?: readonly string[];
 }
@@ -52,12 +54,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const redis = await startRedis();
   const ports = await Promise.all(Array.from({ length: serverCount }, () => freePort()));
   const urls = ports.map((p) => `http://127.0.0.1:${p}`);
-  const sim = await startSimulator({ ...STACK_CLIENT, redirectUris: urls.map((u) => `${u}/callback`) });
+  const publicUrls = options.publicUrl ? [options.publicUrl] : urls;
+  const sim = await startSimulator({ ...STACK_CLIENT, redirectUris: publicUrls.map((u) => `${u}/callback`) });
   const envFor = (i: number) =>
     externalHubEnv({
       redisUrl: redis.url,
       port: ports[i] ?? ports[0]!,
-      publicUrl: urls[i] ?? urls[0]!,
+      publicUrl: options.publicUrl ?? urls[i] ?? urls[0]!,
       simUrl: sim.url,
       pollIntervalMs: options.pollIntervalMs ?? 1000,
       extra: { LOG_LEVEL: 'info', ...options.env },
