@@ -177,9 +177,10 @@ function hubTarget(stack: Stack): Target {
     urls: stack.urls,
     pids: stack.servers.map((s) => s.child.pid!),
     async trigger() {
+      const at = Date.now();
       await stack.control('ada', { action: 'next' });
       const id = playback().playlist[playback().index]!;
-      return (r) => r.item === id;
+      return (r) => r.item === id && r.serverTime >= at;
     },
   };
 }
@@ -192,7 +193,7 @@ function baselineTarget(role: RoleProcess, url: string, payload: unknown): Targe
     async trigger() {
       const res = await fetch(`${url}/emit`, { method: 'POST', body: JSON.stringify(payload) });
       const { seq } = (await res.json()) as { seq: number };
-      return (r) => r.key === String(seq);
+      return (r) => r.key.startsWith(`${seq}/`);
     },
   };
 }

@@ -24,7 +24,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function onNowPlaying(p: Payload) {
   if (!armed) return;
   const at = Date.now();
-  const key = String(p.seq);
+  // Keyframes repeat the last change's seq with a new server_time: a separate broadcast.
+  const key = `${p.seq}/${p.server_time}`;
   let r = receipts.get(key);
   if (!r) {
     r = { key, serverTime: p.server_time, item: p.item?.id ?? null, times: [] };
