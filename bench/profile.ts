@@ -15,7 +15,7 @@ import type { FromGenerator, ToGenerator } from './fanout/protocol.js';
 import { rssKb } from './fanout/proc.js';
 
 const CLIENTS = Number(process.env.BENCH_PROFILE_CLIENTS ?? 5000);
-const EVENTS = Number(process.env.BENCH_PROFILE_EVENTS ?? 20);
+const EVENTS = Number(process.env.BENCH_PROFILE_EVENTS ?? 40);
 const GENERATORS = 4;
 const DIR = path.resolve('test-artifacts/bench-profiles');
 const say = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -93,27 +93,44 @@ interface CpuProfile {
   timeDeltas: number[];
 }
 
-/** Self time per function, in ms, biggest first. */
-function topFunctions(file: string, n: number): { fn: string; ms: number; pct: number }[] {
+/** Where a function lives: a package, Node itself, the hub's own code, or V8's pseudo-frames. */
+function area(fn: string, url: string): string {
+  if (fn === '(garbage collector)') return 'garbage collection';
+  if (fn === 'writev' || fn === 'writeUtf8String' || fn === 'writeBuffer') return 'socket writes (kernel)';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+  if (pkg) return pkg;
+  if (url.startsWith('node:')) return 'node internals';
+  if (/\/(server|shared|workers)\//.test(url)) return 'hub code';
+  return fn.startsWith('(') ? fn : 'other';
+}
+
+/** Self time per function and per area, in ms, biggest first (heap snapshot writing left out). */
+function cpuSummary(file: string, n: number) {
   const prof = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(prof.nodes.map((node) => [node.id, node]));
   const self = new Map<string, number>();
+  const areas = new Map<string, number>();
   let total = 0;
   prof.samples.forEach((id, i) => {
     const node = byId.get(id)!;
-    if (node.callFrame.functionName === '(idle)') return;
+    const fn = node.callFrame.functionName;
+    if (fn === '(idle)' || fn === 'writeHeapSnapshot') return;
     const where = node.callFrame.url
       .replace(/^.*node_modules\//, '')
       .replace(/^file:\/\/.*?\/(server|shared)\//, '$1/');
     const key = `${node.callFrame.functionName || '(anonymous)'} ${where}:${node.callFrame.lineNumber + 1}`;
     const dt = (prof.timeDeltas[i] ?? 0) / 1000;
     self.set(key, (self.get(key) ?? 0) + dt);
+    const a = area(fn, node.callFrame.url);
+    areas.set(a, (areas.get(a) ?? 0) + dt);
     total += dt;
   });
-  return [...self]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, n)
-    .map(([fn, ms]) => ({ fn, ms: Math.round(ms), pct: Math.round((ms / total) * 1000) / 10 }));
+  const list = (m: Map<string, number>, k: number) =>
+    [...m]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, k)
+      .map(([name, ms]) => ({ name, ms: Math.round(ms), pct: Math.round((ms / total) * 1000) / 10 }));
+  return { total_ms: Math.round(total), by_area: list(areas, 15), top_functions: list(self, n) };
 }
 
 async function profileTarget(name: string, role: RoleProcess, url: string, trigger: () => Promise<void>, dir: string) {
@@ -153,7 +170,7 @@ async function profileTarget(name: string, role: RoleProcess, url: string, trigg
       per_connection: Math.round((g.count / connected) * 100) / 100,
       bytes_per_connection: Math.round(g.bytes / connected),
     })),
-    cpu_top: prof ? topFunctions(path.join(dir, prof), 25) : [],
+    cpu: prof ? cpuSummary(path.join(dir, prof), 20) : null,
   };
 }
 
