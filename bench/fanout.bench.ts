@@ -12,12 +12,13 @@
  * rate, all connected before measuring. Each size runs `rounds` times, the order of the targets
  * alternating, so drifting load on the machine hits both alike. After a warm-up, each event's
  * latency is from the payload's `server_time` to each client's receipt (and, for the hub, from the
- * change in the simulator); CPU and RSS of each server process come from /proc. Then a second hub
- * stack with two server processes behind the Redis adapter takes the largest size.
+ * change in the simulator); CPU and RSS of each server process come from /proc. A second hub stack
+ * with two server processes behind the Redis adapter joins the rounds of the largest size.
  *
  * Knobs: BENCH_SIZES (1000,5000,10000,19800), BENCH_EVENTS (30), BENCH_WARMUP (3), BENCH_ROUNDS (2),
  * BENCH_GENERATORS (4), BENCH_CONNECT_RATE (connections a second, 1000), BENCH_TWO_SERVERS (the
- * size of the two-server run; 0 skips it). The largest default size stays under this machine's
+ * size, one of BENCH_SIZES, whose rounds also measure the two-server stack; the largest by default,
+ * 0 leaves it out). The largest default size stays under this machine's
  * open-file limit of 20,000 (each server holds one descriptor per client plus its own).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -44,7 +45,9 @@ const WARMUP = numbers('BENCH_WARMUP', [QUICK ? 1 : 3])[0]!;
 const ROUNDS = numbers('BENCH_ROUNDS', [QUICK ? 1 : 2])[0]!;
 const GENERATORS = numbers('BENCH_GENERATORS', [4])[0]!;
 const CONNECT_RATE = numbers('BENCH_CONNECT_RATE', [1000])[0]!;
-const TWO_SERVERS = numbers('BENCH_TWO_SERVERS', [QUICK ? 1000 : SIZES.at(-1)!])[0]!;
+// The two-server stack joins the rounds of this size (one of SIZES; 0 leaves it out).
+const TWO_SERVERS_ASKED = numbers('BENCH_TWO_SERVERS', [SIZES.at(-1)!])[0]!;
+const TWO_SERVERS = TWO_SERVERS_ASKED === 0 ? 0 : SIZES.includes(TWO_SERVERS_ASKED) ? TWO_SERVERS_ASKED : SIZES.at(-1)!;
 const INTERVAL = 1000;
 const EVENT_TIMEOUT_MS = 15_000;
 
@@ -163,17 +166,17 @@ async function triggerAndAwait(trigger: () => Promise<(r: Receipts) => boolean>)
 // --- targets -----------------------------------------------------------------------------------
 
 interface Target {
-  readonly name: 'hub' | 'socketio';
+  readonly name: 'hub' | 'hub-2-servers' | 'socketio';
   readonly urls: readonly string[];
   readonly pids: readonly number[];
   /** Causes one broadcast; answers which receipts belong to it. */
   trigger(): Promise<(r: Receipts) => boolean>;
 }
 
-function hubTarget(stack: Stack): Target {
+function hubTarget(stack: Stack, name: Target['name'] = 'hub'): Target {
   const playback = () => stack.sim.state.listeners.get('ada')!.playback;
   return {
-    name: 'hub',
+    name,
     urls: stack.urls,
     pids: stack.servers.map((s) => s.child.pid!),
     async trigger() {
@@ -261,7 +264,7 @@ function row(target: Target, parts: Measured[], idleKb: number): Row {
     events: parts.reduce((n, p) => n + p.events, 0),
     missed: parts.reduce((n, p) => n + p.missed, 0),
     latency_ms: summarize(parts.flatMap((p) => p.fanout)),
-    ...(target.name === 'hub' ? { change_to_screen_ms: summarize(parts.flatMap((p) => p.endToEnd)) } : {}),
+    ...(target.name !== 'socketio' ? { change_to_screen_ms: summarize(parts.flatMap((p) => p.endToEnd)) } : {}),
     cpu_ms_per_event: median(parts.flatMap((p) => p.cpuMsPerEvent)),
     server_rss_mb: Math.round(rss / 1024),
     // Growth over the same process with no clients, per connected client.
@@ -308,6 +311,8 @@ say(
   `bench fanout: sizes ${SIZES.join(', ')}; ${EVENTS} events (+${WARMUP} warm-up) × ${ROUNDS} rounds; ${GENERATORS} generators`,
 );
 const stack = await startHubStack(1);
+// Two server processes sharing the broadcast through the Redis adapter, clients split evenly.
+const pairStack = TWO_SERVERS > 0 ? await startHubStack(2) : null;
 const baselinePort = await freePort();
 const baselineRole = spawnRole('socketio', 'bench/fanout/baseline-server.ts', { PORT: String(baselinePort) });
 await baselineRole.waitForLog((m) => m.msg === 'server listening');
@@ -316,23 +321,28 @@ const baselineUrl = `http://127.0.0.1:${baselinePort}`;
 await sleep(2500);
 const payload = await hubPayload(stack.urls[0]!);
 const hub = hubTarget(stack);
+const pair = pairStack ? hubTarget(pairStack, 'hub-2-servers') : null;
 const baseline = baselineTarget(baselineRole, baselineUrl, payload);
 const packetBytes = (p: unknown) => Buffer.byteLength(`42${JSON.stringify(['now_playing', p])}`);
 
-// Warm both servers (JIT, first connections) before measuring them idle.
-for (const t of [hub, baseline]) await measure(t, 200, QUICK ? 1 : 3);
+// Warm the servers (JIT, first connections) before measuring them idle.
+for (const t of [hub, baseline, ...(pair ? [pair] : [])]) await measure(t, 200, QUICK ? 1 : 3);
 const idleMs = QUICK ? 3000 : 10_000;
-const [hubIdle, baselineIdle] = await Promise.all([idle(hub.pids, idleMs), idle(baseline.pids, idleMs)]);
+const [hubIdle, baselineIdle, pairIdle] = await Promise.all([
+  idle(hub.pids, idleMs),
+  idle(baseline.pids, idleMs),
+  pair ? idle(pair.pids, idleMs) : null,
+]);
 say(`bench: idle hub ${JSON.stringify(hubIdle)}, socketio ${JSON.stringify(baselineIdle)}`);
 
+const ratio = (a: number, b: number) => Math.round((a / Math.max(0.1, b)) * 100) / 100;
 const runs: Record<string, unknown>[] = [];
+let twoServers: Record<string, unknown> | null = null;
 for (const [si, size] of SIZES.entries()) {
-  const parts = new Map<Target, Measured[]>([
-    [hub, []],
-    [baseline, []],
-  ]);
+  const targets = [hub, ...(pair && size === TWO_SERVERS ? [pair] : []), baseline];
+  const parts = new Map<Target, Measured[]>(targets.map((t) => [t, []]));
   for (let r = 0; r < ROUNDS; r++) {
-    const order = (si + r) % 2 === 0 ? [hub, baseline] : [baseline, hub];
+    const order = (si + r) % 2 === 0 ? targets : [...targets].reverse();
     for (const t of order) {
       say(`bench: ${size} clients, round ${r + 1}/${ROUNDS}, ${t.name}`);
       const m = await measure(t, size, EVENTS);
@@ -346,29 +356,19 @@ for (const [si, size] of SIZES.entries()) {
     clients: size,
     hub: h,
     socketio: b,
-    p99_ratio: round1((h.latency_ms.p99 / Math.max(1, b.latency_ms.p99)) * 100) / 100,
-    cpu_ratio: round1((h.cpu_ms_per_event / Math.max(1, b.cpu_ms_per_event)) * 100) / 100,
-    rss_per_connection_ratio: round1((h.rss_per_connection_kb / Math.max(0.1, b.rss_per_connection_kb)) * 100) / 100,
+    p99_ratio: ratio(h.latency_ms.p99, b.latency_ms.p99),
+    cpu_ratio: ratio(h.cpu_ms_per_event, b.cpu_ms_per_event),
+    rss_per_connection_ratio: ratio(h.rss_per_connection_kb, b.rss_per_connection_kb),
   });
+  if (pair && pairIdle && size === TWO_SERVERS) {
+    const p = row(pair, parts.get(pair)!, pairIdle.kb);
+    twoServers = { clients: size, servers: 2, ...p, p99_ratio_to_socketio: ratio(p.latency_ms.p99, b.latency_ms.p99) };
+  }
   say(`bench: ${JSON.stringify(runs.at(-1))}`);
 }
 await baselineRole.kill();
 await stack.close();
-
-// Two server processes sharing the broadcast through the Redis adapter, clients split evenly.
-let twoServers: Record<string, unknown> | null = null;
-if (TWO_SERVERS > 0) {
-  say(`bench: two server processes, ${TWO_SERVERS} clients`);
-  const pair = await startHubStack(2);
-  await sleep(2500);
-  const target = hubTarget(pair);
-  if (!QUICK) await measure(target, 200, 3);
-  const pairIdle = await idle(target.pids, QUICK ? 2000 : 5000);
-  const m = await measure(target, TWO_SERVERS, EVENTS);
-  twoServers = { clients: TWO_SERVERS, servers: 2, ...row(target, [m], pairIdle.kb) };
-  say(`bench: ${JSON.stringify(twoServers)}`);
-  await pair.close();
-}
+await pairStack?.close();
 
 for (const g of generators) g.child.disconnect();
 
