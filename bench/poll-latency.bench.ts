@@ -12,12 +12,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { NowPlaying } from '../shared/events.js';
-import { CookieClient } from '../test/helpers/cookie-client.js';
-import { loginThroughSimulator } from '../test/helpers/hub.js';
-import { freePort } from '../test/helpers/ports.js';
-import { startTestRedis } from '../test/helpers/redis-server.js';
-import { externalHubEnv, spawnRole } from '../test/helpers/roles.js';
-import { startTestSimulator } from '../test/helpers/simulator.js';
+import { startStack } from '../stack/index.js';
 
 const env = (name: string, fallback: number) => {
   const v = Number((process.env as Record<string, string | undefined>)[name]);
@@ -33,42 +28,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
-const redis = await startTestRedis();
-const port = await freePort();
-const url = `http://127.0.0.1:${port}`;
-const sim = await startTestSimulator({
-  clientId: 'hubclient0001',
-  clientSecret: 'hub-secret-0001',
-  redirectUris: [`${url}/callback`],
-});
-const hubEnv = externalHubEnv({
-  redisUrl: redis.url,
-  port,
-  publicUrl: url,
-  simUrl: sim.url,
+const stack = await startStack({
+  workers: 2,
   pollIntervalMs: INTERVAL,
-  extra: { LOG_LEVEL: 'warn', IDLE_SECONDS: '3600', TURN_SECONDS: '86400' },
+  env: { IDLE_SECONDS: '3600', TURN_SECONDS: '86400' },
 });
-const server = spawnRole('server', 'server/main.ts', { ...hubEnv, LOG_LEVEL: 'info' });
-const workers = [
-  spawnRole('worker-1', 'workers/poll.main.ts', { ...hubEnv, LOG_LEVEL: 'info' }),
-  spawnRole('worker-2', 'workers/poll.main.ts', { ...hubEnv, LOG_LEVEL: 'info' }),
-];
-await Promise.all([
-  server.waitForLog((m) => m.msg === 'server listening'),
-  ...workers.map((w) => w.waitForLog((m) => m.msg === 'poll worker started')),
-]);
+const { sim } = stack;
+const url = stack.urls[0]!;
 
-await loginThroughSimulator(new CookieClient(), url, 'ada');
-await loginThroughSimulator(new CookieClient(), url, 'grace');
-const control = async (body: Record<string, unknown>) => {
-  const res = await fetch(`${sim.url}/control/listeners/ada/playback`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`control answered ${res.status}`);
-};
+await stack.login('ada');
+await stack.login('grace');
+const control = (body: Record<string, unknown>) => stack.control('ada', body);
 const ada = () => sim.state.listeners.get('ada')!.playback;
 const currentId = () => ada().playlist[ada().index]!;
 
@@ -195,9 +165,7 @@ const recovering = calls('ada', afterFrom, afterFrom + 60_000);
 const waiting = sim.state.calls.filter((c) => c.target === 'currently-playing' && c.listenerId === 'grace').length;
 
 for (const s of sockets) s.close();
-await Promise.all([server.kill(), ...workers.map((w) => w.kill())]);
-await sim.close();
-await redis.dispose();
+await stack.close();
 
 process.stdout.write(
   `${JSON.stringify({

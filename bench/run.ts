@@ -2,12 +2,15 @@
  * `npm run bench`: the fan-out benchmark and the poll latency/budget benchmark, each in its own
  * process; prints their figures as ONE JSON object on the last line (fan-out figures at the top
  * level as before, the poll figures under `poll`). `BENCH_ONLY=fanout` or `BENCH_ONLY=poll` runs one.
+ * `--quick` runs a small fan-out bench only (under two minutes), to check the bench itself works.
  */
 import { spawn } from 'node:child_process';
 
+const QUICK = process.argv.includes('--quick');
+
 function run(script: string): Promise<Record<string, unknown>> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...(QUICK ? ['--quick'] : [])], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: process.env,
     });
@@ -29,5 +32,5 @@ function run(script: string): Promise<Record<string, unknown>> {
 
 const only = (process.env as Record<string, string | undefined>).BENCH_ONLY;
 const fanout = only === 'poll' ? {} : await run('bench/fanout.bench.ts');
-const poll = only === 'fanout' ? null : await run('bench/poll-latency.bench.ts');
+const poll = only === 'fanout' || QUICK ? null : await run('bench/poll-latency.bench.ts');
 process.stdout.write(`${JSON.stringify({ ...fanout, ...(poll ? { poll } : {}) })}\n`);

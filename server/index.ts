@@ -27,6 +27,7 @@ import { allowedOrigins, handshakeOriginCheck } from './http/origin-guard.js';
 import { createBudgets, DEFAULT_RATE_LIMITS, type RateLimits } from './http/rate-limits.js';
 import { guardClientErrors, guardRequests } from './http/request-guard.js';
 import { handshakeSession } from './realtime/handshake-session.js';
+import { chooseWsEngine } from './realtime/ws-engine.js';
 import { CoalescedLineNotifier } from './realtime/coalesced-notifier.js';
 import { sessionSockets, setupRealtime, type HubServer } from './realtime/sockets.js';
 import { operatorRoutes } from './operator/operator.routes.js';
@@ -114,7 +115,14 @@ export async function startServer(
   const http = createServer(guardRequests((req, res) => appHandler(req, res), log));
   guardClientErrors(http, log);
   const originAllowed = handshakeOriginCheck(config);
+  const ws = await chooseWsEngine();
+  if (ws.fallbackReason) log.warn({ wsEngine: ws.name, reason: ws.fallbackReason }, 'websocket engine fallback');
+  log.info({ wsEngine: ws.name, nativeMasking: ws.nativeMasking }, 'websocket engine');
   const io: HubServer = new Server(http, {
+    ...(ws.engine ? { wsEngine: ws.engine } : {}),
+    // Socket.IO's default, said out loud: compressing a 750-byte broadcast per socket costs far
+    // more CPU and memory (a zlib context per connection) than the bytes it saves.
+    perMessageDeflate: false,
     cors: { origin: [...allowedOrigins(config)], credentials: true },
     adapter: createAdapter(pub, sub, { key: keys.socketIoChannel(databaseOf(redisUrl)) }),
     // Phones on venue Wi-Fi drop briefly: notice dead sockets within ~45 s, not minutes.

@@ -1,27 +1,2 @@
-/** A standalone simulated Spotify on a free port, for tests that talk to it directly. */
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createSimulatorApp, type SimulatorOptions, type SimulatorState } from '../../simulator/index.js';
-
-export interface TestSimulator {
-  readonly url: string;
-  readonly state: SimulatorState;
-  close(): Promise<void>;
-}
-
-export async function startTestSimulator(options: SimulatorOptions): Promise<TestSimulator> {
-  const { app, state } = createSimulatorApp(options);
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    state,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
+/** A standalone simulated Spotify: the stack's (stack/simulator.ts), under the names tests import. */
+export { startSimulator as startTestSimulator, type StackSimulator as TestSimulator } from '../../stack/simulator.js';
