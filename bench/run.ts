@@ -31,6 +31,11 @@ function run(script: string): Promise<Record<string, unknown>> {
 }
 
 const only = (process.env as Record<string, string | undefined>).BENCH_ONLY;
+// Venue mode's pick → play figures run on their own (an in-process hub on the simulator).
+if (only === 'venue') {
+  process.stdout.write(`${JSON.stringify({ venue: await run('bench/venue.bench.ts') })}\n`);
+  process.exit(0);
+}
 const fanout = only === 'poll' ? {} : await run('bench/fanout.bench.ts');
 const poll = only === 'fanout' || QUICK ? null : await run('bench/poll-latency.bench.ts');
 process.stdout.write(`${JSON.stringify({ ...fanout, ...(poll ? { poll } : {}) })}\n`);
