@@ -239,13 +239,16 @@ export function guestRoutes(deps: AppDeps): Router {
   /** One track by URI (`GET /v1/tracks/{id}`); null when Spotify does not know it. */
   async function lookUpTrack(uri: string): Promise<GuestPick | null> {
     const id = TRACK_URI.exec(uri)![1]!;
-    try {
-      return catalogTrack(await withAppToken((token) => webApi.get(`/v1/tracks/${id}`, token)));
-    } catch (err) {
-      const code = err instanceof AppError && err.cause instanceof SpotifyError ? err.cause.code : null;
-      if (code === 'not_found' || code === 'bad_request') return null;
-      throw err;
-    }
+    const answer = await withAppToken(async (token) => {
+      try {
+        return await webApi.get(`/v1/tracks/${id}`, token);
+      } catch (err) {
+        // An unknown id is an answer, not a failure (a refused token still goes to the retry).
+        if (err instanceof SpotifyError && (err.code === 'not_found' || err.code === 'bad_request')) return null;
+        throw err;
+      }
+    });
+    return catalogTrack(answer);
   }
 
   /** Runs a catalog call with the app token, fetching a new one once if Spotify refused it. */

@@ -168,6 +168,11 @@ export class Line {
     return typeof raw === 'string' ? toUserRecord(raw) : null;
   }
 
+  /** Whether this user is a guest (venue mode) or a member with their own Spotify (also when unknown). */
+  async kind(userId: string): Promise<UserKind> {
+    return (await this.user(userId))?.kind === 'guest' ? 'guest' : 'spotify';
+  }
+
   /** Users who are out, most recent first (for the operator's view). */
   async recentlyOut(limit = 50): Promise<UserRecord[]> {
     const rows = (await this.#redis.hVals(keys.users())) as string[];

@@ -38,8 +38,7 @@ export function hubCaused({ line, store, publisher, now }: HubCausedDeps): HubCa
     async publishLine() {
       const active = (await line.snapshot()).active;
       if (!active) return;
-      const kind: DriverKind = (await line.user(active.user_id))?.kind === 'guest' ? 'guest' : 'spotify';
-      await showLine(active, kind);
+      await showLine(active, await line.kind(active.user_id));
     },
     async showPlayed(active, played) {
       const first = played.picks[0];

@@ -75,8 +75,6 @@ export class PollCycle {
     d.metrics.poll();
     const affected = new Set<string>();
     let lineChanged = false;
-    const kindOf = async (userId: string): Promise<DriverKind> =>
-      (await d.line.user(userId))?.kind === 'guest' ? 'guest' : 'spotify';
     const noteTick = (t: Awaited<ReturnType<Line['tick']>>) => {
       if (t.ended) affected.add(t.ended.userId);
       if (t.promoted) affected.add(t.promoted);
@@ -95,7 +93,7 @@ export class PollCycle {
 
     // A guest's turn: its play goes to the venue device first (once per turn, retried while the
     // venue's player is not ready); a turn that ended there is polled no more.
-    let kind: DriverKind = snapshot.active ? await kindOf(snapshot.active.user_id) : 'spotify';
+    let kind: DriverKind = snapshot.active ? await d.line.kind(snapshot.active.user_id) : 'spotify';
     if (snapshot.active && kind === 'guest' && d.guests) {
       const prepared = await d.guests.prepare(snapshot.active, turnId(snapshot.active));
       // The hub's own command is shown at once, not after Spotify reports it back.
@@ -104,7 +102,7 @@ export class PollCycle {
         affected.add(snapshot.active.user_id);
         lineChanged = true;
         snapshot = await d.line.snapshot();
-        kind = snapshot.active ? await kindOf(snapshot.active.user_id) : 'spotify';
+        kind = snapshot.active ? await d.line.kind(snapshot.active.user_id) : 'spotify';
       }
     }
 
@@ -205,7 +203,7 @@ export class PollCycle {
     // Someone joined while the house music played: they drive now, the next poll yields.
     const active = snapshot.active ?? house;
     // The line's user record says whether the driver is a guest (venue mode) or a member.
-    if (snapshot.active && lineChanged) kind = await kindOf(snapshot.active.user_id);
+    if (snapshot.active && lineChanged) kind = await d.line.kind(snapshot.active.user_id);
     if (!snapshot.active && house) kind = 'house';
     const sent = await d.publisher.offer((published) => propose(this.#now(), active, published, observation, kind));
     if (lineChanged) await d.events.lineChanged([...affected]);
