@@ -27,6 +27,7 @@ import { allowedOrigins, handshakeOriginCheck } from './http/origin-guard.js';
 import { createBudgets, DEFAULT_RATE_LIMITS, type RateLimits } from './http/rate-limits.js';
 import { guardClientErrors, guardRequests } from './http/request-guard.js';
 import { handshakeSession } from './realtime/handshake-session.js';
+import { useDirectFrameWrites } from './realtime/direct-frame-write.js';
 import { chooseWsEngine } from './realtime/ws-engine.js';
 import { CoalescedLineNotifier } from './realtime/coalesced-notifier.js';
 import { sessionSockets, setupRealtime, type HubServer } from './realtime/sockets.js';
@@ -134,6 +135,8 @@ export async function startServer(
     allowRequest: (req, done) =>
       done(originAllowed(req.headers) ? null : 'origin not allowed', originAllowed(req.headers)),
   });
+  // Broadcasts skip Engine.IO's per-socket bookkeeping where that cannot reorder anything.
+  const broadcastWrites = useDirectFrameWrites(io);
   const picks = new PicksStore(redis);
   const fanout = new Fanout(io, line, picks);
   const pollTrigger = createPollTrigger(redis, (err) =>
@@ -163,7 +166,7 @@ export async function startServer(
   };
   // Bundled now, so a broken page fails start-up instead of the first phone.
   const assets = await buildAssets();
-  const metrics = createMetrics({ redis, socketCount: (nsp) => io.of(nsp).sockets.size });
+  const metrics = createMetrics({ redis, socketCount: (nsp) => io.of(nsp).sockets.size, broadcastWrites });
   const { app, sessionMiddleware } = createApp(deps, {
     infrastructure: opsRoutes({
       redis,

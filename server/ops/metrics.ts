@@ -13,6 +13,7 @@ import {
   type MetricType,
 } from 'prom-client';
 import type { RedisClient } from '../../shared/redis.js';
+import type { DirectWriteCounts } from '../realtime/direct-frame-write.js';
 import { keys } from '../../shared/redis-keys.js';
 import { LATENCY_BUCKETS_SECONDS, METRIC_FIELDS } from '../../shared/ops/poll-status.js';
 import { NAMESPACES, type NamespaceName } from '../../shared/realtime/fanout.js';
@@ -63,7 +64,12 @@ class FleetHistogram {
   }
 }
 
-export function createMetrics(deps: { redis: RedisClient; socketCount: (nsp: NamespaceName) => number }): Registry {
+export function createMetrics(deps: {
+  redis: RedisClient;
+  socketCount: (nsp: NamespaceName) => number;
+  /** This process's broadcast packets by path (server/realtime/direct-frame-write.ts). */
+  broadcastWrites?: DirectWriteCounts;
+}): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'nph_process_' });
   const { redis } = deps;
@@ -77,6 +83,21 @@ export function createMetrics(deps: { redis: RedisClient; socketCount: (nsp: Nam
       for (const nsp of NAMESPACES) this.set({ namespace: nsp }, deps.socketCount(nsp));
     },
   });
+
+  const writes = deps.broadcastWrites;
+  if (writes) {
+    new Counter({
+      name: 'nph_socket_writes_total',
+      help: 'Packets to sockets on this server: "direct" broadcast frames written straight to the socket, "engine" through Engine.IO',
+      labelNames: ['path'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ path: 'direct' }, writes.direct);
+        this.inc({ path: 'engine' }, writes.engine);
+      },
+    });
+  }
 
   new Gauge({
     name: 'nph_line_length',

@@ -340,6 +340,8 @@ describe('operator', () => {
     expect(Number(total)).toBeGreaterThan(0);
     expect(inf).toBe(total);
     expect(metrics).toMatch(/nph_sockets\{namespace="\/operator"\} 1/);
+    // The broadcasts so far (now_playing, queue) reached these WebSocket clients written directly.
+    expect(Number(/nph_socket_writes_total\{path="direct"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
     expect(metrics).toMatch(/nph_line_length \d+/);
   });
 });
