@@ -10,6 +10,9 @@ COPY simulator ./simulator
 COPY server ./server
 COPY workers ./workers
 COPY bin ./bin
+COPY scripts ./scripts
+# Compiled once here; each role's npm script compiles again at start (under a second), as the node user.
+RUN npm run build && chown -R node:node dist
 USER node
 EXPOSE 4000
 CMD ["npm", "run", "start:server"]

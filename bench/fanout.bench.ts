@@ -23,7 +23,9 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
+import { resolve } from 'node:path';
 import { io } from 'socket.io-client';
+import { buildHub } from '../scripts/build.js';
 import { freePort, spawnRole, startStack, type RoleProcess, type Stack } from '../stack/index.js';
 import { cpuMs, rssKb } from './fanout/proc.js';
 import type { FromGenerator, Receipts, ToGenerator } from './fanout/protocol.js';
@@ -110,7 +112,11 @@ async function connectClients(urls: readonly string[], count: number): Promise<n
   });
   const done = await Promise.all(replies);
   const failed = done.reduce((n, r) => n + r.failed, 0);
-  if (failed > 0) say(`bench: ${failed} connections failed`);
+  if (failed > 0) {
+    const reasons: Record<string, number> = {};
+    for (const r of done) for (const [why, n] of Object.entries(r.reasons)) reasons[why] = (reasons[why] ?? 0) + n;
+    say(`bench: ${failed} connections failed: ${JSON.stringify(reasons)}`);
+  }
   return done.reduce((n, r) => n + r.connected, 0);
 }
 
@@ -283,9 +289,19 @@ async function idle(pids: readonly number[], ms: number): Promise<{ rss_mb: numb
 /** Extra node flags for the hub's server processes, for experiments (e.g. `--max-semi-space-size=64`). */
 const HUB_NODE_ARGS = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
+/**
+ * Both servers run as production does: compiled by `npm run build` and started with plain node.
+ * `BENCH_RUN=source` runs them from the TypeScript through tsx instead, for comparison.
+ */
+const FROM_SOURCE = process.env.BENCH_RUN === 'source';
+const BUILT_DIR = 'test-artifacts/bench-build';
+const BASELINE_SOURCE = 'bench/fanout/baseline-server.ts';
+if (!FROM_SOURCE) await buildHub(resolve(BUILT_DIR), [BASELINE_SOURCE]);
+
 async function startHubStack(servers: number): Promise<Stack> {
   const stack = await startStack({
     servers,
+    ...(FROM_SOURCE ? {} : { builtDir: BUILT_DIR }),
     serverNodeArgs: HUB_NODE_ARGS,
     pollIntervalMs: INTERVAL,
     env: { IDLE_SECONDS: '3600', TURN_SECONDS: '86400' },
@@ -331,7 +347,11 @@ const stack = await startHubStack(1);
 // Two server processes sharing the broadcast through the Redis adapter, clients split evenly.
 const pairStack = TWO_SERVERS > 0 ? await startHubStack(2) : null;
 const baselinePort = await freePort();
-const baselineRole = spawnRole('socketio', 'bench/fanout/baseline-server.ts', { PORT: String(baselinePort) });
+const baselineRole = spawnRole(
+  'socketio',
+  FROM_SOURCE ? BASELINE_SOURCE : `${BUILT_DIR}/${BASELINE_SOURCE.replace(/\.ts$/, '.js')}`,
+  { PORT: String(baselinePort) },
+);
 await baselineRole.waitForLog((m) => m.msg === 'server listening');
 const baselineUrl = `http://127.0.0.1:${baselinePort}`;
 
@@ -414,6 +434,7 @@ process.stdout.write(
     generators: GENERATORS,
     connect_rate_per_s: CONNECT_RATE,
     hub_node_args: HUB_NODE_ARGS,
+    run: FROM_SOURCE ? 'source (tsx)' : 'built (node)',
     poll_interval_ms: INTERVAL,
     goals: {
       p99_ratio_max: 0.8,

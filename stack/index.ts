@@ -32,6 +32,11 @@ export interface StackOptions {
   readonly publicUrl?: string;
   /** Extra node arguments for the server processes (profiling). */
   readonly serverNodeArgs?: readonly string[];
+  /**
+   * The roles as `npm run build` compiled them into this folder, run on plain node (the bench
+   * measures what production runs). Default: the TypeScript sources through tsx.
+   */
+  readonly builtDir?: string;
 }
 
 export interface Stack {
@@ -65,11 +70,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       pollIntervalMs: options.pollIntervalMs ?? 1000,
       extra: { LOG_LEVEL: 'info', ...options.env },
     });
+  const role = (source: string) =>
+    options.builtDir ? `${options.builtDir}/${source.replace(/\.ts$/, '.js')}` : source;
   const servers = ports.map((_, i) =>
-    spawnRole(`server-${i + 1}`, 'server/main.ts', envFor(i), options.serverNodeArgs ?? []),
+    spawnRole(`server-${i + 1}`, role('server/main.ts'), envFor(i), options.serverNodeArgs ?? []),
   );
   const workers = Array.from({ length: workerCount }, (_, i) =>
-    spawnRole(`worker-${i + 1}`, 'workers/poll.main.ts', envFor(0)),
+    spawnRole(`worker-${i + 1}`, role('workers/poll.main.ts'), envFor(0)),
   );
   const closeAll = async () => {
     await Promise.all([...servers, ...workers].map((r) => r.kill()));

@@ -24,14 +24,18 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-/** `nodeArgs` go before the script (e.g. `--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`). */
+/**
+ * `nodeArgs` go before the script (e.g. `--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`). A `.ts`
+ * script runs through tsx; a `.js` one (built by `npm run build`) on plain node.
+ */
 export function spawnRole(
   name: string,
   script: string,
   env: Record<string, string>,
   nodeArgs: readonly string[] = [],
 ): RoleProcess {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', script], {
+  const loader = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, script], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -37,6 +37,7 @@ function onNowPlaying(p: Payload) {
 
 async function connect(url: string, count: number, perSecond: number) {
   let failed = 0;
+  const reasons: Record<string, number> = {};
   const pending: Promise<void>[] = [];
   const tick = 50;
   const perTick = Math.max(1, Math.round((perSecond * tick) / 1000));
@@ -56,8 +57,9 @@ async function connect(url: string, count: number, perSecond: number) {
             });
             resolve();
           });
-          s.once('connect_error', () => {
+          s.once('connect_error', (err: Error) => {
             failed++;
+            reasons[err.message] = (reasons[err.message] ?? 0) + 1;
             resolve();
           });
         }),
@@ -66,7 +68,7 @@ async function connect(url: string, count: number, perSecond: number) {
     await sleep(Math.max(0, tick - (Date.now() - started)));
   }
   await Promise.all(pending);
-  send({ type: 'connected', connected, failed });
+  send({ type: 'connected', connected, failed, reasons });
 }
 
 process.on('message', (msg: ToGenerator) => {

@@ -18,7 +18,7 @@ export interface Receipts {
 }
 
 export type FromGenerator =
-  | { type: 'connected'; connected: number; failed: number }
+  | { type: 'connected'; connected: number; failed: number; reasons: Record<string, number> }
   /** Every connected client of this generator received the event `key`. */
   | ({ type: 'complete' } & Receipts)
   | { type: 'report'; receipts: Receipts[]; disconnects: number }

@@ -1,9 +1,15 @@
-/** `npm start` in demo mode, as a newcomer runs it: the hub, the worker, the simulator and a crowd. */
+/**
+ * `npm start` in demo mode, as a newcomer runs it: the hub, the worker, the simulator and a crowd,
+ * compiled as `npm start` compiles it (scripts/build.ts) and run on plain node.
+ */
+import { rm } from 'node:fs/promises';
+import { buildHub } from '../../scripts/build.js';
 import { freePort } from '../helpers/ports.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 import { spawnRole, type RoleProcess } from '../helpers/roles.js';
 import { until } from '../helpers/wait.js';
 
+const BUILT = `test-artifacts/npm-start-${process.pid}`;
 let redis: TestRedis;
 let hub: RoleProcess;
 let url: string;
@@ -12,7 +18,8 @@ beforeAll(async () => {
   redis = await startTestRedis();
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  hub = spawnRole('npm-start', 'bin/start.ts', {
+  await buildHub(`${process.cwd()}/${BUILT}`);
+  hub = spawnRole('npm-start', `${BUILT}/bin/start.js`, {
     REDIS_URL: redis.url,
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -26,6 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await hub?.kill('SIGTERM');
   await redis?.dispose();
+  await rm(BUILT, { recursive: true, force: true });
 });
 
 describe('npm start in demo mode', () => {

@@ -61,8 +61,10 @@ describe('docker-compose.yml', () => {
 
   it('builds from the Dockerfile, which copies every source folder the roles run', () => {
     const dockerfile = readFileSync('Dockerfile', 'utf8');
-    for (const dir of ['shared', 'simulator', 'server', 'workers', 'bin'])
+    for (const dir of ['shared', 'simulator', 'server', 'workers', 'bin', 'scripts'])
       expect(dockerfile).toContain(`COPY ${dir} ./${dir}`);
+    // Compiled in the image, and writable by the user the roles run as (their scripts compile again).
+    expect(dockerfile).toMatch(/RUN npm run build && chown -R node:node dist\n(?:.*\n)*USER node/);
     for (const role of ['server', 'worker', 'bridge']) expect(compose.services[role]!.build).toBe('.');
   });
 });

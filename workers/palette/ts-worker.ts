@@ -1,10 +1,12 @@
 /**
- * Starts a worker thread from a TypeScript file. The project runs TypeScript through tsx with no
- * build step, and Node 20 does not apply `--import tsx` to a worker's entry module, so the worker
- * begins as a one-line bootstrap that loads the file through tsx's own API.
+ * Starts a worker thread from a TypeScript file. Built (`npm run build`), the file sits beside
+ * this one as JavaScript and runs as it is. From the sources, through tsx, Node 20 does not apply
+ * `--import tsx` to a worker's entry module, so the worker begins as a one-line bootstrap that
+ * loads the file through tsx's own API.
  */
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
@@ -14,6 +16,8 @@ const TSX_ESM_API = pathToFileURL(
 ).href;
 
 export function startTsWorker(file: URL, options: Omit<WorkerOptions, 'eval'> = {}): Worker {
+  const built = new URL(file.href.replace(/\.ts$/, '.js'));
+  if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(built))) return new Worker(built, options);
   const target = JSON.stringify(file.href);
   const bootstrap = `import(${JSON.stringify(TSX_ESM_API)}).then(({ tsImport }) => tsImport(${target}, ${target}))`;
   return new Worker(bootstrap, { ...options, eval: true, execArgv: [] });
