@@ -23,9 +23,8 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import os from 'node:os';
-import { resolve } from 'node:path';
 import { io } from 'socket.io-client';
-import { buildHub } from '../scripts/build.js';
+import { baselineScript, prepareBuild, runKind, stackBuild } from './built.js';
 import { freePort, spawnRole, startStack, type RoleProcess, type Stack } from '../stack/index.js';
 import { cpuMs, rssKb } from './fanout/proc.js';
 import type { FromGenerator, Receipts, ToGenerator } from './fanout/protocol.js';
@@ -278,30 +277,40 @@ function row(target: Target, parts: Measured[], idleKb: number): Row {
   };
 }
 
-async function idle(pids: readonly number[], ms: number): Promise<{ rss_mb: number; cpu_pct: number; kb: number }> {
+/**
+ * A server with no clients for `ms`: RSS at the end of the window (settled: V8 gives memory back a
+ * while after the last activity), the highest RSS seen in it, and the CPU used.
+ */
+async function idle(
+  pids: readonly number[],
+  ms: number,
+): Promise<{ rss_mb: number; rss_peak_mb: number; cpu_pct: number; kb: number }> {
+  const rss = () => pids.reduce((n, pid) => n + rssKb(pid), 0);
   const cpu0 = pids.reduce((n, pid) => n + cpuMs(pid), 0);
-  await sleep(ms);
+  let peak = rss();
+  for (const end = Date.now() + ms; Date.now() < end;) {
+    await sleep(Math.min(1000, end - Date.now()));
+    peak = Math.max(peak, rss());
+  }
   const cpu1 = pids.reduce((n, pid) => n + cpuMs(pid), 0);
-  const kb = pids.reduce((n, pid) => n + rssKb(pid), 0);
-  return { rss_mb: Math.round(kb / 1024), cpu_pct: round1(((cpu1 - cpu0) / ms) * 100), kb };
+  const kb = rss();
+  return {
+    rss_mb: Math.round(kb / 1024),
+    rss_peak_mb: Math.round(peak / 1024),
+    cpu_pct: round1(((cpu1 - cpu0) / ms) * 100),
+    kb,
+  };
 }
 
 /** Extra node flags for the hub's server processes, for experiments (e.g. `--max-semi-space-size=64`). */
 const HUB_NODE_ARGS = (process.env.BENCH_HUB_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
-/**
- * Both servers run as production does: compiled by `npm run build` and started with plain node.
- * `BENCH_RUN=source` runs them from the TypeScript through tsx instead, for comparison.
- */
-const FROM_SOURCE = process.env.BENCH_RUN === 'source';
-const BUILT_DIR = 'test-artifacts/bench-build';
-const BASELINE_SOURCE = 'bench/fanout/baseline-server.ts';
-if (!FROM_SOURCE) await buildHub(resolve(BUILT_DIR), [BASELINE_SOURCE]);
+await prepareBuild();
 
 async function startHubStack(servers: number): Promise<Stack> {
   const stack = await startStack({
     servers,
-    ...(FROM_SOURCE ? {} : { builtDir: BUILT_DIR }),
+    ...stackBuild,
     serverNodeArgs: HUB_NODE_ARGS,
     pollIntervalMs: INTERVAL,
     env: { IDLE_SECONDS: '3600', TURN_SECONDS: '86400' },
@@ -347,11 +356,7 @@ const stack = await startHubStack(1);
 // Two server processes sharing the broadcast through the Redis adapter, clients split evenly.
 const pairStack = TWO_SERVERS > 0 ? await startHubStack(2) : null;
 const baselinePort = await freePort();
-const baselineRole = spawnRole(
-  'socketio',
-  FROM_SOURCE ? BASELINE_SOURCE : `${BUILT_DIR}/${BASELINE_SOURCE.replace(/\.ts$/, '.js')}`,
-  { PORT: String(baselinePort) },
-);
+const baselineRole = spawnRole('socketio', baselineScript, { PORT: String(baselinePort) });
 await baselineRole.waitForLog((m) => m.msg === 'server listening');
 const baselineUrl = `http://127.0.0.1:${baselinePort}`;
 
@@ -368,7 +373,7 @@ const packetBytes = (p: unknown) => Buffer.byteLength(`42${JSON.stringify(['now_
 
 // Warm the servers (JIT, first connections) before measuring them idle.
 for (const t of [hub, baseline, ...(pair ? [pair] : [])]) await measure(t, 200, QUICK ? 1 : 3);
-const idleMs = QUICK ? 3000 : 10_000;
+const idleMs = QUICK ? 3000 : 30_000;
 const [hubIdle, baselineIdle, pairIdle] = await Promise.all([
   idle(hub.pids, idleMs),
   idle(baseline.pids, idleMs),
@@ -420,8 +425,13 @@ process.stdout.write(
   `${JSON.stringify({
     runs,
     idle: {
-      hub: { rss_mb: hubIdle.rss_mb, cpu_pct: hubIdle.cpu_pct },
-      socketio: { rss_mb: baselineIdle.rss_mb, cpu_pct: baselineIdle.cpu_pct },
+      seconds: idleMs / 1000,
+      hub: { rss_mb: hubIdle.rss_mb, rss_peak_mb: hubIdle.rss_peak_mb, cpu_pct: hubIdle.cpu_pct },
+      socketio: {
+        rss_mb: baselineIdle.rss_mb,
+        rss_peak_mb: baselineIdle.rss_peak_mb,
+        cpu_pct: baselineIdle.cpu_pct,
+      },
     },
     two_servers: twoServers,
     payload_bytes: {
@@ -434,7 +444,7 @@ process.stdout.write(
     generators: GENERATORS,
     connect_rate_per_s: CONNECT_RATE,
     hub_node_args: HUB_NODE_ARGS,
-    run: FROM_SOURCE ? 'source (tsx)' : 'built (node)',
+    run: runKind,
     poll_interval_ms: INTERVAL,
     goals: {
       p99_ratio_max: 0.8,

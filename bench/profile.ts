@@ -11,6 +11,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { freePort, spawnRole, startStack, type RoleProcess } from '../stack/index.js';
+import { baselineScript, prepareBuild, stackBuild } from './built.js';
 import type { FromGenerator, ToGenerator } from './fanout/protocol.js';
 import { rssKb } from './fanout/proc.js';
 
@@ -185,7 +186,9 @@ const nodeArgs = (dir: string) => [
   `--diagnostic-dir=${dir}`,
 ];
 
+await prepareBuild();
 const stack = await startStack({
+  ...stackBuild,
   env: { IDLE_SECONDS: '3600', TURN_SECONDS: '86400' },
   serverNodeArgs: nodeArgs(hubDir),
 });
@@ -201,7 +204,7 @@ const hub = await profileTarget(
 await stack.close();
 
 const port = await freePort();
-const plainRole = spawnRole('socketio', 'bench/fanout/baseline-server.ts', { PORT: String(port) }, nodeArgs(plainDir));
+const plainRole = spawnRole('socketio', baselineScript, { PORT: String(port) }, nodeArgs(plainDir));
 await plainRole.waitForLog((m) => m.msg === 'server listening');
 const plainUrl = `http://127.0.0.1:${port}`;
 const payload = { item: { id: 'x'.repeat(22), name: 'y'.repeat(600) }, is_playing: true };
