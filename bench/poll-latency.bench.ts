@@ -12,7 +12,7 @@
  */
 import { io, type Socket } from 'socket.io-client';
 import type { NowPlaying } from '../shared/events.js';
-import { startStack } from '../stack/index.js';
+import { CookieClient, loginThroughSimulator, startStack } from '../stack/index.js';
 
 const env = (name: string, fallback: number) => {
   const v = Number((process.env as Record<string, string | undefined>)[name]);
@@ -49,11 +49,14 @@ interface Waiter {
 }
 const waiters = new Set<Waiter>();
 const sockets: Socket[] = [];
+/** Who the first client last saw driving. */
+let lastDriver: string | null = null;
 for (let i = 0; i < CLIENTS; i++) {
   const s = io(url, { transports: ['websocket'], forceNew: true });
   const idx = i;
   s.on('now_playing', (p: NowPlaying) => {
     const at = Date.now();
+    if (idx === 0) lastDriver = p.user?.display_name ?? null;
     for (const w of waiters) if (!w.got.has(idx) && at >= w.since && w.match(p)) w.got.set(idx, at);
   });
   sockets.push(s);
@@ -164,6 +167,66 @@ await sleep(Math.max(0, afterFrom + 60_000 - Date.now()));
 const recovering = calls('ada', afterFrom, afterFrom + 60_000);
 const waiting = sim.state.calls.filter((c) => c.target === 'currently-playing' && c.listenerId === 'grace').length;
 
+// Changes the hub causes itself: an operator's pause and resume of the turn clock, and a skip to
+// the next in line (a turn change). They are published at once, not at the next poll: latency is
+// from sending the command to each client's receipt of the `now_playing` that shows it.
+say(`bench poll: ${CHANGES} operator pauses, resumes and skips`);
+await control({ action: 'play' });
+const crew = new CookieClient();
+await crew.request(`${url}/api/operator/login`, { json: { token: 'operator-token-for-tests' } });
+const members = new Map<string, CookieClient>();
+for (const name of ['ada', 'grace']) {
+  const member = new CookieClient();
+  await loginThroughSimulator(member, url, name);
+  members.set(name, member);
+}
+const operator = async (command: string) => {
+  const res = await crew.request(`${url}/api/operator/${command}`, { method: 'POST', json: {} });
+  if (res.status !== 200) throw new Error(`operator ${command} answered ${res.status}`);
+};
+const hubCaused = { pause: [] as number[], resume: [] as number[], skip: [] as number[] };
+for (let round = 0; round < CHANGES; round++) {
+  await sleep(300 + Math.random() * INTERVAL);
+  hubCaused.pause.push(
+    ...(await measure(async () => {
+      await operator('pause');
+      return (p) => p.user !== null && p.turn_ends_at === null;
+    })),
+  );
+  await sleep(300 + Math.random() * INTERVAL);
+  hubCaused.resume.push(
+    ...(await measure(async () => {
+      await operator('resume');
+      return (p) => p.user !== null && p.turn_ends_at !== null;
+    })),
+  );
+  // Whoever is out rejoins, so the skip always has someone next in line.
+  for (const member of members.values()) await member.request(`${url}/api/queue/join`, { method: 'POST', json: {} });
+  await sleep(300 + Math.random() * INTERVAL);
+  const driving = lastDriver;
+  hubCaused.skip.push(
+    ...(await measure(async () => {
+      await operator('skip');
+      return (p) => p.user !== null && p.user.display_name !== driving;
+    })),
+  );
+}
+const hubCausedMs = Object.fromEntries(
+  Object.entries(hubCaused).map(([k, v]) => {
+    const sorted = [...v].sort((a, b) => a - b);
+    return [
+      k,
+      {
+        samples: sorted.length,
+        p50: percentile(sorted, 50),
+        p95: percentile(sorted, 95),
+        p99: percentile(sorted, 99),
+        max: sorted.at(-1) ?? 0,
+      },
+    ];
+  }),
+);
+
 for (const s of sockets) s.close();
 await stack.close();
 
@@ -177,6 +240,7 @@ process.stdout.write(
       ...latency_ms,
       all: { samples: all.length, p50: percentile(all, 50), p95: percentile(all, 95), p99: percentile(all, 99) },
     },
+    hub_caused_to_screen_ms: hubCausedMs,
     spotify_calls_per_minute: {
       playing,
       paused,

@@ -53,6 +53,9 @@ import type { Closable } from '../shared/shutdown.js';
 /** At most about four line broadcasts a second per server, always ending on the newest state. */
 const LINE_BROADCAST_INTERVAL_MS = 250;
 
+/** Pending connections the kernel may hold for the server (see the listen call). */
+const LISTEN_BACKLOG = 4096;
+
 export interface StartServerOptions {
   /** Overrides config.port (0: any free port). */
   readonly port?: number;
@@ -194,7 +197,12 @@ export async function startServer(
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
-    http.listen(options.port ?? config.port, options.host ?? config.host, () => resolve());
+    // A room scanning the QR code at once, while a broadcast holds the event loop: connections
+    // wait in the kernel's accept queue. Node's default (511) overflows and phones retry after 1 s,
+    // 3 s…; the kernel caps this at net.core.somaxconn (4096 on current Linux).
+    http.listen({ port: options.port ?? config.port, host: options.host ?? config.host, backlog: LISTEN_BACKLOG }, () =>
+      resolve(),
+    );
   });
   const port = (http.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
