@@ -13,6 +13,7 @@
 import { io, type Socket } from 'socket.io-client';
 import type { NowPlaying } from '../shared/events.js';
 import { CookieClient, loginThroughSimulator, startStack } from '../stack/index.js';
+import { prepareBuild, stackBuild } from './built.js';
 
 const env = (name: string, fallback: number) => {
   const v = Number((process.env as Record<string, string | undefined>)[name]);
@@ -28,7 +29,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
+await prepareBuild();
 const stack = await startStack({
+  ...stackBuild,
   workers: 2,
   pollIntervalMs: INTERVAL,
   env: { IDLE_SECONDS: '3600', TURN_SECONDS: '86400' },
