@@ -220,9 +220,14 @@ interface Measured {
   rssKb: number;
 }
 
+/** How long clients stay connected before the server's RSS is read. */
+const CONNECTED_SETTLE_MS = 15_000;
+
 async function measure(target: Target, size: number, events: number): Promise<Measured> {
   const connected = await connectClients(target.urls, size);
-  await sleep(QUICK ? 1000 : 2000);
+  // Memory is read once the connecting is over and the collector has had time to catch up (the
+  // handshakes' garbage would otherwise count as per-connection memory).
+  await sleep(QUICK ? 1000 : CONNECTED_SETTLE_MS);
   const rss = target.pids.reduce((n, pid) => n + rssKb(pid), 0);
   const out: Measured = { connected, events: 0, missed: 0, fanout: [], endToEnd: [], cpuMsPerEvent: [], rssKb: rss };
   for (const g of generators) g.send({ cmd: 'arm' });

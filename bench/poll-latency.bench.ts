@@ -177,11 +177,15 @@ say(`bench poll: ${CHANGES} operator pauses, resumes and skips`);
 await control({ action: 'play' });
 const crew = new CookieClient();
 await crew.request(`${url}/api/operator/login`, { json: { token: 'operator-token-for-tests' } });
+/** Ada and Grace by the name screens show, so that whoever a skip took out can join again. */
 const members = new Map<string, CookieClient>();
-for (const name of ['ada', 'grace']) {
+for (const [listener, shownAs] of [
+  ['ada', 'Ada Lovelace'],
+  ['grace', 'Grace Hopper'],
+] as const) {
   const member = new CookieClient();
-  await loginThroughSimulator(member, url, name);
-  members.set(name, member);
+  await loginThroughSimulator(member, url, listener);
+  members.set(shownAs, member);
 }
 const operator = async (command: string) => {
   const res = await crew.request(`${url}/api/operator/${command}`, { method: 'POST', json: {} });
@@ -203,8 +207,6 @@ for (let round = 0; round < CHANGES; round++) {
       return (p) => p.user !== null && p.turn_ends_at !== null;
     })),
   );
-  // Whoever is out rejoins, so the skip always has someone next in line.
-  for (const member of members.values()) await member.request(`${url}/api/queue/join`, { method: 'POST', json: {} });
   await sleep(300 + Math.random() * INTERVAL);
   const driving = lastDriver;
   hubCaused.skip.push(
@@ -213,6 +215,11 @@ for (let round = 0; round < CHANGES; round++) {
       return (p) => p.user !== null && p.user.display_name !== driving;
     })),
   );
+  // The skipped driver joins again (once per two rounds each: within the per-session join budget),
+  // so the next skip has someone next in line.
+  const skipped = members.get(driving ?? '');
+  const joined = await skipped?.request(`${url}/api/queue/join`, { method: 'POST', json: {} });
+  if (joined && joined.status !== 200) throw new Error(`joining again answered ${joined.status}`);
 }
 const hubCausedMs = Object.fromEntries(
   Object.entries(hubCaused).map(([k, v]) => {
