@@ -247,8 +247,11 @@ async function measure(target: Target, size: number, events: number): Promise<Me
         }
       out.cpuMsPerEvent.push(cpu1 - cpu0);
     }
-    // A random phase of the poll interval for the next change.
-    await sleep(200 + Math.random() * 500);
+    // The next change at a uniformly random phase of the poll interval: a pause drawn over one whole
+    // interval, after the broadcast settled. (A shorter draw would put every change at about the
+    // same distance after the poll that sent the last broadcast, and change → screen would measure
+    // that distance rather than the wait for the next poll.)
+    await sleep(200 + Math.random() * INTERVAL);
   }
   await disconnectClients();
   await sleep(QUICK ? 1000 : 3000);
