@@ -12,6 +12,15 @@ import type { Playback } from '../../shared/spotify/schemas.js';
 import { propose, turnId, type Observation } from '../../workers/poller/draft.js';
 
 const NOW = 1_000_000;
+/** The store before anything was ever published. */
+const NOTHING_PUBLISHED: PublishedState = {
+  payload: { ...nobodyDriving(0), seq: 0 },
+  version: 0,
+  seq: 0,
+  driver: '',
+  turn: '',
+  stamp: null,
+};
 
 const item = (id: string, duration: number): NowPlayingItem => ({
   type: 'track',
@@ -161,15 +170,7 @@ describe('propose (properties)', () => {
             stamp: { fence: 1, requestedAt: NOW - 100, changedAt: null },
             answeredAt: NOW - since,
           };
-          const published: PublishedState = {
-            payload: { ...nobodyDriving(0), seq: 0 },
-            version: 0,
-            seq: 0,
-            driver: '',
-            turn: '',
-            stamp: null,
-          };
-          const { draft } = propose(NOW, active, published, obs);
+          const { draft } = propose(NOW, active, NOTHING_PUBLISHED, obs);
           const moved = playing ? Math.max(0, since) : 0;
           expect(draft.progress_ms).toBe(Math.min(Math.max(0, (progress ?? 0) + moved), it.duration_ms));
           expect(draft.state).toBe(playing ? 'playing' : 'paused');
@@ -212,14 +213,6 @@ describe('propose (cases)', () => {
     remaining_ms: null,
     last_playing_at: null,
   };
-  const nothingPublished: PublishedState = {
-    payload: { ...nobodyDriving(0), seq: 0 },
-    version: 0,
-    seq: 0,
-    driver: '',
-    turn: '',
-    stamp: null,
-  };
   const observe = (playback: Playback): Observation => ({
     driver: 'ada',
     turn: '5',
@@ -234,7 +227,7 @@ describe('propose (cases)', () => {
       { kind: 'ad', isPlaying: true, progressMs: 5000, changedAt: null },
       { kind: 'unknown', isPlaying: true, progressMs: 5000, changedAt: null },
     ] satisfies Playback[]) {
-      const p = propose(NOW, active, nothingPublished, observe(playback));
+      const p = propose(NOW, active, NOTHING_PUBLISHED, observe(playback));
       expect(p.draft).toMatchObject({ state: 'idle', item: null, is_playing: false, progress_ms: 0 });
       expect(p.stamp).not.toBeNull(); // still recorded as seen
     }
@@ -242,7 +235,7 @@ describe('propose (cases)', () => {
 
   it('shows a turn nobody observed yet as idle rather than the previous driver’s music', () => {
     const previous: PublishedState = {
-      ...nothingPublished,
+      ...NOTHING_PUBLISHED,
       payload: { ...nobodyDriving(0), seq: 4, state: 'playing', item: item('old', 200_000), is_playing: true },
       driver: 'grace',
       turn: '4',
