@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { buildHub } from '../scripts/build.js';
+import { builtScript } from '../stack/index.js';
 
 export const FROM_SOURCE = process.env.BENCH_RUN === 'source';
 const BUILT_DIR = 'test-artifacts/bench-build';
@@ -19,7 +20,7 @@ export async function prepareBuild(): Promise<void> {
 export const stackBuild: { builtDir?: string } = FROM_SOURCE ? {} : { builtDir: BUILT_DIR };
 
 /** The script that runs the plain Socket.IO baseline. */
-export const baselineScript = FROM_SOURCE ? BASELINE_SOURCE : `${BUILT_DIR}/${BASELINE_SOURCE.replace(/\.ts$/, '.js')}`;
+export const baselineScript = FROM_SOURCE ? BASELINE_SOURCE : builtScript(BUILT_DIR, BASELINE_SOURCE);
 
 /** Said in the benches' JSON. */
 export const runKind = FROM_SOURCE ? 'source (tsx)' : 'built (node)';

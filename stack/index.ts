@@ -7,14 +7,14 @@ import { CookieClient } from './cookie-client.js';
 import { loginThroughSimulator } from './login.js';
 import { freePort } from './ports.js';
 import { startRedis, type StackRedis } from './redis-server.js';
-import { externalHubEnv, spawnRole, type RoleProcess } from './roles.js';
+import { builtScript, externalHubEnv, spawnRole, type RoleProcess } from './roles.js';
 import { startSimulator, type StackSimulator } from './simulator.js';
 
 export { CookieClient, type Hop } from './cookie-client.js';
 export { consentForm, loginThroughSimulator } from './login.js';
 export { freePort } from './ports.js';
 export { openRedis, startRedis, type StackRedis } from './redis-server.js';
-export { externalHubEnv, spawnRole, type RoleProcess } from './roles.js';
+export { builtScript, externalHubEnv, spawnRole, type RoleProcess } from './roles.js';
 export { startSimulator, type StackSimulator } from './simulator.js';
 
 /** The simulator's OAuth client the stack's hub roles use. */
@@ -70,8 +70,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       pollIntervalMs: options.pollIntervalMs ?? 1000,
       extra: { LOG_LEVEL: 'info', ...options.env },
     });
-  const role = (source: string) =>
-    options.builtDir ? `${options.builtDir}/${source.replace(/\.ts$/, '.js')}` : source;
+  const role = (source: string) => (options.builtDir ? builtScript(options.builtDir, source) : source);
   const servers = ports.map((_, i) =>
     spawnRole(`server-${i + 1}`, role('server/main.ts'), envFor(i), options.serverNodeArgs ?? []),
   );

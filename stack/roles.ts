@@ -24,6 +24,9 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
+/** Where `npm run build` put the compiled `source` (a `.ts` path in the project) inside `dir`. */
+export const builtScript = (dir: string, source: string) => `${dir}/${source.replace(/\.ts$/, '.js')}`;
+
 /**
  * `nodeArgs` go before the script (e.g. `--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`). A `.ts`
  * script runs through tsx; a `.js` one (built by `npm run build`) on plain node.
