@@ -236,7 +236,12 @@ export async function startServer(
           1000,
           removeCounts(redis, instanceId).catch(() => undefined),
         );
-        await notify.flush().catch(() => undefined);
+        // Line broadcasts under way finish before the Redis clients close: one publishing through
+        // a closed client would fail inside the adapter, where nobody can catch it.
+        await within(
+          2000,
+          notify.flush().catch(() => undefined),
+        );
         await within(
           1000,
           pollTrigger.close().catch(() => undefined),

@@ -16,6 +16,8 @@ export class CoalescedLineNotifier implements LineNotifier {
   #pending: Set<string> | null = null;
   #timer: NodeJS.Timeout | null = null;
   #closed = false;
+  /** Broadcasts under way: shutdown waits for them before the Redis clients close. */
+  readonly #inFlight = new Set<Promise<void>>();
 
   constructor(inner: LineNotifier, intervalMs: number, log: Logger) {
     this.#inner = inner;
@@ -30,7 +32,7 @@ export class CoalescedLineNotifier implements LineNotifier {
     const wait = this.#lastSentAt + this.#intervalMs - Date.now();
     if (wait <= 0 && this.#pending === null) {
       this.#lastSentAt = Date.now();
-      await this.#inner.lineChanged(affected);
+      await this.#send(affected);
       return;
     }
     this.#pending ??= new Set();
@@ -43,19 +45,39 @@ export class CoalescedLineNotifier implements LineNotifier {
     this.#pending = null;
     this.#timer = null;
     this.#lastSentAt = Date.now();
-    this.#inner.lineChanged(affected).catch((err: unknown) => {
+    this.#sendInBackground(affected);
+  }
+
+  /** A trailing broadcast: nobody awaits it, so its failure is logged here. */
+  #sendInBackground(affected: readonly string[]): void {
+    this.#send(affected).catch((err: unknown) => {
       this.#log.warn({ err: { message: (err as Error).message } }, 'could not broadcast a line change');
     });
   }
 
-  /** Sends what is still pending now and broadcasts nothing after (shutdown). */
+  async #send(affected: readonly string[]): Promise<void> {
+    const sending = this.#inner.lineChanged(affected);
+    this.#inFlight.add(sending);
+    try {
+      await sending;
+    } finally {
+      this.#inFlight.delete(sending);
+    }
+  }
+
+  /**
+   * Sends what is still pending now, waits for every broadcast under way and broadcasts nothing
+   * after (shutdown: the Redis clients close next).
+   */
   async flush(): Promise<void> {
     this.#closed = true;
-    if (this.#timer === null) return;
-    clearTimeout(this.#timer);
-    const affected = [...(this.#pending ?? [])];
-    this.#pending = null;
-    this.#timer = null;
-    await this.#inner.lineChanged(affected);
+    if (this.#timer !== null) {
+      clearTimeout(this.#timer);
+      const affected = [...(this.#pending ?? [])];
+      this.#pending = null;
+      this.#timer = null;
+      this.#sendInBackground(affected);
+    }
+    await Promise.allSettled([...this.#inFlight]);
   }
 }
