@@ -3,7 +3,8 @@
  * that just connected and any worker can continue the sequence after a restart.
  *
  * Publishing is one Lua script: it checks that nothing was published since the caller read the
- * state (a version number), that the observation is newer than the last one published for the same
+ * state (a version number), that the draft was not built on an older line than the one published
+ * (the line's own version), that the observation is newer than the last one published for the same
  * driver and turn, stores the payload and its `seq`, and broadcasts it to every server — all at
  * once, so no older state can overtake a newer one, whatever the number of workers.
  */
@@ -22,6 +23,8 @@ export interface PublishedState {
   turn: string;
   /** The newest observation published (or seen) for that driver and turn, if any. */
   stamp: ObservationStamp | null;
+  /** The newest line version (shared/queue/line.ts) a published draft was built on; 0 when none. */
+  lineVersion: number;
 }
 
 export interface PublishRequest {
@@ -31,23 +34,32 @@ export interface PublishRequest {
   driver: string;
   turn: string;
   stamp: ObservationStamp | null;
+  /**
+   * The line version the draft was built on. An older one than the published state's is refused
+   * ('line-moved'): the line changed since, and whoever changed it published that change.
+   * Null: the draft only carries the published state forward (no line read).
+   */
+  lineVersion: number | null;
   /** Socket.IO adapter messages to broadcast in the same step, as [channel, message]. */
   messages: readonly (readonly [string, Buffer])[];
 }
 
-export type PublishResult = 'ok' | 'conflict' | 'stale';
+export type PublishResult = 'ok' | 'conflict' | 'stale' | 'line-moved';
 
 /**
  * KEYS[1] payload, KEYS[2] seq, KEYS[3] published (hash).
  * ARGV[1] expected version, ARGV[2] payload JSON ('' = record the stamp only), ARGV[3] seq,
  * ARGV[4] driver, ARGV[5] turn, ARGV[6] fence ('' = no observation), ARGV[7] requested_at,
- * ARGV[8] changed_at ('' = unknown), ARGV[9] stale window ms, ARGV[10..] channel, message pairs.
+ * ARGV[8] changed_at ('' = unknown), ARGV[9] stale window ms, ARGV[10] line version ('' = none),
+ * ARGV[11..] channel, message pairs.
  * The ordering rule is `observationWins` in shared/hub-state/observation-order.ts (mirrored here).
  */
 const PUBLISH = `
-local m = redis.call('HMGET', KEYS[3], 'version', 'driver', 'turn', 'fence', 'requested_at', 'changed_at')
+local m = redis.call('HMGET', KEYS[3], 'version', 'driver', 'turn', 'fence', 'requested_at', 'changed_at', 'line_version')
 local version = tonumber(m[1]) or 0
 if version ~= tonumber(ARGV[1]) then return 'conflict' end
+local line_version = tonumber(m[7]) or 0
+if ARGV[2] ~= '' and ARGV[10] ~= '' and tonumber(ARGV[10]) < line_version then return 'line-moved' end
 local same_turn = m[2] == ARGV[4] and m[3] == ARGV[5]
 local observed = ARGV[6] ~= ''
 if observed and same_turn and m[4] and m[4] ~= '' then
@@ -60,6 +72,7 @@ if ARGV[2] ~= '' then
   redis.call('SET', KEYS[1], ARGV[2])
   redis.call('SET', KEYS[2], ARGV[3])
   fields = {'version', version + 1, 'seq', ARGV[3], 'driver', ARGV[4], 'turn', ARGV[5]}
+  if ARGV[10] ~= '' then table.insert(fields, 'line_version'); table.insert(fields, ARGV[10]) end
 elseif not same_turn then
   -- Recording a stamp needs the payload to be about the same turn.
   return 'conflict'
@@ -73,7 +86,7 @@ elseif not same_turn then
 end
 if #fields > 0 then redis.call('HSET', KEYS[3], unpack(fields)) end
 if ARGV[2] ~= '' then
-  for i = 10, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end
+  for i = 11, #ARGV, 2 do redis.call('PUBLISH', ARGV[i], ARGV[i + 1]) end
 end
 return 'ok'
 `;
@@ -113,6 +126,7 @@ export class NowPlayingStore {
       turn: meta.turn ?? '',
       stamp:
         fence === null ? null : { fence, requestedAt: num(meta.requested_at) ?? 0, changedAt: num(meta.changed_at) },
+      lineVersion: num(meta.line_version) ?? 0,
     };
   }
 
@@ -134,13 +148,14 @@ export class NowPlayingStore {
       s ? String(s.requestedAt) : '',
       s?.changedAt != null ? String(s.changedAt) : '',
       String(STALE_REPLICA_MS),
+      req.lineVersion === null ? '' : String(req.lineVersion),
     ];
     for (const [channel, message] of req.messages) args.push(channel, message);
     const reply = await this.#redis.eval(PUBLISH, {
       keys: [keys.nowPlaying(), keys.nowPlayingSeq(), keys.nowPlayingPublished()],
       arguments: args,
     });
-    return reply === 'ok' || reply === 'stale' ? reply : 'conflict';
+    return reply === 'ok' || reply === 'stale' || reply === 'line-moved' ? reply : 'conflict';
   }
 }
 

@@ -39,6 +39,7 @@ describe('publish script', () => {
             payload: { ...emptyNowPlaying(1), seq: s0.seq + 1 },
             ...turn,
             stamp: first,
+            lineVersion: null,
             messages: [],
           }),
         ).toBe('ok');
@@ -48,6 +49,7 @@ describe('publish script', () => {
           payload: { ...emptyNowPlaying(2), seq: s1.seq + 1 },
           ...turn,
           stamp: second,
+          lineVersion: null,
           messages: [],
         });
         expect(result === 'ok').toBe(observationWins(second, turn, s1.stamp, s1));
@@ -67,6 +69,7 @@ describe('publish script', () => {
         payload: { ...emptyNowPlaying(3), seq: s0.seq + 1 },
         ...turn,
         stamp: null,
+        lineVersion: null,
         messages: [],
       }),
     ).toBe('ok');
@@ -76,8 +79,38 @@ describe('publish script', () => {
         payload: { ...emptyNowPlaying(4), seq: s0.seq + 1 },
         ...turn,
         stamp: null,
+        lineVersion: null,
         messages: [],
       }),
     ).toBe('conflict');
+  });
+
+  it('refuses a draft built on an older line than the published one, and changes nothing', async () => {
+    const lineVersionArb = fc.option(fc.nat(20));
+    await fc.assert(
+      fc.asyncProperty(lineVersionArb, lineVersionArb, async (first, second) => {
+        await client.del([keys.nowPlaying(), keys.nowPlayingPublished(), keys.nowPlayingSeq()]);
+        const s0 = await store.read();
+        const draft = (at: number, seq: number, lineVersion: number | null) => ({
+          expectedVersion: s0.version,
+          payload: { ...emptyNowPlaying(at), seq },
+          ...turn,
+          stamp: null,
+          lineVersion,
+          messages: [],
+        });
+        expect(await store.publish(draft(1, s0.seq + 1, first))).toBe('ok');
+        const s1 = await store.read();
+        expect(s1.lineVersion).toBe(first ?? 0);
+        const result = await store.publish({ ...draft(2, s1.seq + 1, second), expectedVersion: s1.version });
+        const older = second !== null && second < (first ?? 0);
+        expect(result).toBe(older ? 'line-moved' : 'ok');
+        const s2 = await store.read();
+        if (older) expect(s2).toEqual(s1);
+        // A draft that read no line carries the published line version forward.
+        else expect(s2.lineVersion).toBe(second ?? first ?? 0);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -20,6 +20,7 @@ const NOTHING_PUBLISHED: PublishedState = {
   driver: '',
   turn: '',
   stamp: null,
+  lineVersion: 0,
 };
 
 const item = (id: string, duration: number): NowPlayingItem => ({
@@ -91,6 +92,7 @@ const publishedArb: fc.Arbitrary<PublishedState> = fc.record({
   driver: fc.constantFrom('', 'ada', 'grace'),
   turn: fc.constantFrom('', '5', '6'),
   stamp: fc.option(stampArb),
+  lineVersion: fc.nat(50),
 });
 const observationArb: fc.Arbitrary<Observation> = fc.record({
   driver: fc.constantFrom('ada', 'grace'),
@@ -190,6 +192,7 @@ describe('propose (properties)', () => {
           driver: active.user_id,
           turn: turnId(active),
           stamp: null,
+          lineVersion: 0,
         };
         const { draft, stamp } = propose(NOW, active, published, null);
         expect(stamp).toBeNull();

@@ -101,6 +101,7 @@ describe('which observation is shown (propose)', () => {
     driver: 'ada',
     turn: '5',
     stamp: { fence: 10, requestedAt: 999_000, changedAt: 900_000 },
+    lineVersion: 0,
     ...over,
   });
   const obs = (fence: number, id: string): Observation => ({

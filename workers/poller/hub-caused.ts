@@ -21,8 +21,12 @@ export interface HubCausedDeps {
 }
 
 export interface HubCaused {
-  /** Shows the line's own change for whoever drives (changes only: an unchanged line sends nothing). */
-  showLine(driving: ActiveTurn, kind: DriverKind): Promise<void>;
+  /**
+   * Shows the line's own change for whoever drives (changes only: an unchanged line sends nothing).
+   * `lineVersion`: the version of the line `driving` was read from; if the line has changed since,
+   * nothing is published (whoever changed it publishes that).
+   */
+  showLine(driving: ActiveTurn, kind: DriverKind, lineVersion: number): Promise<void>;
   /** The same, reading the line as it is now; nobody driving is the poll's to decide. */
   publishLine(): Promise<void>;
   /** Publishes the first pick the venue was just told to play, as if Spotify had reported it. */
@@ -30,15 +34,18 @@ export interface HubCaused {
 }
 
 export function hubCaused({ line, store, publisher, now }: HubCausedDeps): HubCaused {
-  const showLine = async (driving: ActiveTurn, kind: DriverKind) => {
-    await publisher.offer((published) => propose(now(), driving, published, null, kind), { changesOnly: true });
+  const showLine = async (driving: ActiveTurn, kind: DriverKind, lineVersion: number) => {
+    await publisher.offer(
+      (published, lineMoved) => (lineMoved ? null : { ...propose(now(), driving, published, null, kind), lineVersion }),
+      { changesOnly: true },
+    );
   };
   return {
     showLine,
     async publishLine() {
-      const active = (await line.snapshot()).active;
-      if (!active) return;
-      await showLine(active, await line.kind(active.user_id));
+      const snapshot = await line.snapshot();
+      if (!snapshot.active) return;
+      await showLine(snapshot.active, await line.kind(snapshot.active.user_id), snapshot.version);
     },
     async showPlayed(active, played) {
       const first = played.picks[0];
@@ -51,10 +58,13 @@ export function hubCaused({ line, store, publisher, now }: HubCausedDeps): HubCa
         answeredAt: played.at,
         stamp: { fence, requestedAt: played.at, changedAt: played.at },
       };
-      // The line's clock may have been released by the same step: read the turn as it is now.
-      const current = (await line.snapshot()).active;
-      const turn = current?.user_id === active.user_id ? current : active;
-      await publisher.offer((published) => propose(now(), turn, published, observation, 'guest'));
+      // The line's clock may have been released by the same step: read the turn as it is now (and
+      // again if it changes before the publish).
+      await publisher.offer(async (published) => {
+        const snapshot = await line.snapshot();
+        if (snapshot.active?.user_id !== active.user_id || turnId(snapshot.active) !== turnId(active)) return null;
+        return { ...propose(now(), snapshot.active, published, observation, 'guest'), lineVersion: snapshot.version };
+      });
     },
   };
 }

@@ -2,7 +2,9 @@
  * Publishes `now_playing` when the hub-state rules (shared/hub-state/visible-change.ts) say a viewer
  * would see a difference or a keyframe is due. The draft is built against the state just read and
  * published only if that state is still current (optimistic concurrency, checked by the publish
- * script), so a late worker can never republish the past.
+ * script), so a late worker can never republish the past. A draft also names the line version it
+ * was built on: one built on a line that has changed since is refused, so a poll that read the line
+ * just before an operator's pause or skip cannot undo it.
  */
 import type { NowPlayingItem, Palette } from '../../shared/events.js';
 import {
@@ -28,7 +30,15 @@ export interface Proposal {
   turn: string;
   /** The observation the draft shows, if it shows a fresh one. */
   stamp: ObservationStamp | null;
+  /** The line version (LineSnapshot.version) the draft was built on; absent: no line read. */
+  lineVersion?: number;
 }
+
+/**
+ * Builds a proposal against the published state. `lineMoved`: the previous attempt was built on
+ * a line that has changed since; read it again or answer null to publish nothing.
+ */
+export type Propose = (published: PublishedState, lineMoved: boolean) => Proposal | null | Promise<Proposal | null>;
 
 export type Broadcast = (payload: NowPlaying) => readonly (readonly [string, Buffer])[];
 
@@ -82,6 +92,7 @@ export class NowPlayingPublisher {
       const palette = await palettes.forItem(item).catch(() => null);
       if (!palette) return;
       await this.offer((published) => {
+        // The follow-up carries the published state forward: no line read, so no line version.
         const { seq: _seq, ...current } = published.payload;
         const still = sameArt(current.item, item) && !current.item?.palette;
         const now = this.#now();
@@ -94,16 +105,18 @@ export class NowPlayingPublisher {
 
   /**
    * Reads the published state, lets `propose` build a draft against it and publishes it if it is
-   * visible (or a keyframe is due, unless `changesOnly`). A conflict (someone published meanwhile)
-   * or a stale observation means: read again and rebuild.
+   * visible (or a keyframe is due, unless `changesOnly`). A conflict (someone published meanwhile),
+   * a stale observation or a line that moved on means: read again and rebuild.
    */
   async offer(
-    propose: (published: PublishedState) => Proposal,
+    propose: Propose,
     options: { changesOnly?: boolean } = {},
   ): Promise<{ kind: PublishKind; payload: NowPlaying } | null> {
+    let lineMoved = false;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const published = await this.#store.read();
-      const proposed = propose(published);
+      const proposed = await propose(published, lineMoved);
+      if (!proposed) return null;
       const p = { ...proposed, draft: await this.#withPalette(published, proposed.draft) };
       const due = publishKind(published.payload, p.draft);
       const kind = options.changesOnly && due !== 'change' ? null : due;
@@ -119,12 +132,14 @@ export class NowPlayingPublisher {
         driver: p.driver,
         turn: p.turn,
         stamp: p.stamp,
+        lineVersion: p.lineVersion ?? null,
         messages: payload ? this.#broadcast(payload) : [],
       });
       if (result === 'ok') {
         if (kind === 'change' && payload) this.#followUpWithPalette(payload);
         return kind && payload ? { kind, payload } : null;
       }
+      lineMoved = result === 'line-moved';
     }
     return null;
   }

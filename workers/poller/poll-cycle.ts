@@ -125,7 +125,7 @@ export class PollCycle {
 
       // What the line itself changed (a new turn, an operator's pause or resume, a held clock) is
       // shown before Spotify is asked; the answer then confirms or fills in the playback.
-      await this.#hubCaused.showLine(driving, house ? 'house' : kind);
+      await this.#hubCaused.showLine(driving, house ? 'house' : kind, snapshot.version);
 
       if (shouldCallNow(inputs, d.policy, this.#now())) {
         called = true;
@@ -201,11 +201,17 @@ export class PollCycle {
       }
     }
     // Someone joined while the house music played: they drive now, the next poll yields.
-    const active = snapshot.active ?? house;
+    let active = snapshot.active ?? house;
     // The line's user record says whether the driver is a guest (venue mode) or a member.
     if (snapshot.active && lineChanged) kind = await d.line.kind(snapshot.active.user_id);
     if (!snapshot.active && house) kind = 'house';
-    const sent = await d.publisher.offer((published) => propose(this.#now(), active, published, observation, kind));
+    let lineVersion = snapshot.version;
+    const sent = await d.publisher.offer(async (published, lineMoved) => {
+      // The line changed between this poll's read and its publish (and that change went out):
+      // build on the line as it is now, keeping the answer if it is still about its turn.
+      if (lineMoved) ({ active, kind, version: lineVersion } = await this.#drivingNow(house));
+      return { ...propose(this.#now(), active, published, observation, kind), lineVersion };
+    });
     if (lineChanged) await d.events.lineChanged([...affected]);
     await d.budget.pollDone(this.#now());
 
@@ -221,6 +227,15 @@ export class PollCycle {
       );
     }
     return { called, published: sent?.kind ?? null, nextPollAt: next };
+  }
+
+  /** Who drives according to the line as it is now (the house music while nobody does). */
+  async #drivingNow(
+    house: ActiveTurn | null,
+  ): Promise<{ active: ActiveTurn | null; kind: DriverKind; version: number }> {
+    const s = await this.#d.line.snapshot();
+    if (!s.active) return { active: house, kind: house ? 'house' : 'spotify', version: s.version };
+    return { active: s.active, kind: await this.#d.line.kind(s.active.user_id), version: s.version };
   }
 
   /** What the line itself changed, published without a poll (see hub-caused.ts). */
