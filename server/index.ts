@@ -142,9 +142,7 @@ export async function startServer(
   const broadcastWrites = useDirectFrameWrites(io);
   const picks = new PicksStore(redis);
   const fanout = new Fanout(io, line, picks);
-  const pollTrigger = createPollTrigger(redis, (err) =>
-    log.debug({ err: { message: err.message } }, 'poll trigger queue error'),
-  );
+  const pollTrigger = createPollTrigger(redis, keys.pollNowChannel(databaseOf(redisUrl)));
   const notify = new CoalescedLineNotifier(fanout, LINE_BROADCAST_INTERVAL_MS, log);
 
   const deps: AppDeps = {
@@ -241,10 +239,6 @@ export async function startServer(
         await within(
           2000,
           notify.flush().catch(() => undefined),
-        );
-        await within(
-          1000,
-          pollTrigger.close().catch(() => undefined),
         );
         // Only this process's sockets close (io.close() drops them as a transport close, so
         // clients reconnect, elsewhere behind a load balancer); the rest of the fleet is untouched.

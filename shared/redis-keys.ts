@@ -98,6 +98,12 @@ export const keys = {
    */
   socketIoChannel: (database = 0) =>
     database === 0 ? `${KEY_PREFIX}:socket.io` : `${KEY_PREFIX}:db${database}:socket.io`,
+  /**
+   * Pub/sub channel on which servers ask the poll workers for a poll at once. Channels are global
+   * to a Redis server, not per database: the database is in the name, as for `socketIoChannel`.
+   */
+  pollNowChannel: (database = 0) =>
+    database === 0 ? `${KEY_PREFIX}:poll-now` : `${KEY_PREFIX}:db${database}:poll-now`,
   /** Marks a database that `npm start` claimed for demo data in a Redis it did not start. */
   demoMarker: () => `${KEY_PREFIX}:demo-database`,
 } as const;

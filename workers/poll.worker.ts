@@ -2,7 +2,7 @@
  * The poll worker. Any number of worker processes share one BullMQ queue: after each poll the
  * worker that ran it queues the next one for exactly when the policy says it is due (a delayed
  * job), a job scheduler ticks once per POLL_INTERVAL_MS as a safety net and to advance the turn
- * rotation, and `requestPollNow` (shared/ops/poll-now.ts) queues one at once. A Redis lock that
+ * rotation, and a server's `requestPollNow` (shared/ops/poll-now.ts) has one queued at once. A Redis lock that
  * outlives the Spotify time-out (and is extended while a slow poll runs) keeps polls from
  * overlapping; fencing numbers make a late answer harmless anyway. A watchdog recreates the BullMQ
  * worker if jobs stop while Redis answers, but leaves a poll that is merely slow alone.
@@ -28,6 +28,7 @@ import { WEB_API_TIMEOUT_MS, WebApiClient } from '../shared/spotify/web-api-clie
 import { WorkerMetrics } from '../shared/ops/worker-metrics.js';
 import { POLL_QUEUE } from '../shared/ops/poll-now.js';
 import { PollCycle, type PollOutcome } from './poller/poll-cycle.js';
+import { listenForPollNow } from './poller/poll-now-listener.js';
 import { NowPlayingPublisher } from './poller/now-playing-publisher.js';
 import { PaletteService } from './palette/palette-service.js';
 import { artUrlPolicyFor } from './palette/art-url-policy.js';
@@ -83,6 +84,8 @@ export async function startPollWorker(
   const redis = await connectRedis({ url: redisUrl, name: `worker-${id}` }, log);
   const queueConnection = await connectRedis({ url: redisUrl, name: `worker-${id}-queue` }, log);
   const emitterClient = await connectRedis({ url: redisUrl, name: `worker-${id}-emitter` }, log);
+  // Servers ask for a poll at once on a pub/sub channel; subscribing takes a connection over.
+  const pollNowSubscriber = await connectRedis({ url: redisUrl, name: `worker-${id}-poll-now` }, log);
 
   const line = new Line(redis, { turnSeconds: config.turnSeconds, idleSeconds: config.idleSeconds });
   const tokens = new TokenStore(redis, config.tokenEncryptionKey, log);
@@ -154,6 +157,7 @@ export async function startPollWorker(
       { name: 'poll', opts: { removeOnComplete: true, removeOnFail: 50 } },
     );
   await upsertScheduler();
+  await listenForPollNow(pollNowSubscriber, keys.pollNowChannel(databaseOf(redisUrl)), queue, log);
 
   let lastLocalJob = Date.now();
   let inFlightSince: number | null = null;
@@ -293,7 +297,12 @@ export async function startPollWorker(
       await worker.close().catch(() => undefined);
       await queue.close().catch(() => undefined);
       await palettes.close().catch(() => undefined);
-      await Promise.all([closeRedis(redis), closeRedis(queueConnection), closeRedis(emitterClient)]);
+      await Promise.all([
+        closeRedis(redis),
+        closeRedis(queueConnection),
+        closeRedis(emitterClient),
+        closeRedis(pollNowSubscriber),
+      ]);
       log.info('poll worker stopped');
     },
   };

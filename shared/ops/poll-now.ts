@@ -1,9 +1,12 @@
 /**
  * "Poll at once": a turn start or an operator command should reach screens without waiting for
  * the next regular poll. The request is durable (a field in Redis the next poll reads, even one
- * already running) and prompt (a BullMQ job any poll worker picks up at once).
+ * already running) and prompt (a pub/sub message on which every poll worker queues a job at once;
+ * workers/poller/poll-now-listener.ts).
+ *
+ * The server only publishes: BullMQ (with ioredis and a native MessagePack addon, about 9 MB
+ * resident) stays in the workers, out of the process that holds every phone's connection.
  */
-import { Queue } from 'bullmq';
 import { keys } from '../redis-keys.js';
 import type { RedisClient } from '../redis.js';
 
@@ -12,25 +15,24 @@ export const POLL_QUEUE = 'poll';
 /** Job name of an immediate poll. */
 export const POLL_NOW_JOB = 'poll-now';
 
-/** Asks the poll workers for an immediate currently-playing call for the active turn. */
-export async function requestPollNow(queue: Queue, redis: RedisClient, now = Date.now()): Promise<void> {
+/** What a trigger needs of Redis: one hash write and one publish. */
+export type PollNowRedis = Pick<RedisClient, 'hSet' | 'publish'>;
+
+/**
+ * Asks the poll workers for an immediate currently-playing call for the active turn. `channel`:
+ * keys.pollNowChannel() of the Redis database the hub uses (pub/sub ignores databases).
+ */
+export async function requestPollNow(redis: PollNowRedis, channel: string, now = Date.now()): Promise<void> {
+  // The field first: a worker woken by the message must find it.
   await redis.hSet(keys.pollStatus(), 'force_at', String(now));
-  await queue.add(POLL_NOW_JOB, {}, { removeOnComplete: true, removeOnFail: true });
+  await redis.publish(channel, String(now));
 }
 
 export interface PollTrigger {
   pollNow(): Promise<void>;
-  close(): Promise<void>;
 }
 
 /** A trigger for processes that do not run a poll worker (the HTTP server). */
-export function createPollTrigger(redis: RedisClient, onError: (err: Error) => void = () => undefined): PollTrigger {
-  const queue = new Queue(POLL_QUEUE, { connection: redis, prefix: keys.bullPrefix() });
-  // An 'error' event without a listener would throw and end the process (Redis timing out, say);
-  // a failed trigger only costs the immediate poll.
-  queue.on('error', onError);
-  return {
-    pollNow: () => requestPollNow(queue, redis),
-    close: () => queue.close(),
-  };
+export function createPollTrigger(redis: PollNowRedis, channel: string): PollTrigger {
+  return { pollNow: () => requestPollNow(redis, channel) };
 }

@@ -1,6 +1,7 @@
 /** "Poll at once" (turn start, operator commands): requestPollNow makes the workers call Spotify without waiting for the schedule. */
 import { createLogger } from '../../shared/logger.js';
 import type { RedisClient } from '../../shared/redis.js';
+import { keys } from '../../shared/redis-keys.js';
 import { createPollTrigger, type PollTrigger } from '../../shared/ops/poll-now.js';
 import { startPollWorker, type RunningPollWorker } from '../../workers/poll.worker.js';
 import { CookieClient } from '../helpers/cookie-client.js';
@@ -22,11 +23,10 @@ beforeAll(async () => {
   hub = await startTestHub(redis.url, { env: { POLL_INTERVAL_MS: '500' } });
   worker = await startPollWorker(hub.config, createLogger({ level: 'silent' }), { slowMs: IDLE_MS });
   direct = await openRedis(redis.url);
-  trigger = createPollTrigger(direct);
+  trigger = createPollTrigger(direct, keys.pollNowChannel());
 });
 afterAll(async () => {
   viewer?.close();
-  await trigger?.close();
   await worker?.close();
   await hub?.close();
   await direct?.close();
