@@ -7,13 +7,15 @@
  * esbuild (already what tsx and the page bundler use) transpiles each file the way tsx does —
  * one file at a time, types erased, imports untouched — so what runs is what the tests ran.
  * Files read at run time (the pages' HTML, CSS and browser sources, the simulator's catalogue)
- * are copied beside the code that reads them. The browser sources are compiled too: the server
- * imports their message catalogues, and bundles the pages from them at start-up.
+ * are copied beside the code that reads them. The browser sources are compiled too (the server
+ * imports their message catalogues), and the pages' scripts are bundled and compressed into
+ * `server/public/assets/`, so the built server never runs esbuild.
  */
 import { cp, readdir, rm } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { writePrebuiltAssets } from '../server/pages/client-bundle.js';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
@@ -56,6 +58,7 @@ export async function buildHub(outdir = join(ROOT, 'dist'), extra: readonly stri
     logLevel: 'warning',
   });
   for (const path of RUNTIME_FILES) await cp(join(ROOT, path), join(outdir, path), { recursive: true });
+  await writePrebuiltAssets(`${join(outdir, 'server/public')}/`);
   return { outdir, files: entryPoints.length };
 }
 

@@ -4,8 +4,8 @@
  * and the broadcast to a phone.
  */
 import { jest } from '@jest/globals';
-import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
 import { buildHub } from '../../scripts/build.js';
 import { startStack, type Stack } from '../../stack/index.js';
 import { RecordingSocket } from '../helpers/socket-client.js';
@@ -57,6 +57,34 @@ test('the compiled server serves the pages and their scripts', async () => {
   const js = await fetch(new URL(script!, stack.urls[0]));
   expect(js.status).toBe(200);
   expect((await js.text()).length).toBeGreaterThan(1000);
+});
+
+/** Command lines of the processes whose parent is `pid`. */
+function childCommands(pid: number): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // Field 4 of /proc/PID/stat is the parent; the name before it may hold spaces, in parentheses.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' '));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return out;
+}
+
+test('the compiled server serves the scripts the build bundled and compressed, and runs no bundler', async () => {
+  const assets = `${OUT}/server/public/assets`;
+  for (const name of ['phone.js', 'operator.js', 'display.js', 'hub.css']) {
+    const plain = await fetch(`${stack.urls[0]}/assets/${name}`, { headers: { 'accept-encoding': 'identity' } });
+    expect(Buffer.from(await plain.arrayBuffer())).toEqual(await readFile(`${assets}/${name}`));
+  }
+  const br = await fetch(`${stack.urls[0]}/assets/phone.js`, { headers: { 'accept-encoding': 'br' } });
+  expect(br.headers.get('content-encoding')).toBe('br');
+  expect(childCommands(stack.servers[0]!.child.pid!).filter((c) => c.includes('esbuild'))).toEqual([]);
 });
 
 test('a driver’s track reaches a phone with its colours from the palette worker thread', async () => {
