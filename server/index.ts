@@ -27,6 +27,7 @@ import { allowedOrigins, handshakeOriginCheck } from './http/origin-guard.js';
 import { createBudgets, DEFAULT_RATE_LIMITS, type RateLimits } from './http/rate-limits.js';
 import { guardClientErrors, guardRequests } from './http/request-guard.js';
 import { handshakeSession } from './realtime/handshake-session.js';
+import { keepSlimHandshakeRequests } from './realtime/slim-handshake-request.js';
 import { useDirectFrameWrites } from './realtime/direct-frame-write.js';
 import { chooseWsEngine } from './realtime/ws-engine.js';
 import { CoalescedLineNotifier } from './realtime/coalesced-notifier.js';
@@ -140,6 +141,8 @@ export async function startServer(
   });
   // Broadcasts skip Engine.IO's per-socket bookkeeping where that cannot reorder anything.
   const broadcastWrites = useDirectFrameWrites(io);
+  // Connections keep the few handshake fields read later, not the whole request.
+  keepSlimHandshakeRequests(io);
   const picks = new PicksStore(redis);
   const fanout = new Fanout(io, line, picks);
   const pollTrigger = createPollTrigger(redis, keys.pollNowChannel(databaseOf(redisUrl)));
