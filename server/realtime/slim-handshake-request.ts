@@ -63,6 +63,8 @@ const releaseUpgradeRequest: EngineMiddleware = (_req, res, next) => {
     upgrade.writeHead = function (this: typeof upgrade, ...args: unknown[]) {
       const result = writeHead.apply(this, args);
       this.req = null;
+      // This wrapper (and what it closes over) goes too.
+      this.writeHead = writeHead;
       return result;
     };
   }

@@ -118,6 +118,15 @@ function emitMessage(socket: HubSocket, m: SnapshotMessage): void {
   emit(m.event, m.data);
 }
 
+/**
+ * The clock ping's answer. One function for every socket (Socket.IO calls it with the socket as
+ * `this`), so an idle connection holds no closure of its own for it.
+ */
+function answerPingTime(this: HubSocket, msg: unknown): void {
+  const parsed = pingTime.safeParse(msg);
+  this.emit('pong_time', { client_time: parsed.success ? parsed.data.client_time : 0, server_time: Date.now() });
+}
+
 export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
   const { config, line, nowPlaying } = deps;
   const log = deps.log.child({ module: 'realtime' });
@@ -143,13 +152,7 @@ export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
       const sessionId = (socket.request as SessionRequest).sessionID;
       if (sessionId) void socket.join(sessionRoom(sessionId));
       if (socket.data.userId) void socket.join(userRoom(socket.data.userId));
-      socket.on('ping_time', (msg: unknown) => {
-        const parsed = pingTime.safeParse(msg);
-        socket.emit('pong_time', {
-          client_time: parsed.success ? parsed.data.client_time : 0,
-          server_time: Date.now(),
-        });
-      });
+      socket.on('ping_time', answerPingTime);
       sendCurrentState(socket, namespace).catch((err: unknown) => {
         log.warn({ err: { message: (err as Error).message } }, 'could not send the current state to a new socket');
       });
