@@ -4,31 +4,22 @@
  * changes never flip back). The race is staged step by step: read the line, pause and publish the
  * pause, then offer what the older read shows.
  */
-import type { RedisClient } from '../../shared/redis.js';
 import { Line } from '../../shared/queue/line.js';
 import { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import { propose } from '../../workers/poller/draft.js';
 import { hubCaused, type HubCaused } from '../../workers/poller/hub-caused.js';
 import { NowPlayingPublisher } from '../../workers/poller/now-playing-publisher.js';
-import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { usePrivateRedis } from '../helpers/redis-server.js';
 import { resetLine } from '../helpers/line-reset.js';
 
-let redis: TestRedis;
-let client: RedisClient;
+const redis = usePrivateRedis();
 let line: Line;
 let store: NowPlayingStore;
 let hub: HubCaused;
 let publisher: NowPlayingPublisher;
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  client = await openRedis(redis.url);
-});
-afterAll(async () => {
-  await client?.close();
-  await redis?.dispose();
-});
 beforeEach(async () => {
+  const client = redis.client;
   await resetLine(client);
   line = new Line(client, { turnSeconds: 600, idleSeconds: 600 });
   store = new NowPlayingStore(client);

@@ -4,20 +4,15 @@ import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
 import { emptyNowPlaying, observationWins, type ObservationStamp } from '../../shared/hub-state/index.js';
 import { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
-import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { usePrivateRedis } from '../helpers/redis-server.js';
 
-let redis: TestRedis;
+const redis = usePrivateRedis();
 let client: RedisClient;
 let store: NowPlayingStore;
 
-beforeAll(async () => {
-  redis = await startTestRedis();
-  client = await openRedis(redis.url);
+beforeAll(() => {
+  client = redis.client;
   store = new NowPlayingStore(client);
-});
-afterAll(async () => {
-  await client?.close();
-  await redis?.dispose();
 });
 
 const turn = { driver: 'ada', turn: '1' };

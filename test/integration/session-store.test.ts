@@ -1,20 +1,9 @@
 /** A logged-out session stays gone: a late save from a request that loaded it before cannot revive it. */
 import { SessionStore } from '../../server/http/session.js';
-import type { RedisClient } from '../../shared/redis.js';
-import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { usePrivateRedis } from '../helpers/redis-server.js';
 import type { SessionData } from 'express-session';
 
-let redis: TestRedis;
-let client: RedisClient;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  client = await openRedis(redis.url);
-});
-afterAll(async () => {
-  await client?.close();
-  await redis?.dispose();
-});
+const redis = usePrivateRedis();
 
 const session = (userId: string) =>
   ({ cookie: { originalMaxAge: 60_000, expires: new Date(Date.now() + 60_000) }, userId }) as unknown as SessionData;
@@ -28,7 +17,7 @@ const read = (store: SessionStore, sid: string) =>
 
 describe('session store', () => {
   it('refuses to write back a session destroyed by logout', async () => {
-    const store = new SessionStore(client);
+    const store = new SessionStore(redis.client);
     await store.set('sid-1', session('ada'));
     expect((await read(store, 'sid-1'))?.userId).toBe('ada');
     await store.destroy('sid-1');
@@ -38,7 +27,7 @@ describe('session store', () => {
   });
 
   it('still saves other sessions as usual', async () => {
-    const store = new SessionStore(client);
+    const store = new SessionStore(redis.client);
     await store.destroy('sid-2');
     await store.set('sid-3', session('grace'));
     expect((await read(store, 'sid-3'))?.userId).toBe('grace');
