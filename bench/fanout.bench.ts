@@ -16,7 +16,8 @@
  * with two server processes behind the Redis adapter joins the rounds of the largest size.
  *
  * Knobs: BENCH_SIZES (1000,5000,10000,19800), BENCH_EVENTS (30), BENCH_WARMUP (3), BENCH_ROUNDS (2),
- * BENCH_GENERATORS (4), BENCH_CONNECT_RATE (connections a second, 1000), BENCH_TWO_SERVERS (the
+ * BENCH_GENERATORS (4), BENCH_CONNECT_RATE (connections a second, 1000), BENCH_SETTLE_MS (from the
+ * last connection to the RSS reading, 15000), BENCH_TWO_SERVERS (the
  * size, one of BENCH_SIZES, whose rounds also measure the two-server stack; the largest by default,
  * 0 leaves it out). The largest default size stays under this machine's
  * open-file limit of 20,000 (each server holds one descriptor per client plus its own).
@@ -220,8 +221,8 @@ interface Measured {
   rssKb: number;
 }
 
-/** How long clients stay connected before the server's RSS is read. */
-const CONNECTED_SETTLE_MS = 15_000;
+/** How long clients stay connected before the server's RSS is read (BENCH_SETTLE_MS). */
+const CONNECTED_SETTLE_MS = numbers('BENCH_SETTLE_MS', [15_000])[0]!;
 
 async function measure(target: Target, size: number, events: number): Promise<Measured> {
   const connected = await connectClients(target.urls, size);
