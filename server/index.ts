@@ -82,6 +82,8 @@ export async function startServer(
   options: StartServerOptions = {},
 ): Promise<RunningServer> {
   const redisUrl = config.redisUrl ?? 'redis://127.0.0.1:6379';
+  // Pub/sub channels carry the database's number (see keys.socketIoChannel).
+  const database = databaseOf(redisUrl);
   const redis = await connectRedis({ url: redisUrl, name: 'server', failFast: true }, log);
   const pub = await connectRedis({ url: redisUrl, name: 'server-pub' }, log);
   const sub = await connectRedis({ url: redisUrl, name: 'server-sub' }, log);
@@ -129,7 +131,7 @@ export async function startServer(
     // more CPU and memory (a zlib context per connection) than the bytes it saves.
     perMessageDeflate: false,
     cors: { origin: [...allowedOrigins(config)], credentials: true },
-    adapter: createAdapter(pub, sub, { key: keys.socketIoChannel(databaseOf(redisUrl)) }),
+    adapter: createAdapter(pub, sub, { key: keys.socketIoChannel(database) }),
     // Phones on venue Wi-Fi drop briefly: notice dead sockets within ~45 s, not minutes.
     pingInterval: 20_000,
     pingTimeout: 25_000,
@@ -145,7 +147,7 @@ export async function startServer(
   keepSlimHandshakeRequests(io);
   const picks = new PicksStore(redis);
   const fanout = new Fanout(io, line, picks);
-  const pollTrigger = createPollTrigger(redis, keys.pollNowChannel(databaseOf(redisUrl)));
+  const pollTrigger = createPollTrigger(redis, keys.pollNowChannel(database));
   const notify = new CoalescedLineNotifier(fanout, LINE_BROADCAST_INTERVAL_MS, log);
 
   const deps: AppDeps = {

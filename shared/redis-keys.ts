@@ -7,6 +7,13 @@
 export const KEY_PREFIX = 'nph';
 
 /**
+ * A pub/sub channel name. Channels are shared by every database of a Redis, so a hub on database
+ * N > 0 (demo mode on a Redis it did not start) gets its own.
+ */
+const channel = (name: string, database: number) =>
+  database === 0 ? `${KEY_PREFIX}:${name}` : `${KEY_PREFIX}:db${database}:${name}`;
+
+/**
  * Redis Cluster hash tag of the line: every key a line script touches carries it, so they all hash
  * to one slot and each script runs unchanged on Redis Cluster and on managed Redis that enforce it.
  */
@@ -92,18 +99,10 @@ export const keys = {
   sessionPrefix: () => `${KEY_PREFIX}:sess:`,
   /** BullMQ's own prefix. */
   bullPrefix: () => `${KEY_PREFIX}:bull`,
-  /**
-   * Socket.IO Redis adapter channel prefix. Pub/sub channels are shared by every database of a
-   * Redis, so a hub on database N > 0 (demo mode on a Redis it did not start) gets its own.
-   */
-  socketIoChannel: (database = 0) =>
-    database === 0 ? `${KEY_PREFIX}:socket.io` : `${KEY_PREFIX}:db${database}:socket.io`,
-  /**
-   * Pub/sub channel on which servers ask the poll workers for a poll at once. Channels are global
-   * to a Redis server, not per database: the database is in the name, as for `socketIoChannel`.
-   */
-  pollNowChannel: (database = 0) =>
-    database === 0 ? `${KEY_PREFIX}:poll-now` : `${KEY_PREFIX}:db${database}:poll-now`,
+  /** Socket.IO Redis adapter channel prefix (per database, see `channel`). */
+  socketIoChannel: (database = 0) => channel('socket.io', database),
+  /** Pub/sub channel on which servers ask the poll workers for a poll at once (per database). */
+  pollNowChannel: (database = 0) => channel('poll-now', database),
   /** Marks a database that `npm start` claimed for demo data in a Redis it did not start. */
   demoMarker: () => `${KEY_PREFIX}:demo-database`,
 } as const;

@@ -98,7 +98,8 @@ export async function startPollWorker(
   refresher.onRefresh = (result) => metrics.refresh(result);
   const store = new NowPlayingStore(redis);
   // The same channel as the servers' adapter: per Redis database, so a demo database stays apart.
-  const channel = keys.socketIoChannel(databaseOf(redisUrl));
+  const database = databaseOf(redisUrl);
+  const channel = keys.socketIoChannel(database);
   const emitter = new Emitter(emitterClient, { key: channel });
   const picks = new PicksStore(redis);
   const fanout = new Fanout(emitter, line, picks);
@@ -157,7 +158,7 @@ export async function startPollWorker(
       { name: 'poll', opts: { removeOnComplete: true, removeOnFail: 50 } },
     );
   await upsertScheduler();
-  await listenForPollNow(pollNowSubscriber, keys.pollNowChannel(databaseOf(redisUrl)), queue, log);
+  await listenForPollNow(pollNowSubscriber, keys.pollNowChannel(database), queue, log);
 
   let lastLocalJob = Date.now();
   let inFlightSince: number | null = null;

@@ -70,7 +70,7 @@ async function bundleAssets(publicDir: string): Promise<Map<string, Asset>> {
 }
 
 /** `npm run build`: bundles and compresses the assets into `assets/` under `publicDir`. */
-export async function writePrebuiltAssets(publicDir: string): Promise<string[]> {
+export async function writePrebuiltAssets(publicDir: string): Promise<void> {
   const assets = await bundleAssets(publicDir);
   const dir = `${publicDir}${PREBUILT}`;
   await mkdir(dir, { recursive: true });
@@ -82,7 +82,6 @@ export async function writePrebuiltAssets(publicDir: string): Promise<string[]> 
     manifest[name] = a.type;
   }
   await writeFile(`${dir}${MANIFEST}`, JSON.stringify(manifest));
-  return [...assets.keys()];
 }
 
 async function readPrebuilt(dir: string): Promise<Map<string, Asset>> {
@@ -98,7 +97,7 @@ async function readPrebuilt(dir: string): Promise<Map<string, Asset>> {
 }
 
 /** All page assets by file name (`phone.js`, `hub.css`, ...): prebuilt when there, else bundled now. */
-export async function buildAssets(publicDir = PUBLIC_DIR): Promise<Map<string, Asset>> {
-  const prebuilt = `${publicDir}${PREBUILT}`;
-  return existsSync(`${prebuilt}${MANIFEST}`) ? readPrebuilt(prebuilt) : bundleAssets(publicDir);
+export async function buildAssets(): Promise<Map<string, Asset>> {
+  const prebuilt = `${PUBLIC_DIR}${PREBUILT}`;
+  return existsSync(`${prebuilt}${MANIFEST}`) ? readPrebuilt(prebuilt) : bundleAssets(PUBLIC_DIR);
 }

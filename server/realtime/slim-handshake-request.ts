@@ -11,7 +11,7 @@ import { ServerResponse, type IncomingHttpHeaders, type IncomingMessage } from '
 import type { Server } from 'socket.io';
 
 /** What the hub's session middleware leaves on a handshake request. */
-interface SessionFields {
+export interface SessionFields {
   sessionID?: string;
   session?: { userId?: string; operator?: boolean };
 }

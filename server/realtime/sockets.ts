@@ -27,6 +27,7 @@ import { withGuestPicks } from '../../shared/venue/you-picks.js';
 import { safeEqual } from '../../shared/spotify/pkce.js';
 import type { SessionSockets } from '../deps.js';
 import type { ClientIp } from '../http/client-ip.js';
+import type { SessionFields } from './slim-handshake-request.js';
 import type { Budget } from '../http/rate-limits.js';
 
 export interface SocketData {
@@ -38,10 +39,7 @@ type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<strin
 type HubNamespace = Namespace<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 /** The handshake request after the session middleware ran on it. */
-interface SessionRequest extends IncomingMessage {
-  sessionID?: string;
-  session?: { userId?: string; operator?: boolean };
-}
+type SessionRequest = IncomingMessage & SessionFields;
 
 export interface RealtimeDeps {
   config: Config;

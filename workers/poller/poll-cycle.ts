@@ -7,7 +7,7 @@
  */
 import type { Logger } from '../../shared/logger.js';
 import type { DriverKind } from '../../shared/events.js';
-import type { ActiveTurn, Line } from '../../shared/queue/line.js';
+import type { ActiveTurn, Line, LineSnapshot } from '../../shared/queue/line.js';
 import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import type { SpotifyRateGate } from '../../shared/spotify/rate-gate.js';
 import type { TokenRefresher } from '../../shared/spotify/token-refresher.js';
@@ -200,18 +200,19 @@ export class PollCycle {
         lineChanged = true;
       }
     }
-    // Someone joined while the house music played: they drive now, the next poll yields.
-    let active = snapshot.active ?? house;
-    // The line's user record says whether the driver is a guest (venue mode) or a member.
-    if (snapshot.active && lineChanged) kind = await d.line.kind(snapshot.active.user_id);
-    if (!snapshot.active && house) kind = 'house';
-    let lineVersion = snapshot.version;
+    // Someone joined while the house music played: they drive now, the next poll yields. The
+    // driver's kind is read again only if the line changed.
+    let drivesNow = await this.#drivingOn(snapshot, house, lineChanged ? null : kind);
     const sent = await d.publisher.offer(async (published, lineMoved) => {
       // The line changed between this poll's read and its publish (and that change went out):
       // build on the line as it is now, keeping the answer if it is still about its turn.
-      if (lineMoved) ({ active, kind, version: lineVersion } = await this.#drivingNow(house));
-      return { ...propose(this.#now(), active, published, observation, kind), lineVersion };
+      if (lineMoved) drivesNow = await this.#drivingOn(await d.line.snapshot(), house, null);
+      return {
+        ...propose(this.#now(), drivesNow.active, published, observation, drivesNow.kind),
+        lineVersion: drivesNow.version,
+      };
     });
+    const active = drivesNow.active;
     if (lineChanged) await d.events.lineChanged([...affected]);
     await d.budget.pollDone(this.#now());
 
@@ -229,13 +230,17 @@ export class PollCycle {
     return { called, published: sent?.kind ?? null, nextPollAt: next };
   }
 
-  /** Who drives according to the line as it is now (the house music while nobody does). */
-  async #drivingNow(
+  /**
+   * Who drives according to line snapshot `s` (the house music while nobody does), with the
+   * driver's kind: `knownKind` when given, else read from their user record.
+   */
+  async #drivingOn(
+    s: LineSnapshot,
     house: ActiveTurn | null,
+    knownKind: DriverKind | null,
   ): Promise<{ active: ActiveTurn | null; kind: DriverKind; version: number }> {
-    const s = await this.#d.line.snapshot();
     if (!s.active) return { active: house, kind: house ? 'house' : 'spotify', version: s.version };
-    return { active: s.active, kind: await this.#d.line.kind(s.active.user_id), version: s.version };
+    return { active: s.active, kind: knownKind ?? (await this.#d.line.kind(s.active.user_id)), version: s.version };
   }
 
   /** What the line itself changed, published without a poll (see hub-caused.ts). */
