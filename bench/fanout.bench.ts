@@ -7,7 +7,8 @@
  *   the simulated Spotify — where every event takes the real path: a track change in the simulator
  *   → poll → worker → Redis → server → clients;
  * - `socketio`: a plain Socket.IO server of the same version (bench/fanout/baseline-server.ts)
- *   broadcasting a copy of the hub's own `now_playing` payload with `io.emit`.
+ *   broadcasting a copy of the hub's own `now_playing` payload with `io.emit`, with the hub's
+ *   keyframe every 5 s.
  * Clients live in several generator processes (bench/fanout/generator.ts), connected at a bounded
  * rate, all connected before measuring. Each size runs `rounds` times, the order of the targets
  * alternating, so drifting load on the machine hits both alike. After a warm-up, each event's
@@ -28,6 +29,15 @@ import { io } from 'socket.io-client';
 import { baselineScript, prepareBuild, runKind, stackBuild } from './built.js';
 import { freePort, spawnRole, startStack, type RoleProcess, type Stack } from '../stack/index.js';
 import { cpuMs, rssKb } from './fanout/proc.js';
+import {
+  hubMemory,
+  meanReading,
+  perConnectionSplit,
+  plainMemory,
+  readMemory,
+  type MemoryReading,
+  type MemorySource,
+} from './fanout/memory.js';
 import type { FromGenerator, Receipts, ToGenerator } from './fanout/protocol.js';
 import { median, round1, summarize, type Summary } from './fanout/stats.js';
 
@@ -175,6 +185,8 @@ interface Target {
   readonly name: 'hub' | 'hub-2-servers' | 'socketio';
   readonly urls: readonly string[];
   readonly pids: readonly number[];
+  /** Where each server process's memory is read. */
+  readonly memory: readonly MemorySource[];
   /** Causes one broadcast; answers which receipts belong to it. */
   trigger(): Promise<(r: Receipts) => boolean>;
 }
@@ -185,6 +197,7 @@ function hubTarget(stack: Stack, name: Target['name'] = 'hub'): Target {
     name,
     urls: stack.urls,
     pids: stack.servers.map((s) => s.child.pid!),
+    memory: stack.servers.map((s, i) => ({ pid: s.child.pid!, url: stack.urls[i]!, read: hubMemory })),
     async trigger() {
       const at = Date.now();
       await stack.control('ada', { action: 'next' });
@@ -199,10 +212,12 @@ function baselineTarget(role: RoleProcess, url: string, payload: unknown): Targe
     name: 'socketio',
     urls: [url],
     pids: [role.child.pid!],
+    memory: [{ pid: role.child.pid!, url, read: plainMemory }],
     async trigger() {
       const res = await fetch(`${url}/emit`, { method: 'POST', body: JSON.stringify(payload) });
-      const { seq } = (await res.json()) as { seq: number };
-      return (r) => r.key.startsWith(`${seq}/`);
+      const { seq, server_time } = (await res.json()) as { seq: number; server_time: number };
+      // That broadcast, not a keyframe repeating its seq later.
+      return (r) => r.key === `${seq}/${server_time}`;
     },
   };
 }
@@ -218,7 +233,8 @@ interface Measured {
   /** trigger → receipt (for the hub: the change in the simulator → the screen). */
   endToEnd: number[];
   cpuMsPerEvent: number[];
-  rssKb: number;
+  /** The servers' memory once the clients are connected and settled. */
+  memory: MemoryReading;
 }
 
 /** How long clients stay connected before the server's RSS is read (BENCH_SETTLE_MS). */
@@ -229,8 +245,8 @@ async function measure(target: Target, size: number, events: number): Promise<Me
   // Memory is read once the connecting is over and the collector has had time to catch up (the
   // handshakes' garbage would otherwise count as per-connection memory).
   await sleep(QUICK ? 1000 : CONNECTED_SETTLE_MS);
-  const rss = target.pids.reduce((n, pid) => n + rssKb(pid), 0);
-  const out: Measured = { connected, events: 0, missed: 0, fanout: [], endToEnd: [], cpuMsPerEvent: [], rssKb: rss };
+  const memory = await readMemory(target.memory);
+  const out: Measured = { connected, events: 0, missed: 0, fanout: [], endToEnd: [], cpuMsPerEvent: [], memory };
   for (const g of generators) g.send({ cmd: 'arm' });
   for (let e = 0; e < WARMUP + events; e++) {
     const cpu0 = target.pids.reduce((n, pid) => n + cpuMs(pid), 0);
@@ -268,11 +284,15 @@ interface Row {
   cpu_ms_per_event: number;
   server_rss_mb: number;
   rss_per_connection_kb: number;
+  /** Where that memory is: V8's heap (committed, used), external memory, the rest. */
+  memory_per_connection: Omit<ReturnType<typeof perConnectionSplit>, 'totals_mb'>;
 }
 
-function row(target: Target, parts: Measured[], idleKb: number): Row {
+function row(target: Target, parts: Measured[], idleMemory: MemoryReading): Row {
   const connected = Math.round(parts.reduce((n, p) => n + p.connected, 0) / parts.length);
-  const rss = parts.reduce((n, p) => n + p.rssKb, 0) / parts.length;
+  const loaded = meanReading(parts.map((p) => p.memory));
+  const rss = loaded.rssKb;
+  const { totals_mb: _totals, ...split } = perConnectionSplit(idleMemory, loaded, connected);
   return {
     connected,
     events: parts.reduce((n, p) => n + p.events, 0),
@@ -282,7 +302,8 @@ function row(target: Target, parts: Measured[], idleKb: number): Row {
     cpu_ms_per_event: median(parts.flatMap((p) => p.cpuMsPerEvent)),
     server_rss_mb: Math.round(rss / 1024),
     // Growth over the same process with no clients, per connected client.
-    rss_per_connection_kb: round1((rss - idleKb) / Math.max(1, connected)),
+    rss_per_connection_kb: round1((rss - idleMemory.rssKb) / Math.max(1, connected)),
+    memory_per_connection: split,
   };
 }
 
@@ -291,9 +312,10 @@ function row(target: Target, parts: Measured[], idleKb: number): Row {
  * while after the last activity), the highest RSS seen in it, and the CPU used.
  */
 async function idle(
-  pids: readonly number[],
+  target: Target,
   ms: number,
-): Promise<{ rss_mb: number; rss_peak_mb: number; cpu_pct: number; kb: number }> {
+): Promise<{ rss_mb: number; rss_peak_mb: number; cpu_pct: number; memory: MemoryReading }> {
+  const pids = target.pids;
   const rss = () => pids.reduce((n, pid) => n + rssKb(pid), 0);
   const cpu0 = pids.reduce((n, pid) => n + cpuMs(pid), 0);
   let peak = rss();
@@ -302,12 +324,12 @@ async function idle(
     peak = Math.max(peak, rss());
   }
   const cpu1 = pids.reduce((n, pid) => n + cpuMs(pid), 0);
-  const kb = rss();
+  const memory = await readMemory(target.memory);
   return {
-    rss_mb: Math.round(kb / 1024),
-    rss_peak_mb: Math.round(peak / 1024),
+    rss_mb: Math.round(memory.rssKb / 1024),
+    rss_peak_mb: Math.round(Math.max(peak, memory.rssKb) / 1024),
     cpu_pct: round1(((cpu1 - cpu0) / ms) * 100),
-    kb,
+    memory,
   };
 }
 
@@ -384,11 +406,12 @@ const packetBytes = (p: unknown) => Buffer.byteLength(`42${JSON.stringify(['now_
 for (const t of [hub, baseline, ...(pair ? [pair] : [])]) await measure(t, 200, QUICK ? 1 : 3);
 const idleMs = QUICK ? 3000 : 30_000;
 const [hubIdle, baselineIdle, pairIdle] = await Promise.all([
-  idle(hub.pids, idleMs),
-  idle(baseline.pids, idleMs),
-  pair ? idle(pair.pids, idleMs) : null,
+  idle(hub, idleMs),
+  idle(baseline, idleMs),
+  pair ? idle(pair, idleMs) : null,
 ]);
-say(`bench: idle hub ${JSON.stringify(hubIdle)}, socketio ${JSON.stringify(baselineIdle)}`);
+const idleSummary = ({ memory: _memory, ...rest }: Awaited<ReturnType<typeof idle>>) => rest;
+say(`bench: idle hub ${JSON.stringify(idleSummary(hubIdle))}, socketio ${JSON.stringify(idleSummary(baselineIdle))}`);
 
 const ratio = (a: number, b: number) => Math.round((a / Math.max(0.1, b)) * 100) / 100;
 const runs: Record<string, unknown>[] = [];
@@ -405,8 +428,8 @@ for (const [si, size] of SIZES.entries()) {
       say(`bench:   p99 ${summarize(m.fanout).p99} ms, missed ${m.missed}, cpu/event ${median(m.cpuMsPerEvent)} ms`);
     }
   }
-  const h = row(hub, parts.get(hub)!, hubIdle.kb);
-  const b = row(baseline, parts.get(baseline)!, baselineIdle.kb);
+  const h = row(hub, parts.get(hub)!, hubIdle.memory);
+  const b = row(baseline, parts.get(baseline)!, baselineIdle.memory);
   runs.push({
     clients: size,
     hub: h,
@@ -416,7 +439,7 @@ for (const [si, size] of SIZES.entries()) {
     rss_per_connection_ratio: ratio(h.rss_per_connection_kb, b.rss_per_connection_kb),
   });
   if (pair && pairIdle && size === TWO_SERVERS) {
-    const p = row(pair, parts.get(pair)!, pairIdle.kb);
+    const p = row(pair, parts.get(pair)!, pairIdle.memory);
     twoServers = { clients: size, servers: 2, ...p, p99_ratio_to_socketio: ratio(p.latency_ms.p99, b.latency_ms.p99) };
   }
   say(`bench: ${JSON.stringify(runs.at(-1))}`);

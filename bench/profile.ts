@@ -5,7 +5,9 @@
  * processes to each in turn, takes a heap snapshot, sends BENCH_PROFILE_EVENTS (20) broadcasts,
  * then stops the server so it writes its CPU profile. Prints, as one JSON line, the retained
  * memory per connection by object kind (heap snapshot, self sizes grouped by constructor) and the
- * functions with the most self time, for both. Files are left in test-artifacts/bench-profiles/ (ignored by git).
+ * functions with the most self time, for both, and where the resident memory is (V8's heap,
+ * external memory, malloc) idle and loaded. BENCH_PROFILE_SETTLE_MS (3000): the rest before each
+ * memory reading. Files are left in test-artifacts/bench-profiles/ (ignored by git).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -14,9 +16,12 @@ import { freePort, spawnRole, startStack, type RoleProcess } from '../stack/inde
 import { baselineScript, prepareBuild, stackBuild } from './built.js';
 import type { FromGenerator, ToGenerator } from './fanout/protocol.js';
 import { rssKb } from './fanout/proc.js';
+import { hubMemory, perConnectionSplit, plainMemory, readMemory, type MemorySplit } from './fanout/memory.js';
 
 const CLIENTS = Number(process.env.BENCH_PROFILE_CLIENTS ?? 5000);
 const EVENTS = Number(process.env.BENCH_PROFILE_EVENTS ?? 40);
+/** How long the server rests before each memory reading (idle, then loaded). */
+const SETTLE_MS = Number(process.env.BENCH_PROFILE_SETTLE_MS ?? 3000);
 const GENERATORS = 4;
 const DIR = path.resolve('test-artifacts/bench-profiles');
 const say = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -134,17 +139,30 @@ function cpuSummary(file: string, n: number) {
   return { total_ms: Math.round(total), by_area: list(areas, 15), top_functions: list(self, n) };
 }
 
-async function profileTarget(name: string, role: RoleProcess, url: string, trigger: () => Promise<void>, dir: string) {
-  await sleep(3000);
+async function profileTarget(
+  name: string,
+  role: RoleProcess,
+  url: string,
+  memory: (url: string) => Promise<MemorySplit>,
+  trigger: () => Promise<void>,
+  dir: string,
+) {
+  const source = [{ pid: role.child.pid!, url, read: memory }];
+  await sleep(SETTLE_MS);
   const idleKb = rssKb(role.child.pid!);
   const idleSnap = heapByKind(await heapSnapshot(role, dir));
+  // Read after the snapshot: writing it leaves malloc'd memory resident, which must not count
+  // as the connections'.
+  const idle = await readMemory(source);
   const per = Math.ceil(CLIENTS / GENERATORS);
   const connected = (await all(() => ({ cmd: 'connect', url, count: per, perSecond: 250 }), 'connected')).reduce(
     (n, m) => n + (m.type === 'connected' ? m.connected : 0),
     0,
   );
-  await sleep(3000);
-  const loadedKb = rssKb(role.child.pid!);
+  await sleep(SETTLE_MS);
+  // Read before the heap snapshot, whose full GC would shrink the heap it is compared with.
+  const loaded = await readMemory(source);
+  const loadedKb = loaded.rssKb;
   const loadedSnap = heapByKind(await heapSnapshot(role, dir));
   for (let e = 0; e < EVENTS; e++) {
     await trigger();
@@ -165,6 +183,7 @@ async function profileTarget(name: string, role: RoleProcess, url: string, trigg
     connected,
     idle_rss_mb: Math.round(idleKb / 1024),
     rss_per_connection_kb: Math.round(((loadedKb - idleKb) / connected) * 10) / 10,
+    memory_per_connection: perConnectionSplit(idle, loaded, connected),
     heap_per_connection_bytes: Math.round(heapBytes / connected),
     heap_growth_by_kind: growth.slice(0, 20).map((g) => ({
       kind: g.kind,
@@ -198,6 +217,7 @@ const hub = await profileTarget(
   'hub',
   stack.servers[0]!,
   stack.urls[0]!,
+  hubMemory,
   () => stack.control('ada', { action: 'next' }),
   hubDir,
 );
@@ -212,6 +232,7 @@ const socketio = await profileTarget(
   'socketio',
   plainRole,
   plainUrl,
+  plainMemory,
   async () => void (await fetch(`${plainUrl}/emit`, { method: 'POST', body: JSON.stringify(payload) })),
   plainDir,
 );
