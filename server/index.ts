@@ -122,7 +122,7 @@ export async function startServer(
   const http = createServer(guardRequests((req, res) => appHandler(req, res), log));
   guardClientErrors(http, log);
   const originAllowed = handshakeOriginCheck(config);
-  const ws = await chooseWsEngine();
+  const ws = await chooseWsEngine(config.wsEngine);
   if (ws.fallbackReason) log.warn({ wsEngine: ws.name, reason: ws.fallbackReason }, 'websocket engine fallback');
   log.info({ wsEngine: ws.name, nativeMasking: ws.nativeMasking }, 'websocket engine');
   const io: HubServer = new Server(http, {

@@ -12,8 +12,7 @@
  * cannot be loaded the server starts on `ws` and says why, rather than not starting at all.
  */
 import { createRequire } from 'node:module';
-
-export type WsEngineName = 'ws' | 'eiows';
+import type { WsEngineName } from '../../shared/config/server.config.js';
 
 export interface WsEngineChoice {
   /** The engine in use. */
@@ -34,13 +33,6 @@ export type ModuleLoader = (name: string) => Promise<unknown>;
 const require = createRequire(import.meta.url);
 const defaultLoader: ModuleLoader = (name) => Promise.resolve(require(name) as unknown);
 
-export function requestedEngine(value: string | undefined): WsEngineName {
-  const v = (value ?? '').trim().toLowerCase();
-  if (v === '' || v === 'ws') return 'ws';
-  if (v === 'eiows') return 'eiows';
-  throw new Error(`WS_ENGINE must be "ws" or "eiows", not "${value}"`);
-}
-
 async function loads(load: ModuleLoader, name: string): Promise<boolean> {
   try {
     await load(name);
@@ -50,11 +42,11 @@ async function loads(load: ModuleLoader, name: string): Promise<boolean> {
   }
 }
 
+/** `requested`: the server's `WS_ENGINE` setting (validated with the rest of its configuration). */
 export async function chooseWsEngine(
-  value: string | undefined = process.env.WS_ENGINE,
+  requested: WsEngineName,
   load: ModuleLoader = defaultLoader,
 ): Promise<WsEngineChoice> {
-  const requested = requestedEngine(value);
   // ws itself honours WS_NO_BUFFER_UTIL; the report follows it.
   const nativeMasking = !process.env.WS_NO_BUFFER_UTIL && (await loads(load, 'bufferutil'));
   if (requested === 'eiows') {

@@ -23,6 +23,10 @@ import { showRuleFields, showRulesOf, type ShowRules } from './show-rules.js';
 
 export type TrustProxy = false | number | readonly string[];
 
+/** The WebSocket servers Socket.IO can run its `websocket` transport on (server/realtime/ws-engine.ts). */
+export const WS_ENGINES = ['ws', 'eiows'] as const;
+export type WsEngineName = (typeof WS_ENGINES)[number];
+
 const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 const IPV4_OR_6_CIDR = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F:]+(?:\.\d{1,3}){0,3})(?:\/\d{1,3})?$/;
 
@@ -63,6 +67,12 @@ export const serverOnlyFields = {
   METRICS_TOKEN: secretField('Prometheus scrapes /metrics with `Authorization: Bearer` and it'),
   VENUE_NAME: z.string().trim().max(80, 'must be at most 80 characters').optional(),
   DEMO_CROWD: wholeNumberField(0, 0, 200, 'listeners'),
+  WS_ENGINE: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(WS_ENGINES, { error: 'must be "ws" or "eiows"' }))
+    .default('ws'),
   ...simulatorTokenFields,
 };
 
@@ -87,6 +97,8 @@ export interface ServerConfig extends CommonConfig, ShowRules {
   readonly venueName: string | null;
   /** The simulator demo mode embeds at /sim. */
   readonly simulator: SimulatorTokenSettings;
+  /** The WebSocket engine asked for; the server falls back to `ws` when `eiows` cannot load. */
+  readonly wsEngine: WsEngineName;
 }
 
 /** Every variable the server reads. */
@@ -106,6 +118,7 @@ export function serverConfigOf(e: ServerFields, common: CommonConfig): ServerCon
     demoCrowd: e.DEMO_CROWD,
     venueName: e.VENUE_NAME || null,
     simulator: simulatorTokenSettingsOf(e),
+    wsEngine: e.WS_ENGINE,
   };
 }
 

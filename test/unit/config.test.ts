@@ -106,4 +106,10 @@ describe('config', () => {
     );
     expect(problemsOf({ OSC_TARGET: 'nowhere' })[0]).toMatch(/^OSC_TARGET must be host:port/);
   });
+
+  it('takes the WebSocket engine by name, ws by default, and refuses an unknown one', () => {
+    expect(loadConfig(production, { dataDir: null }).wsEngine).toBe('ws');
+    expect(loadConfig({ ...production, WS_ENGINE: ' EIOWS ' }, { dataDir: null }).wsEngine).toBe('eiows');
+    expect(problemsOf({ WS_ENGINE: 'uws' })).toEqual(['WS_ENGINE must be "ws" or "eiows"']);
+  });
 });
