@@ -11,7 +11,7 @@ export const FROM_SOURCE = process.env.BENCH_RUN === 'source';
 const BUILT_DIR = 'test-artifacts/bench-build';
 const BASELINE_SOURCE = 'bench/fanout/baseline-server.ts';
 /** What the baseline server imports besides socket.io. */
-const BASELINE_MODULES = [BASELINE_SOURCE, 'bench/fanout/memory.ts'];
+const BASELINE_MODULES = [BASELINE_SOURCE, 'bench/fanout/memory.ts', 'bench/fanout/proc.ts'];
 
 /** Compiles the hub and the baseline server (nothing to do with `BENCH_RUN=source`). */
 export async function prepareBuild(): Promise<void> {
