@@ -1,7 +1,8 @@
 /**
  * Socket.IO namespaces of PROTOCOL.md: `/` for the audience (the session cookie identifies a
  * logged-in phone), `/operator` and `/bridge` behind tokens checked at the handshake. Every new
- * connection gets the current state from Redis at once, so a reconnecting client misses nothing.
+ * connection gets the current state from Redis at once, so a reconnecting client misses nothing
+ * (read once for the sockets that connect together: connect-snapshot.ts).
  * Every socket also joins the room of its browser session, so a logout can end the session's
  * sockets on every server.
  */
@@ -10,16 +11,10 @@ import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { ServerConfig as Config } from '../../shared/config/server.config.js';
-import type { ClientToServerEvents, Health, ServerToClientEvents } from '../../shared/events.js';
+import type { ClientToServerEvents, Health, ServerToClientEvents, YouStatus } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
-import { queueFull, queueSummary, youStatus, type Line } from '../../shared/queue/line.js';
-import {
-  connectSnapshot,
-  snapshotEvents,
-  type HubStatePayloads,
-  type NamespaceName,
-  type SnapshotMessage,
-} from '../../shared/hub-state/index.js';
+import { queueFull, youStatus, type Line } from '../../shared/queue/line.js';
+import { snapshotEvents, type NamespaceName } from '../../shared/hub-state/index.js';
 import { userRoom } from '../../shared/realtime/fanout.js';
 import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import type { PicksStore } from '../../shared/venue/picks-store.js';
@@ -28,6 +23,7 @@ import { safeEqual } from '../../shared/spotify/pkce.js';
 import type { SessionSockets } from '../deps.js';
 import type { ClientIp } from '../http/client-ip.js';
 import type { SessionFields } from './slim-handshake-request.js';
+import { ConnectSnapshots, localRoomsBroadcast } from './connect-snapshot.js';
 import type { Budget } from '../http/rate-limits.js';
 
 export interface SocketData {
@@ -108,15 +104,6 @@ function tokenAuth(deps: RealtimeDeps, expected: string, allowSession: (req: Ses
 }
 
 /**
- * Socket.IO's typed `emit` cannot follow a union of events. A SnapshotMessage pairs each event with
- * its own payload type (shared/hub-state/audience.ts), so emitting the pair as it is keeps to the contract.
- */
-function emitMessage(socket: HubSocket, m: SnapshotMessage): void {
-  const emit = socket.emit.bind(socket) as (event: SnapshotMessage['event'], data: SnapshotMessage['data']) => boolean;
-  emit(m.event, m.data);
-}
-
-/**
  * The clock ping's answer. One function for every socket (Socket.IO calls it with the socket as
  * `this`), so an idle connection holds no closure of its own for it.
  */
@@ -130,19 +117,32 @@ export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
   const log = deps.log.child({ module: 'realtime' });
 
   /** The snapshot of docs/protocol.md: every event the namespace receives, read fresh from Redis. */
-  async function sendCurrentState(socket: HubSocket, namespace: NamespaceName): Promise<void> {
-    const wanted = new Set(snapshotEvents(namespace));
-    const [payload, lineNow] = await Promise.all([nowPlaying.current(), line.snapshot()]);
-    const state: Partial<HubStatePayloads> = { now_playing: payload, queue: queueSummary(lineNow) };
-    if (wanted.has('you') && socket.data.userId) {
-      const userId = socket.data.userId;
-      const status = youStatus(lineNow, await line.user(userId));
-      if (status) state.you = (await withGuestPicks(new Map([[userId, status]]), deps.picks)).get(userId);
-    }
-    if (wanted.has('queue_full')) state.queue_full = queueFull(lineNow, await line.recentlyOut());
-    if (wanted.has('health')) state.health = await deps.health();
-    for (const message of connectSnapshot(namespace, state)) emitMessage(socket, message);
-  }
+  const snapshots = new ConnectSnapshots(
+    {
+      async current() {
+        const [nowPlayingNow, lineNow] = await Promise.all([nowPlaying.current(), line.snapshot()]);
+        return { nowPlaying: nowPlayingNow, line: lineNow };
+      },
+      async forNamespace(namespace, lineNow) {
+        const wanted = new Set(snapshotEvents(namespace));
+        const [out, health] = await Promise.all([
+          wanted.has('queue_full') ? line.recentlyOut() : null,
+          wanted.has('health') ? deps.health() : null,
+        ]);
+        return { ...(out ? { queue_full: queueFull(lineNow, out) } : {}), ...(health ? { health } : {}) };
+      },
+      async yous(userIds, lineNow) {
+        const statuses = new Map<string, YouStatus>();
+        for (const [userId, user] of await Promise.all(userIds.map(async (id) => [id, await line.user(id)] as const))) {
+          const status = youStatus(lineNow, user);
+          if (status) statuses.set(userId, status);
+        }
+        return withGuestPicks(statuses, deps.picks);
+      },
+    },
+    localRoomsBroadcast((name) => io.of(name)),
+    log,
+  );
 
   function onConnection(nsp: HubNamespace, namespace: NamespaceName) {
     nsp.on('connection', (socket) => {
@@ -151,9 +151,7 @@ export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
       if (sessionId) void socket.join(sessionRoom(sessionId));
       if (socket.data.userId) void socket.join(userRoom(socket.data.userId));
       socket.on('ping_time', answerPingTime);
-      sendCurrentState(socket, namespace).catch((err: unknown) => {
-        log.warn({ err: { message: (err as Error).message } }, 'could not send the current state to a new socket');
-      });
+      snapshots.add(socket, namespace);
     });
   }
 

@@ -1,0 +1,81 @@
+/**
+ * A crowd connecting at once (a server restart, a Wi-Fi drop) gets the current state from reads
+ * shared between the sockets that connected together (server/realtime/connect-snapshot.ts), and
+ * every socket still gets its snapshot, complete and in order.
+ */
+import { io as ioClient, type Socket } from 'socket.io-client';
+import { CookieClient } from '../helpers/cookie-client.js';
+import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
+import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+
+const CROWD = 40;
+
+let redis: TestRedis;
+let hub: TestHub;
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  hub = await startTestHub(redis.url);
+});
+afterAll(async () => {
+  await hub?.close();
+  await redis?.dispose();
+});
+
+/** How many GETs this Redis has answered (the published now_playing is read with one). */
+async function getCalls(): Promise<number> {
+  const client = await openRedis(redis.url);
+  try {
+    const info = await client.info('commandstats');
+    return Number(/cmdstat_get:calls=(\d+)/.exec(info)?.[1] ?? 0);
+  } finally {
+    await client.quit();
+  }
+}
+
+/** Connects and collects the events of the snapshot, until `until` has arrived. */
+function connectAndCollect(extraHeaders: Record<string, string> = {}, until = 'queue') {
+  const socket: Socket = ioClient(hub.url, {
+    transports: ['websocket'],
+    forceNew: true,
+    reconnection: false,
+    extraHeaders: { origin: hub.url, ...extraHeaders },
+  });
+  const events: string[] = [];
+  const done = new Promise<string[]>((resolve, reject) => {
+    socket.onAny((event: string) => {
+      events.push(event);
+      if (event === until) resolve(events);
+    });
+    socket.once('connect_error', reject);
+  });
+  return { socket, done };
+}
+
+test('a crowd connecting at once shares the reads, and each socket gets the whole snapshot in order', async () => {
+  const before = await getCalls();
+  const crowd = Array.from({ length: CROWD }, () => connectAndCollect());
+  try {
+    const received = await Promise.all(crowd.map((c) => c.done));
+    for (const events of received) expect(events).toEqual(['now_playing', 'queue']);
+    // One read per socket would be CROWD reads.
+    expect((await getCalls()) - before).toBeLessThan(CROWD);
+  } finally {
+    for (const c of crowd) c.socket.close();
+  }
+});
+
+test('a phone in the line gets its own `you` after the common part, next to anonymous sockets', async () => {
+  const cookies = new CookieClient();
+  // Logging in joins the line.
+  await loginThroughSimulator(cookies, hub.url, 'ada');
+
+  const others = Array.from({ length: 5 }, () => connectAndCollect());
+  const phone = connectAndCollect({ cookie: cookies.cookieHeader(hub.url) }, 'you');
+  try {
+    expect(await phone.done).toEqual(['now_playing', 'queue', 'you']);
+    for (const events of await Promise.all(others.map((c) => c.done))) expect(events).toEqual(['now_playing', 'queue']);
+  } finally {
+    for (const c of [...others, phone]) c.socket.close();
+  }
+});
