@@ -22,7 +22,7 @@ const LOCAL_ONLY = new Set([
   'DEMO_CROWD',
 ]);
 const BRIDGE_ONLY = new Set(['HUB_URL', 'OSC_TARGET', 'BRIDGE_WS_PORT', 'OSC_RATE_HZ']);
-const SERVER_ONLY = new Set(['PORT', 'CORS_ORIGINS', 'TRUST_PROXY', 'METRICS_TOKEN']);
+const SERVER_ONLY = new Set(['PORT', 'CORS_ORIGINS', 'TRUST_PROXY', 'METRICS_TOKEN', 'WS_ENGINE']);
 
 describe('docker-compose.yml', () => {
   it('has redis, server, worker and bridge (more only under a profile)', () => {
