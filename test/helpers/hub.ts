@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from '../../server/index.js';
 import type { RateLimits } from '../../server/http/rate-limits.js';
 import type { SimulatorState } from '../../simulator/index.js';
 import { freePort } from './ports.js';
+import { startTestRedis, type TestRedis } from './redis-server.js';
 
 export interface TestHub {
   readonly config: Config;
@@ -42,10 +43,14 @@ export async function testConfig(redisUrl: string, env: Environment = {}): Promi
   );
 }
 
-export async function startTestHub(
-  redisUrl: string,
-  options: { env?: Environment; log?: Logger; simulatorState?: SimulatorState; rateLimits?: Partial<RateLimits> } = {},
-): Promise<TestHub> {
+export interface TestHubOptions {
+  env?: Environment;
+  log?: Logger;
+  simulatorState?: SimulatorState;
+  rateLimits?: Partial<RateLimits>;
+}
+
+export async function startTestHub(redisUrl: string, options: TestHubOptions = {}): Promise<TestHub> {
   const config = await testConfig(redisUrl, options.env);
   const log = options.log ?? createLogger({ level: 'silent' });
   const server = await startServer(config, log, {
@@ -54,6 +59,36 @@ export async function startTestHub(
   });
   if (!server.simulator) throw new Error('startTestHub expects demo mode');
   return { config, server, url: server.url, sim: server.simulator, close: () => server.close() };
+}
+
+/** Stands for what `beforeAll` starts: reading it earlier says so instead of failing obscurely. */
+function startedLater<T extends object>(what: string, current: () => T | undefined): T {
+  return new Proxy({} as T, {
+    get(_target, key) {
+      const value = current();
+      if (value === undefined) throw new Error(`${what} starts in beforeAll`);
+      const member = Reflect.get(value, key) as unknown;
+      return typeof member === 'function' ? (member as (...args: unknown[]) => unknown).bind(value) : member;
+    },
+  });
+}
+
+/**
+ * A private Redis and a demo-mode hub on it, started before the file's tests and stopped after
+ * them: the setup most integration and browser test files share.
+ */
+export function useTestHub(options: TestHubOptions = {}): { hub: TestHub; redis: TestRedis } {
+  let redis: TestRedis | undefined;
+  let hub: TestHub | undefined;
+  beforeAll(async () => {
+    redis = await startTestRedis();
+    hub = await startTestHub(redis.url, options);
+  });
+  afterAll(async () => {
+    await hub?.close();
+    await redis?.dispose();
+  });
+  return { hub: startedLater('the test hub', () => hub), redis: startedLater('the test Redis', () => redis) };
 }
 
 /** Logging in through the simulator lives with the stack (stack/login.ts); tests import it from here too. */

@@ -5,24 +5,13 @@
  */
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { CookieClient } from '../helpers/cookie-client.js';
-import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
+import { loginThroughSimulator, useTestHub } from '../helpers/hub.js';
 import { jest } from '@jest/globals';
 import { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
 
 const CROWD = 40;
 
-let redis: TestRedis;
-let hub: TestHub;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  hub = await startTestHub(redis.url);
-});
-afterAll(async () => {
-  await hub?.close();
-  await redis?.dispose();
-});
+const { hub } = useTestHub();
 
 /** Connects and collects the events of the snapshot, until `until` has arrived. */
 function connectAndCollect(extraHeaders: Record<string, string> = {}, until = 'queue') {

@@ -8,8 +8,8 @@
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { CookieClient } from '../helpers/cookie-client.js';
-import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
-import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { loginThroughSimulator, useTestHub } from '../helpers/hub.js';
+import { openRedis } from '../helpers/redis-server.js';
 import { RecordingSocket } from '../helpers/socket-client.js';
 import { keys } from '../../shared/redis-keys.js';
 
@@ -17,17 +17,7 @@ const SEED = 0x5eed_2026;
 const REQUESTS = 3000;
 const SOCKET_EVENTS = 600;
 
-let redis: TestRedis;
-let hub: TestHub;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  hub = await startTestHub(redis.url);
-});
-afterAll(async () => {
-  await hub?.close();
-  await redis?.dispose();
-});
+const { hub, redis } = useTestHub();
 
 /** mulberry32: small, seeded, good enough to spread inputs. */
 function prng(seed: number) {

@@ -1,19 +1,8 @@
 /** The operator's health counts clients per kind: phones, projector displays, operators, bridges. */
-import { startTestHub, type TestHub } from '../helpers/hub.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { useTestHub } from '../helpers/hub.js';
 import { RecordingSocket } from '../helpers/socket-client.js';
 
-let redis: TestRedis;
-let hub: TestHub;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  hub = await startTestHub(redis.url);
-});
-afterAll(async () => {
-  await hub?.close();
-  await redis?.dispose();
-});
+const { hub } = useTestHub();
 
 describe('health client counts', () => {
   it('counts a projector display apart from the phones', async () => {

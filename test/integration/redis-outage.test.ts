@@ -1,18 +1,7 @@
 import { CookieClient } from '../helpers/cookie-client.js';
-import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { loginThroughSimulator, useTestHub } from '../helpers/hub.js';
 
-let redis: TestRedis;
-let hub: TestHub;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  hub = await startTestHub(redis.url);
-});
-afterAll(async () => {
-  await hub?.close();
-  await redis?.dispose();
-});
+const { hub, redis } = useTestHub();
 
 async function until<T>(probe: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

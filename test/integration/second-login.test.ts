@@ -6,20 +6,10 @@
 import type { RedisClient } from '../../shared/redis.js';
 import { keys } from '../../shared/redis-keys.js';
 import { CookieClient } from '../helpers/cookie-client.js';
-import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
-import { openRedis, startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { loginThroughSimulator, useTestHub } from '../helpers/hub.js';
+import { openRedis } from '../helpers/redis-server.js';
 
-let redis: TestRedis;
-let hub: TestHub;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  hub = await startTestHub(redis.url);
-});
-afterAll(async () => {
-  await hub?.close();
-  await redis?.dispose();
-});
+const { hub, redis } = useTestHub();
 
 async function withRedis<T>(run: (c: RedisClient) => Promise<T>): Promise<T> {
   const c = await openRedis(redis.url);

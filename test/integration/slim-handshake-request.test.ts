@@ -10,20 +10,9 @@ import { Manager } from 'socket.io-client';
 import type { Socket as ServerSocket } from 'socket.io';
 import { clientIpResolver } from '../../server/http/client-ip.js';
 import { CookieClient } from '../helpers/cookie-client.js';
-import { loginThroughSimulator, startTestHub, type TestHub } from '../helpers/hub.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis-server.js';
+import { loginThroughSimulator, useTestHub } from '../helpers/hub.js';
 
-let redis: TestRedis;
-let hub: TestHub;
-
-beforeAll(async () => {
-  redis = await startTestRedis();
-  hub = await startTestHub(redis.url, { env: { TRUST_PROXY: '1' } });
-});
-afterAll(async () => {
-  await hub?.close();
-  await redis?.dispose();
-});
+const { hub } = useTestHub({ env: { TRUST_PROXY: '1' } });
 
 /** The server's side of the next socket that connects to `namespace`. */
 function nextServerSocket(namespace: string): Promise<ServerSocket> {
