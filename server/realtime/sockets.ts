@@ -11,14 +11,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Namespace, Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import type { ServerConfig as Config } from '../../shared/config/server.config.js';
-import type { ClientToServerEvents, Health, ServerToClientEvents, YouStatus } from '../../shared/events.js';
+import type { ClientToServerEvents, Health, ServerToClientEvents } from '../../shared/events.js';
 import type { Logger } from '../../shared/logger.js';
-import { queueFull, youStatus, type Line } from '../../shared/queue/line.js';
+import { queueFull, type Line } from '../../shared/queue/line.js';
 import { snapshotEvents, type NamespaceName } from '../../shared/hub-state/index.js';
-import { userRoom } from '../../shared/realtime/fanout.js';
+import { userRoom, youStatuses } from '../../shared/realtime/fanout.js';
 import type { NowPlayingStore } from '../../shared/realtime/now-playing-store.js';
 import type { PicksStore } from '../../shared/venue/picks-store.js';
-import { withGuestPicks } from '../../shared/venue/you-picks.js';
 import { safeEqual } from '../../shared/spotify/pkce.js';
 import type { SessionSockets } from '../deps.js';
 import type { ClientIp } from '../http/client-ip.js';
@@ -131,14 +130,7 @@ export function setupRealtime(io: HubServer, deps: RealtimeDeps): void {
         ]);
         return { ...(out ? { queue_full: queueFull(lineNow, out) } : {}), ...(health ? { health } : {}) };
       },
-      async yous(userIds, lineNow) {
-        const statuses = new Map<string, YouStatus>();
-        for (const [userId, user] of await Promise.all(userIds.map(async (id) => [id, await line.user(id)] as const))) {
-          const status = youStatus(lineNow, user);
-          if (status) statuses.set(userId, status);
-        }
-        return withGuestPicks(statuses, deps.picks);
-      },
+      yous: (userIds, lineNow) => youStatuses(line, deps.picks, lineNow, userIds),
     },
     localRoomsBroadcast((name) => io.of(name)),
     log,

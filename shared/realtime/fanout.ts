@@ -28,6 +28,35 @@ export interface EmitTarget {
 /** The room of one user's sockets in `/`, for the `you` event. */
 export const userRoom = (userId: string) => `user:${userId}`;
 
+/** Who is in the line: everyone waiting and whoever drives. */
+function inLineIds(snapshot: LineSnapshot): Set<string> {
+  const inLine = new Set(snapshot.waiting.map((w) => w.id));
+  if (snapshot.active) inLine.add(snapshot.active.user_id);
+  return inLine;
+}
+
+/**
+ * The `you` of each of `userIds` who has one, as `snapshot` places them, with guests' picks. Users
+ * in the line need no record read: their place is in the snapshot.
+ */
+export async function youStatuses(
+  line: Pick<Line, 'user'>,
+  picks: Pick<PicksStore, 'getMany'> | null,
+  snapshot: LineSnapshot,
+  userIds: readonly string[],
+): Promise<Map<string, YouStatus>> {
+  const inLine = inLineIds(snapshot);
+  const statuses = new Map<string, YouStatus>();
+  for (const id of userIds) {
+    const record: UserRecord | null = inLine.has(id)
+      ? { id, display_name: '', state: 'waiting', reason: null, joined_at: null, updated_at: null }
+      : await line.user(id);
+    const status = youStatus(snapshot, record);
+    if (status) statuses.set(id, status);
+  }
+  return withGuestPicks(statuses, picks);
+}
+
 export class Fanout {
   readonly #target: EmitTarget;
   readonly #line: Line;
@@ -55,30 +84,16 @@ export class Fanout {
     const full: QueueFull = queueFull(snapshot, await this.#line.recentlyOut());
     for (const nsp of EVENT_NAMESPACES.queue_full) this.#target.of(nsp).emit('queue_full', full);
 
-    const inLine = new Set(snapshot.waiting.map((w) => w.id));
-    if (snapshot.active) inLine.add(snapshot.active.user_id);
-    await this.#sendYou(snapshot, [...new Set([...inLine, ...affected])], inLine);
+    await this.#sendYou(snapshot, [...new Set([...inLineIds(snapshot), ...affected])]);
   }
 
   /** `you` to these users only (a guest's picks started or changed; the line itself did not). */
   async you(userIds: readonly string[]): Promise<void> {
-    const snapshot = await this.#line.snapshot();
-    const inLine = new Set(snapshot.waiting.map((w) => w.id));
-    if (snapshot.active) inLine.add(snapshot.active.user_id);
-    await this.#sendYou(snapshot, userIds, inLine);
+    await this.#sendYou(await this.#line.snapshot(), userIds);
   }
 
-  async #sendYou(snapshot: LineSnapshot, userIds: readonly string[], inLine: ReadonlySet<string>): Promise<void> {
-    const statuses = new Map<string, YouStatus>();
-    for (const id of userIds) {
-      // Users in the line need no record read: their place is in the snapshot.
-      const record: UserRecord | null = inLine.has(id)
-        ? { id, display_name: '', state: 'waiting', reason: null, joined_at: null, updated_at: null }
-        : await this.#line.user(id);
-      const status = youStatus(snapshot, record);
-      if (status) statuses.set(id, status);
-    }
-    for (const [id, status] of await withGuestPicks(statuses, this.#picks))
+  async #sendYou(snapshot: LineSnapshot, userIds: readonly string[]): Promise<void> {
+    for (const [id, status] of await youStatuses(this.#line, this.#picks, snapshot, userIds))
       for (const nsp of EVENT_NAMESPACES.you) this.#target.of(nsp).to(userRoom(id)).emit('you', status);
   }
 }
