@@ -59,10 +59,7 @@ export async function plainMemory(url: string): Promise<MemorySplit> {
   return (await res.json()) as MemorySplit;
 }
 
-/**
- * Per connection, in KB, between an idle and a loaded reading: RSS, V8's committed heap, the used
- * heap, external memory, and what remains of the RSS outside the heap and external memory.
- */
+/** One reading of one or more server processes: /proc's figures and V8's account. */
 export interface MemoryReading {
   rssKb: number;
   memory: MemorySplit;
